@@ -1,0 +1,262 @@
+/* utf8: validation, decoding and display width.  See utf8.h. */
+#include <stdint.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#define HIGH_BITS 0x8080808080808080ULL
+
+struct range {
+	uint32_t lo, hi;
+};
+
+/* East Asian Wide and Fullwidth: 2 columns.  Sorted, disjoint. */
+static const struct range wide[] = {
+	{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+	{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+	{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+	{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+	{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+};
+
+/* Combining marks and zero-width characters: 0 columns.  Sorted, disjoint. */
+static const struct range zero[] = {
+	{ 0x0300, 0x036f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff },
+	{ 0x200b, 0x200f }, { 0x20d0, 0x20ff }, { 0xfe20, 0xfe2f },
+	{ 0xfeff, 0xfeff },
+};
+
+/*
+ * Length of the valid sequence starting with the non-ASCII byte s[0], of
+ * which avail bytes are available, or 0 when it is invalid or truncated.
+ * The second byte carries every restriction of RFC 3629 table 3.7: E0
+ * excludes overlongs, ED surrogates, F0 overlongs and F4 anything above
+ * U+10FFFF; C0, C1 and F5-FF never start a sequence.
+ */
+static inline size_t
+seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0)
+		return avail >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c < 0xf0) {
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		if (avail < 3 || s[1] < lo || s[1] > hi ||
+		    (s[2] & 0xc0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c < 0xf5) {
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		if (avail < 4 || s[1] < lo || s[1] > hi ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Index of the first byte with its high bit set in a word where one is. */
+static inline size_t
+first_high(uint64_t w)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(w & HIGH_BITS) / 8;
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(w & HIGH_BITS) / 8;
+#else
+	size_t i;
+	unsigned char b[8];
+
+	memcpy(b, &w, 8);
+	for (i = 0; b[i] < 0x80; i++)
+		;
+	return i;
+#endif
+}
+
+size_t
+utf8_valid_prefix(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, k;
+	uint64_t w;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			/*
+			 * ASCII: take 8 bytes at a time, then jump straight to
+			 * the first non-ASCII byte of the word that stopped us.
+			 */
+			while (n - i >= 8) {
+				memcpy(&w, s + i, 8);
+				if (w & HIGH_BITS) {
+					i += first_high(w);
+					break;
+				}
+				i += 8;
+			}
+			while (i < n && s[i] < 0x80)
+				i++;
+			if (i == n)
+				break;
+		}
+		if ((k = seq_len(s + i, n - i)) == 0)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+size_t
+utf8_decode(const char *p, size_t n, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t k;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	switch ((k = seq_len(s, n))) {
+	case 2:
+		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		break;
+	case 3:
+		*cp = (uint32_t)(s[0] & 0x0f) << 12 |
+		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		break;
+	case 4:
+		*cp = (uint32_t)(s[0] & 0x07) << 18 |
+		    (uint32_t)(s[1] & 0x3f) << 12 |
+		    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+		break;
+	default:
+		*cp = 0xfffd;
+		return 1;
+	}
+	return k;
+}
+
+size_t
+utf8_encode(uint32_t cp, char out[4])
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+size_t
+utf8_chars(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, count = 0, k;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+		} else {
+			k = seq_len(s + i, n - i);
+			i += k ? k : 1;
+		}
+		count++;
+	}
+	return count;
+}
+
+static int
+in_ranges(const struct range *r, size_t nr, uint32_t cp)
+{
+	size_t lo = 0, hi = nr, mid;
+
+	if (cp < r[0].lo || cp > r[nr - 1].hi)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cp < r[mid].lo)
+			hi = mid;
+		else if (cp > r[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+int
+utf8_cp_width(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return 0;
+	if (cp < 0x300)
+		return 1;
+	if (in_ranges(zero, sizeof zero / sizeof zero[0], cp))
+		return 0;
+	if (in_ranges(wide, sizeof wide / sizeof wide[0], cp))
+		return 2;
+	return 1;
+}
+
+size_t
+utf8_width(const char *p, size_t n)
+{
+	size_t i = 0, w = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		i += utf8_decode(p + i, n - i, &cp);
+		w += (size_t)utf8_cp_width(cp);
+	}
+	return w;
+}
+
+size_t
+utf8_fit(const char *p, size_t n, size_t cols, size_t *width)
+{
+	size_t i = 0, w = 0, k, cw;
+	uint32_t cp;
+
+	while (i < n) {
+		k = utf8_decode(p + i, n - i, &cp);
+		cw = (size_t)utf8_cp_width(cp);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += k;
+	}
+	if (width)
+		*width = w;
+	return i;
+}
