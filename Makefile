@@ -1,0 +1,94 @@
+# jingwu: see README.md.  `make` builds, `make test` tests, `make check`
+# tests under sanitizers, `make demo` runs the nightly job on embedded data.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+PKGS     = yaml-0.1 zlib libpcre2-8
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-overlength-strings
+B       ?= build
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+
+PROGS    = pop-grid
+TESTPROGS = jwcat
+
+# Packages first: on a fresh machine nothing below can even be parsed
+# without pkg-config.  scripts/deps installs what is missing (as root) or
+# prints the one command to run.
+DEPS_OK := $(shell sh scripts/deps build >&2 && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(error missing build dependencies, see above)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS  = $(WARN) $(CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
+LIBA     = $(B)/libjingwu.a
+UNIT_SRC = $(wildcard tests/unit/*_test.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+BINS     = $(PROGS:%=$(B)/bin/%) $(TESTPROGS:%=$(B)/bin/%) $(B)/bin/jw-gen
+
+.PHONY: all test unit cli check demo bench fuzz install clean deps-test
+all: $(BINS)
+	@mkdir -p bin && for p in $(PROGS); do ln -sf ../$(B)/bin/$$p bin/$$p; done
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(B)/bin/jwcat: $(B)/tests/jwcat.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(B)/unit/%: $(B)/tests/unit/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+		$$(pkg-config --libs criterion) $(LDLIBS)
+
+$(B)/tests/unit/%.o: ALL_CPPFLAGS += $(shell pkg-config --cflags criterion)
+
+test: unit cli
+unit: $(UNIT_BIN)
+	@sh tests/run-unit $(B) $(UNIT_BIN)
+cli: $(BINS)
+	@sh tests/run-cli $(B)
+
+check:
+	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
+
+demo: all
+	sh scripts/nightly testdata/demo out/demo
+
+bench: all
+	sh scripts/bench
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do install -m 755 $(B)/bin/$$p $(DESTDIR)$(BINDIR)/; done
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+
+clean:
+	rm -rf build build-san build-fuzz bin out
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d)
