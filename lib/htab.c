@@ -1,0 +1,207 @@
+/* htab: byte-string keys to fixed-size values, in insertion order.
+ * See htab.h. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "htab.h"
+#include "util.h"
+
+/* The XXH64 primes. */
+#define P1 0x9e3779b185ebca87ULL
+#define P2 0xc2b2ae3d27d4eb4fULL
+#define P3 0x165667b19e3779f9ULL
+#define P4 0x85ebca77c2b2ae63ULL
+#define P5 0x27d4eb2f165667c5ULL
+
+static inline uint64_t
+rotl(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+static inline uint64_t
+load64(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+/*
+ * Four independent XXH64-style lanes over 32-byte blocks keep the
+ * multipliers busy on long keys; short keys (the usual group key) go
+ * through the single-lane word loop only.  The tail of fewer than 8 bytes
+ * is copied into a zeroed word, so nothing past the end is read.
+ */
+uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h, v1, v2, v3, v4, w;
+
+	if (n >= 32) {
+		v1 = P1 + P2;
+		v2 = P2;
+		v3 = 0;
+		v4 = 0 - P1;
+		do {
+			v1 = rotl(v1 + load64(s) * P2, 31) * P1;
+			v2 = rotl(v2 + load64(s + 8) * P2, 31) * P1;
+			v3 = rotl(v3 + load64(s + 16) * P2, 31) * P1;
+			v4 = rotl(v4 + load64(s + 24) * P2, 31) * P1;
+			s += 32;
+			n -= 32;
+		} while (n >= 32);
+		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+		h = (h ^ rotl(v1 * P2, 31) * P1) * P1 + P4;
+		h = (h ^ rotl(v2 * P2, 31) * P1) * P1 + P4;
+		h = (h ^ rotl(v3 * P2, 31) * P1) * P1 + P4;
+		h = (h ^ rotl(v4 * P2, 31) * P1) * P1 + P4;
+	} else {
+		h = P5;
+	}
+	/* n is now the length left; mix in the total length too, via the
+	 * pointer distance, so "a" and "a\0" differ. */
+	h += (uint64_t)(s - (const unsigned char *)p) + n;
+	while (n >= 8) {
+		h ^= rotl(load64(s) * P2, 31) * P1;
+		h = rotl(h, 27) * P1 + P4;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h ^= rotl(w * P2, 31) * P1;
+		h = rotl(h, 23) * P2 + P3;
+	}
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
+void
+htab_init(struct htab *h, size_t valsize)
+{
+	h->slots = NULL;
+	h->nslots = 0;
+	h->keys = NULL;
+	h->vals = NULL;
+	h->count = h->cap = 0;
+	h->valsize = valsize;
+	arena_init(&h->keymem);
+}
+
+void
+htab_release(struct htab *h)
+{
+	free(h->slots);
+	free(h->keys);
+	free(h->vals);
+	arena_release(&h->keymem);
+	htab_init(h, h->valsize);
+}
+
+/* Slot index for an absent key with this hash (linear probing). */
+static size_t
+slot_free(const struct htab *h, uint64_t hash)
+{
+	size_t mask = h->nslots - 1, i = (size_t)hash & mask;
+
+	while (h->slots[i] != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void
+slots_grow(struct htab *h)
+{
+	size_t i, n = h->nslots ? h->nslots * 2 : 16;
+
+	if (n > (size_t)-1 / sizeof *h->slots)
+		diag_die(JW_EXIT_INTERNAL, "out of memory");
+	free(h->slots);
+	h->slots = xcalloc(n, sizeof *h->slots);
+	h->nslots = n;
+	for (i = 0; i < h->count; i++)
+		h->slots[slot_free(h, h->keys[i].hash)] = (uint32_t)(i + 1);
+}
+
+/* Slot holding the key, or the empty slot where it would go. */
+static size_t
+slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash)
+{
+	size_t mask = h->nslots - 1, i = (size_t)hash & mask;
+	const struct htab_key *k;
+	uint32_t e;
+
+	while ((e = h->slots[i]) != 0) {
+		k = &h->keys[e - 1];
+		if (k->hash == hash && k->len == n &&
+		    (n == 0 || memcmp(k->p, p, n) == 0))
+			return i;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+void *
+htab_put(struct htab *h, const void *p, size_t n, int *isnew)
+{
+	uint64_t hash = hash_bytes(p, n);
+	size_t i, vs = h->valsize ? h->valsize : 1;
+	struct htab_key *k;
+	unsigned char *v;
+
+	if (h->nslots) {
+		i = slot_find(h, p, n, hash);
+		if (h->slots[i] != 0) {
+			if (isnew)
+				*isnew = 0;
+			return htab_val_at(h, h->slots[i] - 1);
+		}
+	}
+	if (h->count >= UINT32_MAX - 1)
+		diag_die(JW_EXIT_INTERNAL, "hash table full");
+	if ((h->count + 1) * 2 > h->nslots) {
+		slots_grow(h);
+		i = slot_free(h, hash);
+	}
+	if (h->count == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->keys = xreallocarray(h->keys, h->cap, sizeof *h->keys);
+		/* With valsize 0 the value pointer is still non-NULL, so
+		 * that htab_find() can tell a present key from an absent one. */
+		h->vals = xreallocarray(h->vals, h->cap, vs);
+	}
+	k = &h->keys[h->count];
+	k->p = arena_memdup(&h->keymem, p, n);
+	k->len = n;
+	k->hash = hash;
+	v = h->vals + h->count * h->valsize;
+	memset(v, 0, h->valsize);
+	h->slots[i] = (uint32_t)(++h->count);
+	if (isnew)
+		*isnew = 1;
+	return v;
+}
+
+void *
+htab_find(const struct htab *h, const void *p, size_t n)
+{
+	size_t i;
+
+	if (h->nslots == 0)
+		return NULL;
+	i = slot_find(h, p, n, hash_bytes(p, n));
+	if (h->slots[i] == 0)
+		return NULL;
+	return htab_val_at(h, h->slots[i] - 1);
+}
