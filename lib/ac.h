@@ -1,0 +1,43 @@
+/*
+ * ac: Aho-Corasick matching of many byte strings at once.
+ *
+ * An ac finds which of a fixed set of literals occur anywhere in a text, in
+ * one pass over the text whatever the number of literals.  It works on
+ * bytes, so UTF-8 literals match UTF-8 text exactly (a literal never starts
+ * inside a character of well-formed text, since its first byte is a lead
+ * byte).  Life cycle: ac_new(), ac_add() each literal, ac_build() once,
+ * then ac_find() as often as needed; ac_free() releases everything.
+ * ac_find() uses scratch memory inside the ac, so one ac is not for use by
+ * two threads at once.
+ *
+ * Layout: the trie's transitions are sorted edge lists; the root and every
+ * state with many edges also get a full 256-entry table of DFA transitions,
+ * so scanning costs about one table or short-list lookup per byte while the
+ * memory stays proportional to the literals.
+ */
+#ifndef JW_AC_H
+#define JW_AC_H
+
+#include <stddef.h>
+
+struct ac;
+
+/* A new, empty matcher; free with ac_free(). */
+struct ac *ac_new(void);
+void ac_free(struct ac *a);
+/* Add the literal p[0..n) (n > 0) before ac_build().  Returns its id: ids
+ * count from 0 in order of first addition, and adding the same bytes again
+ * returns the id it already has.  Exits 5 when out of memory; adding after
+ * ac_build() or an empty literal is a bug (exit 5). */
+unsigned ac_add(struct ac *a, const void *p, size_t n);
+/* The number of distinct literals added. */
+unsigned ac_count(const struct ac *a);
+/* Compute the failure links and lookup tables.  Must be called once,
+ * after the last ac_add() and before the first ac_find(). */
+void ac_build(struct ac *a);
+/* Find the literals occurring in s[0..n).  Writes the id of each literal
+ * found, once, into ids (room for ac_count() ids), in the order where each
+ * first ends in s, and returns how many there are.  Allocates nothing. */
+size_t ac_find(struct ac *a, const char *s, size_t n, unsigned *ids);
+
+#endif
