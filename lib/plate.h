@@ -9,6 +9,8 @@
  *   PLATE_SPECIAL   4 of those + 挂学警港澳领                 湘M1234学
  *   PLATE_NEV_SMALL [DABCEFGHJK][A-HJ-NP-Z0-9][0-9]{4}      湘MD12345
  *   PLATE_NEV_LARGE [0-9]{5}[DABCEFGHJK]                    湘M12345D
+ * Provinces: 京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼.
+ * Embassy (使) and military plates are out of scope and come out invalid.
  */
 #ifndef JW_PLATE_H
 #define JW_PLATE_H
@@ -27,9 +29,11 @@ enum plate_kind {
 
 #define PLATE_WARN_LETTERS 1	/* ordinary serial with more than 2 letters */
 
-/* Normalise p[0..n) into out (appended, UTF-8) and classify it.  *warn
- * (may be NULL) gets PLATE_WARN_* flags.  Returns the kind, or
- * PLATE_INVALID (out then holds the normalised text anyway). */
+/* Normalise p[0..n) into out (appended after what it holds, UTF-8) and
+ * classify it.  *warn (may be NULL) is set to 0, or to PLATE_WARN_* flags
+ * for a valid plate.  Returns the kind, or PLATE_INVALID (out then holds
+ * the normalised text anyway, invalid UTF-8 bytes copied as they are, for
+ * the message).  Nothing is allocated except growth of out. */
 enum plate_kind plate_norm(const char *p, size_t n, struct buf *out,
 			   int *warn);
 
