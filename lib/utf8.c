@@ -112,6 +112,16 @@ utf8_valid_prefix(const char *p, size_t n)
 			if (i == n)
 				break;
 		}
+		/*
+		 * Runs of 3-byte characters (all of CJK) are the common case
+		 * after ASCII: test those two trail bytes at once.
+		 */
+		while (n - i >= 3 && s[i] >= 0xe1 && s[i] <= 0xef &&
+		    s[i] != 0xed && ((s[i + 1] & 0xc0) | (s[i + 2] & 0xc0) >> 2)
+		    == 0xa0)
+			i += 3;
+		if (i == n || s[i] < 0x80)
+			continue;
 		if ((k = seq_len(s + i, n - i)) == 0)
 			return i;
 		i += k;
