@@ -16,15 +16,22 @@
 
 struct rx;
 
-/* Compile pat (NUL-terminated UTF-8).  On error returns NULL and sets *err
- * to "at offset N: what" (caller frees). */
+/* Compile pat (NUL-terminated UTF-8), caseless when caseless is non-zero.
+ * Returns the compiled pattern (free it with rx_free()).  On error returns
+ * NULL and, when err is not NULL, sets *err to "at offset N: what" with
+ * PCRE2's message, e.g. "at offset 3: missing closing parenthesis" (caller
+ * frees); N counts bytes.  Note that PCRE2 takes "[0-9]{9" as a literal
+ * brace, not an error.  Exits 5 when out of memory. */
 struct rx *rx_compile(const char *pat, int caseless, char **err);
+/* Free r and its match data; NULL is allowed. */
 void rx_free(struct rx *r);
-/* Match against s[0..n).  Returns 1 and the match span in *so, *eo (may be
- * NULL), 0 when there is no match, -1 when a limit was hit (a match error,
- * not "no match").  s must be valid UTF-8 (records are validated). */
+/* Match against s[0..n) (need not be NUL-terminated).  Returns 1 and the
+ * match span in bytes in *so, *eo (either may be NULL), 0 when there is no
+ * match, -1 when RX_MATCH_LIMIT, RX_DEPTH_LIMIT or the JIT stack was
+ * exhausted (a match error, not "no match").  s must be valid UTF-8
+ * (records are validated); invalid UTF-8 also returns -1. */
 int rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo);
-/* The pattern text as given. */
+/* The pattern text as given, owned by r. */
 const char *rx_pattern(const struct rx *r);
 
 #endif

@@ -1,0 +1,119 @@
+/* rx: PCRE2 patterns, UTF mode, JIT when available.  See rx.h. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "rx.h"
+#include "util.h"
+
+/* JIT code keeps its frames on this stack rather than the machine stack;
+ * the default (32 KiB) is small for long alternations.  Memory past the
+ * start size is only mapped when used. */
+#define RX_JIT_STACK_START ((size_t)32 << 10)
+#define RX_JIT_STACK_MAX ((size_t)1 << 20)
+
+struct rx {
+	pcre2_code *code;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;	/* NULL without JIT */
+	char *pat;
+};
+
+static void
+rx_oom(void *p)
+{
+	if (p == NULL)
+		diag_die(JW_EXIT_INTERNAL, "out of memory");
+}
+
+struct rx *
+rx_compile(const char *pat, int caseless, char **err)
+{
+	uint32_t opts = PCRE2_UTF | (caseless ? PCRE2_CASELESS : 0);
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	struct rx *r;
+	int code;
+
+	r = xcalloc(1, sizeof *r);
+	r->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts,
+				&code, &off, NULL);
+	if (r->code == NULL) {
+		if (err) {
+			struct buf b = BUF_INIT;
+
+			if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+				snprintf((char *)msg, sizeof msg,
+					 "error %d", code);
+			buf_printf(&b, "at offset %zu: %s", (size_t)off,
+				   (const char *)msg);
+			*err = buf_detach(&b, NULL);
+		}
+		free(r);
+		return NULL;
+	}
+	/* Without JIT support (or with it refused, e.g. no executable
+	 * memory) pcre2_match() interprets: slower, same results. */
+	if (pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0) {
+		r->jstack = pcre2_jit_stack_create(RX_JIT_STACK_START,
+						   RX_JIT_STACK_MAX, NULL);
+		rx_oom(r->jstack);
+	}
+	r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
+	rx_oom(r->md);
+	r->mctx = pcre2_match_context_create(NULL);
+	rx_oom(r->mctx);
+	pcre2_set_match_limit(r->mctx, RX_MATCH_LIMIT);
+	pcre2_set_depth_limit(r->mctx, RX_DEPTH_LIMIT);
+	if (r->jstack)
+		pcre2_jit_stack_assign(r->mctx, NULL, r->jstack);
+	r->pat = xstrdup(pat);
+	return r;
+}
+
+void
+rx_free(struct rx *r)
+{
+	if (r == NULL)
+		return;
+	pcre2_match_context_free(r->mctx);
+	pcre2_jit_stack_free(r->jstack);
+	pcre2_match_data_free(r->md);
+	pcre2_code_free(r->code);
+	free(r->pat);
+	free(r);
+}
+
+int
+rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo)
+{
+	PCRE2_SIZE *ov;
+	int rc;
+
+	rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	/* Limits (PCRE2_ERROR_MATCHLIMIT, _DEPTHLIMIT, _JIT_STACKLIMIT),
+	 * invalid UTF-8 and the rest: an error, never "no match". */
+	if (rc < 0)
+		return -1;
+	ov = pcre2_get_ovector_pointer(r->md);
+	if (so)
+		*so = ov[0];
+	if (eo)
+		*eo = ov[1];
+	return 1;
+}
+
+const char *
+rx_pattern(const struct rx *r)
+{
+	return r->pat;
+}
