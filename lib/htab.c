@@ -156,7 +156,7 @@ void *
 htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 {
 	uint64_t hash = hash_bytes(p, n);
-	size_t i, vs = h->valsize ? h->valsize : 1;
+	size_t i = 0, vs = h->valsize ? h->valsize : 1;
 	struct htab_key *k;
 	unsigned char *v;
 
