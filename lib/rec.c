@@ -1,0 +1,1391 @@
+/* rec: the record reader and the rejects stream.  See rec.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "arena.h"
+#include "diag.h"
+#include "htab.h"
+#include "rec.h"
+#include "utf8.h"
+#include "util.h"
+#include "zio.h"
+
+/* 256 KiB blocks stay in L2; DESIGN.md "Speed" measured it. */
+#define BLOCK (256u << 10)
+#define KEEP_OVERLONG 1024	/* bytes of an overlong line kept in rejects */
+
+/* What a line scan saw, beside the tabs. */
+#define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
+#define SEEN_ODD 2	/* a backslash, CR or NUL: look closer */
+
+struct rec_reader {
+	struct rec_reader_opts o;
+	const char *const *files;
+	size_t nfiles, fi;
+	enum rec_fmt fmt;
+
+	/* Input block buffer: bytes [pos, end) are unread. */
+	char *buf;
+	size_t cap, pos, end;
+	int eof;
+	struct zin *z;
+	const char *fname;
+	unsigned long long line;	/* lines consumed in this file */
+	unsigned long long ovl_len;	/* length of the last overlong line */
+
+	/* The header: names, in the first file's order. */
+	char **names;
+	size_t n;
+	struct arena mem;
+	struct htab byname;		/* name -> index + 1 */
+	int have_header;
+	const char *first_fname;
+
+	/* This file's columns, and where each header field is among them. */
+	size_t fcols;
+	size_t *map;			/* NULL: same order */
+	char *hdr_raw;			/* this file's header line */
+	size_t hdr_len;
+
+	struct rec rec;
+	struct rec_str *f;		/* n fields for rec */
+	struct rec_str *cols;		/* file-order slices, REC_MAX_FIELDS+1 */
+	struct buf scratch;		/* decoded CSV/JSON values */
+	size_t *offs;			/* scratch offsets per column */
+	unsigned char *seen;		/* JSON: key seen in this object */
+
+	/* JSONL lines rejected before the header was known. */
+	struct buf pending;
+
+	unsigned long long nread, nrej, nfilt;
+	struct rec_writer *rej;
+	struct buf msg;
+
+	/* Progress line. */
+	int tty;
+	struct timespec t0, tlast;
+	unsigned long long bytes;
+	int shown_progress;
+};
+
+static void die_input(struct rec_reader *in);
+
+/* ---- small helpers ---- */
+
+int
+rec_str_cmp(struct rec_str a, struct rec_str b)
+{
+	int c = memcmp(a.p, b.p, a.len < b.len ? a.len : b.len);
+
+	if (c != 0)
+		return c;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+char *
+rec_str_dup(struct rec_str s)
+{
+	return xmemdup(s.p, s.len);
+}
+
+int
+rec_str_long(struct rec_str s, long long *v)
+{
+	unsigned long long x = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (s.len > 0 && s.p[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == s.len || s.len - i > 18)
+		return -1;
+	for (; i < s.len; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		x = x * 10 + (unsigned)(s.p[i] - '0');
+	}
+	*v = neg ? -(long long)x : (long long)x;
+	return 0;
+}
+
+static double
+secs_since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+progress(struct rec_reader *in, int done)
+{
+	struct timespec now;
+	double el;
+
+	if (!in->tty)
+		return;
+	if (done) {
+		if (in->shown_progress)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = secs_since(&in->t0, &now);
+	if (el < 2.0 || secs_since(&in->tlast, &now) < 0.5)
+		return;
+	in->tlast = now;
+	in->shown_progress = 1;
+	fprintf(stderr, "\r\033[K%s: %llu records, %.0f MB, %.0f MB/s",
+		diag_prog, in->nread, in->bytes / 1e6, in->bytes / 1e6 / el);
+}
+
+/* ---- block buffer and spans ---- */
+
+static void
+refill(struct rec_reader *in)
+{
+	size_t have = in->end - in->pos;
+	ssize_t r;
+
+	if (in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, have);
+		in->pos = 0;
+		in->end = have;
+	}
+	if (in->cap - in->end < BLOCK) {
+		in->cap = in->end + BLOCK;
+		in->buf = xrealloc(in->buf, in->cap + 16);
+	}
+	r = zin_read(in->z, in->buf + in->end, in->cap - in->end);
+	if (r < 0)
+		die_input(in);
+	if (r == 0)
+		in->eof = 1;
+	in->end += (size_t)r;
+	in->bytes += (size_t)r;
+	progress(in, 0);
+}
+
+/* Find the end of a CSV record from p: the newline outside quotes.
+ * Returns its offset, or n when the span is incomplete. */
+static size_t
+csv_end(const char *p, size_t n)
+{
+	size_t i = 0;
+	int quoted = 0, start = 1;
+
+	for (; i < n; i++) {
+		char c = p[i];
+
+		if (quoted) {
+			if (c == '"') {
+				if (i + 1 < n && p[i + 1] == '"')
+					i++;
+				else if (i + 1 == n)
+					return n;	/* need the next byte */
+				else
+					quoted = 0;
+			}
+			continue;
+		}
+		if (c == '\n')
+			return i;
+		if (c == '"' && start)
+			quoted = 1;
+		start = c == ',';
+	}
+	return n;
+}
+
+/* The next line (TSV, JSONL) or record (CSV) of the current file, without
+ * its line end.  Returns 1, 0 at the end of the file, or -1 for a line over
+ * the limit (its first bytes are in in->scratch, its length in ovl_len). */
+static int
+next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
+{
+	size_t max = in->o.max_line, have, k;
+	char *p, *nl;
+
+	for (;;) {
+		p = in->buf + in->pos;
+		have = in->end - in->pos;
+		if (in->fmt == REC_CSV) {
+			k = csv_end(p, have);
+			nl = k < have ? p + k : NULL;
+		} else {
+			nl = memchr(p, '\n', have);
+		}
+		if (nl != NULL && (size_t)(nl - p) <= max) {
+			*pp = p;
+			*lenp = (size_t)(nl - p);
+			in->pos += *lenp + 1;
+			break;
+		}
+		if (nl == NULL && in->eof) {
+			if (have == 0)
+				return 0;
+			if (have <= max) {
+				*pp = p;
+				*lenp = have;
+				in->pos = in->end;
+				break;
+			}
+		}
+		if (have > max || (nl != NULL && (size_t)(nl - p) > max)) {
+			/* Over the limit: keep the start for the rejects,
+			 * skip to the line end without buffering it. */
+			buf_reset(&in->scratch);
+			buf_add(&in->scratch, p, KEEP_OVERLONG);
+			in->ovl_len = 0;
+			for (;;) {
+				p = in->buf + in->pos;
+				have = in->end - in->pos;
+				nl = memchr(p, '\n', have);
+				if (nl != NULL) {
+					in->ovl_len += (size_t)(nl - p);
+					in->pos += (size_t)(nl - p) + 1;
+					break;
+				}
+				in->ovl_len += have;
+				in->pos = in->end;
+				if (in->eof)
+					break;
+				refill(in);
+			}
+			in->line++;
+			*nlines = 1;
+			return -1;
+		}
+		refill(in);
+	}
+	/* Count the lines of a multi-line CSV record. */
+	*nlines = 1;
+	if (in->fmt == REC_CSV)
+		for (k = 0; k < *lenp; k++)
+			*nlines += (*pp)[k] == '\n';
+	in->line += *nlines;
+	if (*lenp > 0 && (*pp)[*lenp - 1] == '\r')
+		--*lenp;
+	return 1;
+}
+
+/* ---- rejects ---- */
+
+static void
+rejects_open(struct rec_reader *in)
+{
+	struct rec_writer_opts wo = { REC_TSV, in->o.rejects, 0, NULL, 0 };
+	size_t i;
+
+	in->rej = rec_writer_open(&wo);
+	for (i = 0; i < in->n; i++)
+		rec_writer_add(in->rej, in->names[i]);
+	rec_writer_add(in->rej, "_file");
+	rec_writer_add(in->rej, "_line");
+	rec_writer_add(in->rej, "_error");
+}
+
+/* Reject the fields f[0..nf) (in header order when nf == n, else as the
+ * file had them) with the message in in->msg. */
+static void
+reject_fields(struct rec_reader *in, const struct rec_str *f, size_t nf,
+	      const char *file, unsigned long long line)
+{
+	struct buf last = BUF_INIT;
+	size_t i;
+
+	in->nrej++;
+	if (in->o.rejects == NULL) {
+		if (in->nrej <= REC_SHOW_REJECTS)
+			diag_error("%s:%llu: %s", file, line, in->msg.p);
+		return;
+	}
+	if (!in->have_header) {
+		/* JSONL before its first object: keep for later. */
+		buf_printf(&in->pending, "%llu", line);
+		buf_addc(&in->pending, '\0');
+		buf_add(&in->pending, in->msg.p, in->msg.len + 1);
+		buf_add(&in->pending, f[0].p, f[0].len);
+		buf_addc(&in->pending, '\0');
+		buf_addc(&in->pending, '\0');
+		return;
+	}
+	if (in->rej == NULL)
+		rejects_open(in);
+	for (i = 0; i < in->n && i < nf; i++) {
+		if (i + 1 == in->n && nf > in->n) {
+			/* Extra fields: keep them, TAB-separated, in the
+			 * last column, so nothing is lost. */
+			for (; i < nf; i++) {
+				buf_add(&last, f[i].p, f[i].len);
+				if (i + 1 < nf)
+					buf_addc(&last, '\t');
+			}
+			rec_writer_put(in->rej, last.p, last.len);
+			i = in->n;
+			break;
+		}
+		rec_writer_put(in->rej, f[i].p, f[i].len);
+	}
+	for (; i < in->n; i++)
+		rec_writer_put(in->rej, "", 0);
+	rec_writer_puts(in->rej, file);
+	rec_writer_putll(in->rej, (long long)line);
+	rec_writer_put(in->rej, in->msg.p, in->msg.len);
+	rec_writer_end(in->rej);
+	buf_release(&last);
+}
+
+void
+rec_reject(struct rec_reader *in, const struct rec *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&in->msg);
+	va_start(ap, fmt);
+	buf_vprintf(&in->msg, fmt, ap);
+	va_end(ap);
+	reject_fields(in, r->f, r->n, r->file, r->line);
+}
+
+void
+rec_filtered(struct rec_reader *in, const struct rec *r)
+{
+	(void)r;
+	in->nfilt++;
+}
+
+/* Reject the current raw span with a reason already in in->msg. */
+static void
+reject_raw(struct rec_reader *in, const struct rec_str *f, size_t nf)
+{
+	reject_fields(in, f, nf, in->fname, in->rec.line);
+}
+
+static void
+flush_pending(struct rec_reader *in)
+{
+	const char *p = in->pending.p, *end = p + in->pending.len;
+	unsigned long long line;
+	struct rec_str f;
+
+	while (p < end) {
+		line = strtoull(p, NULL, 10);
+		p += strlen(p) + 1;
+		buf_reset(&in->msg);
+		buf_adds(&in->msg, p);
+		p += strlen(p) + 1;
+		f.p = p;
+		f.len = strlen(p);
+		p += f.len + 2;
+		in->nrej--;	/* counted when it was first seen */
+		reject_fields(in, &f, 1, in->fname, line);
+	}
+	buf_release(&in->pending);
+}
+
+/* ---- header ---- */
+
+static void
+die_input(struct rec_reader *in)
+{
+	diag_die(JW_EXIT_IO, "%s: %s", in->fname, zin_error(in->z));
+}
+
+static size_t
+name_index(const struct rec_reader *in, const char *p, size_t n)
+{
+	const size_t *v = htab_find(&in->byname, p, n);
+
+	return v ? *v - 1 : REC_NONE;
+}
+
+size_t
+rec_reader_nfields(const struct rec_reader *in)
+{
+	return in->n;
+}
+
+const char *
+rec_reader_name(const struct rec_reader *in, size_t i)
+{
+	return in->names[i];
+}
+
+size_t
+rec_reader_field(const struct rec_reader *in, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < in->o.nalias; i++)
+		if (strcmp(in->o.alias_from[i], name) == 0) {
+			name = in->o.alias_to[i];
+			break;
+		}
+	return name_index(in, name, strlen(name));
+}
+
+size_t
+rec_reader_need(const struct rec_reader *in, const char *name)
+{
+	size_t i = rec_reader_field(in, name), k;
+	struct buf list = BUF_INIT;
+
+	if (i != REC_NONE)
+		return i;
+	for (k = 0; k < in->n && k < 20; k++)
+		buf_printf(&list, "%s%s", k ? ", " : "", in->names[k]);
+	if (k < in->n)
+		buf_adds(&list, ", ...");
+	diag_die(JW_EXIT_USAGE, "%s:1: no field '%s' (fields: %s); "
+		 "-F %s=NAME maps it", in->first_fname ? in->first_fname :
+		 "<stdin>", name, in->n ? list.p : "none", name);
+}
+
+static void
+add_name(struct rec_reader *in, const char *p, size_t len, const char *file)
+{
+	size_t *v;
+	int isnew;
+	struct buf q = BUF_INIT;
+
+	if (len == 0)
+		diag_die(JW_EXIT_USAGE, "%s:1: field %zu has an empty name",
+			 file, in->n + 1);
+	if (in->n == REC_MAX_FIELDS)
+		diag_die(JW_EXIT_USAGE, "%s:1: more than %d fields", file,
+			 REC_MAX_FIELDS);
+	v = htab_put(&in->byname, p, len, &isnew);
+	if (!isnew) {
+		buf_add_quoted(&q, p, len);
+		diag_die(JW_EXIT_USAGE, "%s:1: field name '%s' repeated",
+			 file, q.p);
+	}
+	*v = in->n + 1;
+	in->names = xreallocarray(in->names, in->n + 1, sizeof *in->names);
+	in->names[in->n++] = arena_memdup(&in->mem, p, len);
+}
+
+/* Split a TSV line into in->cols; returns the count (which may exceed
+ * REC_MAX_FIELDS + 1: only that many are stored).  *seen gets SEEN_*. */
+static size_t
+split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
+{
+	struct rec_str *c = in->cols;
+	size_t nc = 0, start = 0, i = 0;
+	unsigned s = 0;
+
+#define FIELD_END(at) do { \
+		if (nc <= REC_MAX_FIELDS) { \
+			c[nc].p = p + start; \
+			c[nc].len = (at) - start; \
+		} \
+		nc++; \
+		start = (at) + 1; \
+	} while (0)
+#if defined(__SSE2__)
+	{
+		const __m128i tab = _mm_set1_epi8('\t');
+		const __m128i bsl = _mm_set1_epi8('\\');
+		const __m128i cr = _mm_set1_epi8('\r');
+		const __m128i zero = _mm_setzero_si128();
+
+		for (; i + 16 <= len; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			unsigned t = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(v, tab));
+			unsigned odd = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(_mm_or_si128(
+					_mm_cmpeq_epi8(v, bsl),
+					_mm_cmpeq_epi8(v, cr)),
+					_mm_cmpeq_epi8(v, zero)));
+
+			if (_mm_movemask_epi8(v))
+				s |= SEEN_HIGH;
+			if (odd)
+				s |= SEEN_ODD;
+			while (t) {
+				FIELD_END(i + (size_t)__builtin_ctz(t));
+				t &= t - 1;
+			}
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch == '\t')
+			FIELD_END(i);
+		else if (ch >= 0x80)
+			s |= SEEN_HIGH;
+		else if (ch == '\\' || ch == '\r' || ch == 0)
+			s |= SEEN_ODD;
+	}
+	FIELD_END(len);
+#undef FIELD_END
+	*seen = s;
+	return nc;
+}
+
+/* Undo TSV escapes in place; returns the new length. */
+static size_t
+unescape_tsv(char *p, size_t len)
+{
+	size_t i, o = 0;
+
+	if (len == 2 && p[0] == '\\' && p[1] == 'N')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (c == '\\' && i + 1 < len) {
+			switch (p[++i]) {
+			case 't': c = '\t'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'v': c = '\v'; break;
+			case '\\': c = '\\'; break;
+			default:
+				/* Not an escape we know: keep it as it is. */
+				p[o++] = '\\';
+				c = p[i];
+			}
+		}
+		p[o++] = c;
+	}
+	return o;
+}
+
+/* Which field does byte offset off of the line fall in? */
+static size_t
+field_at(const struct rec_str *c, size_t nc, const char *line, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < nc && i < REC_MAX_FIELDS; i++)
+		if ((size_t)(c[i + 1].p - line) > off)
+			return i;
+	return i;
+}
+
+/* Check a whole line for NUL and UTF-8; 0, or -1 with in->msg set. */
+static int
+check_bytes(struct rec_reader *in, const char *p, size_t len,
+	    const struct rec_str *c, size_t nc, unsigned seen)
+{
+	const char *z;
+	size_t k, fi;
+
+	if ((seen & SEEN_ODD) && (z = memchr(p, '\0', len)) != NULL) {
+		fi = c ? field_at(c, nc, p, (size_t)(z - p)) : 0;
+		buf_reset(&in->msg);
+		if (c && fi < in->fcols && in->map == NULL && fi < in->n)
+			buf_printf(&in->msg, "field '%s': ", in->names[fi]);
+		buf_printf(&in->msg, "NUL byte at byte %zu", (size_t)(z - p) + 1);
+		return -1;
+	}
+	if ((seen & SEEN_HIGH) && (k = utf8_valid_prefix(p, len)) != len) {
+		if (in->o.encoding == NULL) {
+			fi = c ? field_at(c, nc, p, k) : 0;
+			buf_reset(&in->msg);
+			if (c && in->map == NULL && fi < in->n)
+				buf_printf(&in->msg, "field '%s': ",
+					   in->names[fi]);
+			buf_printf(&in->msg, "invalid UTF-8 at byte %zu "
+				   "(--encoding gb18030 reads GBK exports)",
+				   k + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- CSV ---- */
+
+/* Decode a CSV record into in->scratch and in->cols.  Returns the column
+ * count, or -1 with in->msg set. */
+static long
+split_csv(struct rec_reader *in, const char *p, size_t len)
+{
+	size_t i = 0, nc = 0, k;
+	struct buf *s = &in->scratch;
+
+	buf_reset(s);
+	for (;;) {
+		if (nc <= REC_MAX_FIELDS)
+			in->offs[nc] = s->len;
+		if (i < len && p[i] == '"') {
+			for (i++;; i++) {
+				if (i >= len) {
+					buf_reset(&in->msg);
+					buf_printf(&in->msg, "field %zu: quoted "
+						   "field not closed", nc + 1);
+					return -1;
+				}
+				if (p[i] == '"') {
+					if (i + 1 < len && p[i + 1] == '"') {
+						buf_addc(s, '"');
+						i++;
+						continue;
+					}
+					i++;
+					break;
+				}
+				buf_addc(s, p[i]);
+			}
+			if (i < len && p[i] != ',') {
+				buf_reset(&in->msg);
+				buf_printf(&in->msg, "field %zu: text after "
+					   "the closing quote", nc + 1);
+				return -1;
+			}
+		} else {
+			k = i;
+			while (i < len && p[i] != ',')
+				i++;
+			buf_add(s, p + k, i - k);
+		}
+		buf_addc(s, '\0');
+		nc++;
+		if (i >= len)
+			break;
+		i++;	/* the comma */
+	}
+	for (k = 0; k < nc && k <= REC_MAX_FIELDS; k++) {
+		in->cols[k].p = s->p + in->offs[k];
+		in->cols[k].len = (k + 1 < nc && k + 1 <= REC_MAX_FIELDS ?
+				   in->offs[k + 1] : s->len) - in->offs[k] - 1;
+	}
+	return (long)nc;
+}
+
+/* ---- JSON Lines ---- */
+
+struct jp {
+	const char *start, *p, *end;
+	struct rec_reader *in;
+};
+
+static void
+jp_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int
+jp_fail(struct jp *j, const char *what)
+{
+	buf_reset(&j->in->msg);
+	buf_printf(&j->in->msg, "bad JSON at byte %zu: %s",
+		   (size_t)(j->p - j->start) + 1, what);
+	return -1;
+}
+
+static int
+hex4(const char *p, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* A JSON string at j->p (on the quote), decoded onto out. */
+static int
+jp_string(struct jp *j, struct buf *out)
+{
+	const char *p = j->p + 1, *q;
+	unsigned u, lo;
+	char enc[4];
+
+	for (;;) {
+		q = p;
+		while (q < j->end && *q != '"' && *q != '\\' &&
+		       (unsigned char)*q >= 0x20)
+			q++;
+		buf_add(out, p, (size_t)(q - p));
+		p = q;
+		if (p >= j->end) {
+			j->p = p;
+			return jp_fail(j, "string not closed");
+		}
+		if (*p == '"')
+			break;
+		if ((unsigned char)*p < 0x20) {
+			j->p = p;
+			return jp_fail(j, "control character in a string");
+		}
+		if (p + 1 >= j->end) {
+			j->p = p;
+			return jp_fail(j, "string not closed");
+		}
+		switch (p[1]) {
+		case '"': buf_addc(out, '"'); p += 2; continue;
+		case '\\': buf_addc(out, '\\'); p += 2; continue;
+		case '/': buf_addc(out, '/'); p += 2; continue;
+		case 'b': buf_addc(out, '\b'); p += 2; continue;
+		case 'f': buf_addc(out, '\f'); p += 2; continue;
+		case 'n': buf_addc(out, '\n'); p += 2; continue;
+		case 'r': buf_addc(out, '\r'); p += 2; continue;
+		case 't': buf_addc(out, '\t'); p += 2; continue;
+		case 'u': break;
+		default:
+			j->p = p;
+			return jp_fail(j, "unknown escape");
+		}
+		if (j->end - p < 6 || hex4(p + 2, &u) < 0) {
+			j->p = p;
+			return jp_fail(j, "bad \\u escape");
+		}
+		p += 6;
+		if (u >= 0xdc00 && u <= 0xdfff) {
+			j->p = p - 6;
+			return jp_fail(j, "lone low surrogate");
+		}
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (j->end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+			    hex4(p + 2, &lo) < 0 || lo < 0xdc00 ||
+			    lo > 0xdfff) {
+				j->p = p - 6;
+				return jp_fail(j, "lone high surrogate");
+			}
+			p += 6;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		}
+		if (u == 0) {
+			j->p = p - 6;
+			return jp_fail(j, "\\u0000 (NUL) in a string");
+		}
+		buf_add(out, enc, utf8_encode(u, enc));
+	}
+	j->p = p + 1;
+	return 0;
+}
+
+/* Skip a JSON value of any kind (for nesting), checking its shape. */
+static int
+jp_skip(struct jp *j, int depth)
+{
+	struct buf dummy = BUF_INIT;
+	int r;
+
+	if (depth > 64)
+		return jp_fail(j, "nested deeper than 64 levels");
+	jp_ws(j);
+	if (j->p >= j->end)
+		return jp_fail(j, "value expected");
+	if (*j->p == '"') {
+		r = jp_string(j, &dummy);
+		buf_release(&dummy);
+		return r;
+	}
+	if (*j->p == '{' || *j->p == '[') {
+		char close = *j->p == '{' ? '}' : ']';
+		int obj = close == '}';
+
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				jp_ws(j);
+				if (j->p >= j->end || *j->p != '"')
+					return jp_fail(j, "key expected");
+				if (jp_string(j, &dummy) < 0) {
+					buf_release(&dummy);
+					return -1;
+				}
+				buf_reset(&dummy);
+				jp_ws(j);
+				if (j->p >= j->end || *j->p != ':')
+					return jp_fail(j, "':' expected");
+				j->p++;
+			}
+			if (jp_skip(j, depth + 1) < 0) {
+				buf_release(&dummy);
+				return -1;
+			}
+			jp_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == close) {
+				j->p++;
+				buf_release(&dummy);
+				return 0;
+			}
+			buf_release(&dummy);
+			return jp_fail(j, "',' or end expected");
+		}
+	}
+	/* A number or a literal. */
+	if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+		const char *p = j->p;
+
+		if (*p == '-')
+			p++;
+		if (p < j->end && *p == '0')
+			p++;
+		else if (p < j->end && *p >= '1' && *p <= '9')
+			while (p < j->end && *p >= '0' && *p <= '9')
+				p++;
+		else
+			return jp_fail(j, "bad number");
+		if (p < j->end && *p == '.') {
+			p++;
+			if (p >= j->end || *p < '0' || *p > '9')
+				return jp_fail(j, "bad number");
+			while (p < j->end && *p >= '0' && *p <= '9')
+				p++;
+		}
+		if (p < j->end && (*p == 'e' || *p == 'E')) {
+			p++;
+			if (p < j->end && (*p == '+' || *p == '-'))
+				p++;
+			if (p >= j->end || *p < '0' || *p > '9')
+				return jp_fail(j, "bad number");
+			while (p < j->end && *p >= '0' && *p <= '9')
+				p++;
+		}
+		j->p = p;
+		return 0;
+	}
+	if (j->end - j->p >= 4 && memcmp(j->p, "true", 4) == 0)
+		j->p += 4;
+	else if (j->end - j->p >= 5 && memcmp(j->p, "false", 5) == 0)
+		j->p += 5;
+	else if (j->end - j->p >= 4 && memcmp(j->p, "null", 4) == 0)
+		j->p += 4;
+	else
+		return jp_fail(j, "value expected");
+	return 0;
+}
+
+/* Parse one JSON object line.  Before the header is known, its keys
+ * become the header.  Fields go to in->f (header order).  Returns 0 or -1
+ * with in->msg set. */
+static int
+parse_jsonl(struct rec_reader *in, const char *p, size_t len)
+{
+	struct jp j = { p, p, p + len, in };
+	struct buf *s = &in->scratch;
+	size_t i, idx, keyoff;
+	const char *vstart;
+	struct buf q = BUF_INIT;
+
+	buf_reset(s);
+	jp_ws(&j);
+	if (j.p >= j.end || *j.p != '{')
+		return jp_fail(&j, "not an object");
+	j.p++;
+	if (in->have_header)
+		memset(in->seen, 0, in->n);
+	jp_ws(&j);
+	if (j.p < j.end && *j.p == '}') {
+		j.p++;
+		goto end;
+	}
+	for (;;) {
+		jp_ws(&j);
+		if (j.p >= j.end || *j.p != '"')
+			return jp_fail(&j, "key expected");
+		keyoff = s->len;
+		if (jp_string(&j, s) < 0)
+			return -1;
+		idx = name_index(in, s->p + keyoff, s->len - keyoff);
+		if (!in->have_header && idx == REC_NONE) {
+			add_name(in, s->p + keyoff, s->len - keyoff,
+				 in->fname);
+			in->seen = xrealloc(in->seen, in->n);
+			in->offs = xreallocarray(in->offs, in->n + 1,
+						 sizeof *in->offs);
+			idx = in->n - 1;
+			in->seen[idx] = 0;
+		}
+		if (idx == REC_NONE || in->seen[idx]) {
+			buf_add_quoted(&q, s->p + keyoff, s->len - keyoff);
+			buf_reset(&in->msg);
+			buf_printf(&in->msg, idx == REC_NONE ?
+				   "key '%s' is not in the first record" :
+				   "key '%s' repeated", q.p);
+			buf_release(&q);
+			return -1;
+		}
+		s->len = keyoff;	/* drop the key text */
+		in->seen[idx] = 1;
+		in->offs[idx] = s->len;
+		jp_ws(&j);
+		if (j.p >= j.end || *j.p != ':')
+			return jp_fail(&j, "':' expected");
+		j.p++;
+		jp_ws(&j);
+		if (j.p < j.end && *j.p == '"') {
+			if (jp_string(&j, s) < 0)
+				return -1;
+		} else if (j.end - j.p >= 4 && memcmp(j.p, "null", 4) == 0) {
+			j.p += 4;	/* null: an empty field */
+		} else {
+			vstart = j.p;
+			if (jp_skip(&j, 0) < 0)
+				return -1;
+			buf_add(s, vstart, (size_t)(j.p - vstart));
+		}
+		buf_addc(s, '\0');
+		jp_ws(&j);
+		if (j.p < j.end && *j.p == ',') {
+			j.p++;
+			continue;
+		}
+		if (j.p < j.end && *j.p == '}') {
+			j.p++;
+			break;
+		}
+		return jp_fail(&j, "',' or '}' expected");
+	}
+end:
+	jp_ws(&j);
+	if (j.p != j.end)
+		return jp_fail(&j, "text after the object");
+	if (!in->have_header) {
+		if (in->n == 0)
+			return jp_fail(&j, "an object with no keys cannot "
+				       "start the stream");
+		in->have_header = 1;
+		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
+	}
+	for (i = 0; i < in->n; i++) {
+		if (!in->seen[i]) {
+			in->f[i].p = "";
+			in->f[i].len = 0;
+			continue;
+		}
+		in->f[i].p = s->p + in->offs[i];
+		in->f[i].len = strlen(in->f[i].p);
+	}
+	return 0;
+}
+
+/* ---- files ---- */
+
+static enum rec_fmt
+fmt_of(const struct rec_reader *in, const char *path)
+{
+	size_t n;
+
+	if (!in->o.fmt_auto || path == NULL)
+		return in->o.fmt;
+	n = strlen(path);
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+		n -= 3;
+	if (n > 4 && strncmp(path + n - 4, ".csv", 4) == 0)
+		return REC_CSV;
+	if (n > 6 && strncmp(path + n - 6, ".jsonl", 6) == 0)
+		return REC_JSONL;
+	if (n > 7 && strncmp(path + n - 7, ".ndjson", 7) == 0)
+		return REC_JSONL;
+	return in->o.fmt;
+}
+
+/* Set up this file's columns from its header line. */
+static void
+file_header(struct rec_reader *in, char *p, size_t len)
+{
+	size_t nc, i, k;
+	unsigned seen;
+	long ncl;
+	int same = 1;
+
+	if (in->fmt == REC_CSV) {
+		ncl = split_csv(in, p, len);
+		if (ncl < 0)
+			diag_die(JW_EXIT_USAGE, "%s:%llu: header: %s",
+				 in->fname, in->line, in->msg.p);
+		nc = (size_t)ncl;
+	} else {
+		nc = split_tsv(in, p, len, &seen);
+		if (seen & SEEN_ODD)
+			for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
+				if (memchr(in->cols[i].p, '\\',
+					   in->cols[i].len))
+					in->cols[i].len = unescape_tsv(
+						(char *)in->cols[i].p,
+						in->cols[i].len);
+	}
+	if (nc > REC_MAX_FIELDS)
+		diag_die(JW_EXIT_USAGE, "%s:1: more than %d fields",
+			 in->fname, REC_MAX_FIELDS);
+	if (!utf8_is_valid(p, len) && in->o.encoding == NULL)
+		diag_die(JW_EXIT_USAGE, "%s:1: header is not valid UTF-8 "
+			 "(--encoding gb18030 reads GBK exports)", in->fname);
+	free(in->map);
+	in->map = NULL;
+	in->fcols = nc;
+	if (!in->have_header) {
+		for (i = 0; i < nc; i++)
+			add_name(in, in->cols[i].p, in->cols[i].len, in->fname);
+		in->have_header = 1;
+		in->first_fname = in->fname;
+		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
+		in->offs = xreallocarray(in->offs, REC_MAX_FIELDS + 2,
+					 sizeof *in->offs);
+	} else {
+		/* A later file: the same names, perhaps in another order. */
+		in->map = xreallocarray(NULL, in->n ? in->n : 1,
+					sizeof *in->map);
+		for (i = 0; i < in->n; i++)
+			in->map[i] = REC_NONE;
+		for (i = 0; i < nc; i++) {
+			k = name_index(in, in->cols[i].p, in->cols[i].len);
+			if (k == REC_NONE || in->map[k] != REC_NONE)
+				goto differ;
+			in->map[k] = i;
+			same &= k == i;
+		}
+		if (nc != in->n)
+			goto differ;
+		if (same) {
+			free(in->map);
+			in->map = NULL;
+		}
+	}
+	free(in->hdr_raw);
+	in->hdr_raw = xmemdup(p, len);
+	in->hdr_len = len;
+	return;
+differ:
+	diag_die(JW_EXIT_USAGE, "%s:1: header has other fields than %s's "
+		 "(same names in any order are needed)", in->fname,
+		 in->first_fname);
+}
+
+/* Open the next file; 0 when there is none. */
+static int
+next_file(struct rec_reader *in)
+{
+	const char *path;
+	char *err = NULL, *p;
+	size_t len;
+	unsigned nl;
+	int r;
+
+	if (in->z != NULL) {
+		zin_close(in->z);
+		in->z = NULL;
+	}
+	if (in->fi == in->nfiles)
+		return 0;
+	path = in->files[in->fi++];
+	in->z = zin_open(path, in->o.encoding, &err);
+	if (in->z == NULL) {
+		diag_error("%s", err);
+		free(err);
+		exit(JW_EXIT_IO);
+	}
+	in->fname = zin_name(in->z);
+	in->fmt = fmt_of(in, path);
+	in->pos = in->end = 0;
+	in->eof = 0;
+	in->line = 0;
+	free(in->hdr_raw);
+	in->hdr_raw = NULL;
+	in->hdr_len = 0;
+	/* Drop a byte order mark. */
+	while (in->end < 3 && !in->eof)
+		refill(in);
+	if (in->end >= 3 && memcmp(in->buf, "\xef\xbb\xbf", 3) == 0)
+		in->pos = 3;
+	if (in->fmt == REC_JSONL) {
+		free(in->map);
+		in->map = NULL;
+		return 1;
+	}
+	r = next_span(in, &p, &len, &nl);
+	if (r == 0)
+		return 1;	/* an empty file: no header, no records */
+	if (r < 0)
+		diag_die(JW_EXIT_USAGE, "%s:1: header line longer than %zu "
+			 "bytes", in->fname, in->o.max_line);
+	file_header(in, p, len);
+	return 1;
+}
+
+struct rec_reader *
+rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
+{
+	static const char *const stdin_only[] = { "-", NULL };
+	struct rec_reader *in = xcalloc(1, sizeof *in);
+
+	in->o = *o;
+	if (in->o.max_line == 0)
+		in->o.max_line = REC_MAX_LINE_DEFAULT;
+	if (files == NULL || files[0] == NULL)
+		files = stdin_only;
+	in->files = files;
+	while (files[in->nfiles] != NULL)
+		in->nfiles++;
+	in->cap = BLOCK;
+	in->buf = xmalloc(in->cap + 16);
+	arena_init(&in->mem);
+	htab_init(&in->byname, sizeof(size_t));
+	buf_init(&in->scratch);
+	buf_init(&in->msg);
+	buf_init(&in->pending);
+	in->cols = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->cols);
+	in->rec.file = "";
+	in->tty = o->progress && isatty(2);
+	clock_gettime(CLOCK_MONOTONIC, &in->t0);
+	in->tlast = in->t0;
+	/* Read up to the first header, so that fields can be looked up
+	 * before the first record.  JSONL learns it from its first object. */
+	while (!in->have_header && next_file(in)) {
+		if (in->fmt == REC_JSONL)
+			break;
+	}
+	if (in->offs == NULL)
+		in->offs = xreallocarray(NULL, REC_MAX_FIELDS + 2,
+					 sizeof *in->offs);
+	return in;
+}
+
+/* Arrange the file's columns c[0..nc) in header order in in->f. */
+static void
+place(struct rec_reader *in, const struct rec_str *c)
+{
+	size_t i;
+
+	if (in->map == NULL)
+		memcpy(in->f, c, in->n * sizeof *c);
+	else
+		for (i = 0; i < in->n; i++)
+			in->f[i] = c[in->map[i]];
+}
+
+const struct rec *
+rec_reader_next(struct rec_reader *in)
+{
+	struct rec *r = &in->rec;
+	char *p;
+	size_t len, nc, i;
+	unsigned nl, seen;
+	long ncl;
+	int s;
+
+	for (;;) {
+		if (in->z == NULL) {
+			if (!next_file(in))
+				return NULL;
+			continue;
+		}
+		s = next_span(in, &p, &len, &nl);
+		if (s == 0) {
+			if (!next_file(in))
+				return NULL;
+			continue;
+		}
+		r->file = in->fname;
+		r->line = in->line - nl + 1;
+		r->raw = NULL;
+		if (s < 0) {
+			in->nread++;
+			buf_reset(&in->msg);
+			buf_printf(&in->msg, "line of %llu bytes is longer than "
+				   "--max-line %zu (first %d bytes kept)",
+				   in->ovl_len, in->o.max_line, KEEP_OVERLONG);
+			in->cols[0].p = in->scratch.p;
+			in->cols[0].len = in->scratch.len;
+			reject_raw(in, in->cols, 1);
+			continue;
+		}
+		/* A repeat of this file's header: cat a.tsv b.tsv | tool. */
+		if (len == in->hdr_len && in->hdr_raw != NULL &&
+		    memcmp(p, in->hdr_raw, len) == 0)
+			continue;
+		if (in->fmt == REC_JSONL) {
+			if (len == 0 || (len == 1 && p[0] == '\r'))
+				continue;	/* a blank line holds nothing */
+			in->nread++;
+			in->cols[0].p = p;
+			in->cols[0].len = len;
+			if (check_bytes(in, p, len, NULL, 0, SEEN_HIGH | SEEN_ODD) < 0 ||
+			    parse_jsonl(in, p, len) < 0) {
+				reject_raw(in, in->cols, 1);
+				continue;
+			}
+			if (in->pending.len)
+				flush_pending(in);
+			r->f = in->f;
+			r->n = in->n;
+			return r;
+		}
+		in->nread++;
+		if (in->fmt == REC_CSV) {
+			if (!utf8_is_valid(p, len) && in->o.encoding == NULL) {
+				buf_reset(&in->msg);
+				buf_printf(&in->msg, "invalid UTF-8 at byte %zu",
+					   utf8_valid_prefix(p, len) + 1);
+				in->cols[0].p = p;
+				in->cols[0].len = len;
+				reject_raw(in, in->cols, 1);
+				continue;
+			}
+			ncl = split_csv(in, p, len);
+			if (ncl < 0) {
+				in->cols[0].p = p;
+				in->cols[0].len = len;
+				reject_raw(in, in->cols, 1);
+				continue;
+			}
+			nc = (size_t)ncl;
+			for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
+				if (memchr(in->cols[i].p, '\0',
+					   in->cols[i].len)) {
+					buf_reset(&in->msg);
+					buf_printf(&in->msg, "NUL byte in field %zu",
+						   i + 1);
+					break;
+				}
+			if (i < nc && i <= REC_MAX_FIELDS) {
+				reject_raw(in, in->cols, nc);
+				continue;
+			}
+		} else {
+			nc = split_tsv(in, p, len, &seen);
+			if (nc > in->fcols || nc < in->fcols ||
+			    check_bytes(in, p, len, in->cols, nc, seen) < 0) {
+				for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
+					if (memchr(in->cols[i].p, '\\',
+						   in->cols[i].len))
+						in->cols[i].len = unescape_tsv(
+							(char *)in->cols[i].p,
+							in->cols[i].len);
+				if (nc != in->fcols) {
+					buf_reset(&in->msg);
+					if (len == 0)
+						buf_printf(&in->msg, "empty line, "
+							   "expected %zu fields",
+							   in->fcols);
+					else
+						buf_printf(&in->msg, "%zu field%s, "
+							   "expected %zu", nc,
+							   nc == 1 ? "" : "s",
+							   in->fcols);
+				}
+				reject_raw(in, in->cols,
+					   nc > REC_MAX_FIELDS + 1 ?
+					   REC_MAX_FIELDS + 1 : nc);
+				continue;
+			}
+			if (seen & SEEN_ODD) {
+				for (i = 0; i < nc; i++)
+					if (memchr(in->cols[i].p, '\\',
+						   in->cols[i].len))
+						in->cols[i].len = unescape_tsv(
+							(char *)in->cols[i].p,
+							in->cols[i].len);
+			} else if (in->map == NULL) {
+				r->raw = p;
+				r->rawlen = len;
+			}
+		}
+		if (nc != in->fcols) {
+			buf_reset(&in->msg);
+			buf_printf(&in->msg, "%zu field%s, expected %zu", nc,
+				   nc == 1 ? "" : "s", in->fcols);
+			reject_raw(in, in->cols, nc > REC_MAX_FIELDS + 1 ?
+				   REC_MAX_FIELDS + 1 : nc);
+			continue;
+		}
+		place(in, in->cols);
+		r->f = in->f;
+		r->n = in->n;
+		return r;
+	}
+}
+
+unsigned long long
+rec_reader_count_read(const struct rec_reader *in)
+{
+	return in->nread;
+}
+
+unsigned long long
+rec_reader_count_rejected(const struct rec_reader *in)
+{
+	return in->nrej;
+}
+
+unsigned long long
+rec_reader_count_filtered(const struct rec_reader *in)
+{
+	return in->nfilt;
+}
+
+void
+rec_reader_close(struct rec_reader *in)
+{
+	if (in == NULL)
+		return;
+	progress(in, 1);
+	if (in->pending.len) {
+		/* JSONL input with no valid object at all. */
+		in->have_header = 1;
+		flush_pending(in);
+	}
+	if (in->rej != NULL)
+		rec_writer_close(in->rej);
+	else if (in->o.rejects != NULL) {
+		/* An empty rejects file still says "none", with columns. */
+		rejects_open(in);
+		rec_writer_close(in->rej);
+	}
+	if (in->nrej > 0)
+		diag_error("%llu of %llu record%s rejected%s", in->nrej,
+			   in->nread, in->nread == 1 ? "" : "s",
+			   in->o.rejects ? "" :
+			   " (--rejects FILE keeps them)");
+	zin_close(in->z);
+	free(in->buf);
+	free(in->names);
+	free(in->f);
+	free(in->cols);
+	free(in->offs);
+	free(in->seen);
+	free(in->map);
+	free(in->hdr_raw);
+	arena_release(&in->mem);
+	htab_release(&in->byname);
+	buf_release(&in->scratch);
+	buf_release(&in->msg);
+	buf_release(&in->pending);
+	free(in);
+}
