@@ -1,0 +1,1148 @@
+/* grid: the population grid and the address matcher.  See grid.h. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ac.h"
+#include "buf.h"
+#include "cfg.h"
+#include "diag.h"
+#include "grid.h"
+#include "rx.h"
+#include "util.h"
+
+#define GRID_NONE_ID UINT32_MAX
+#define GRID_MAX_COUNT 1000000L
+
+/* The staff roles of the "4+X" model, in the order of rules.staff_minimum. */
+static const char *const grid_roles[] = {
+	"community_officer", "auxiliary", "security_officer", "patrol", NULL
+};
+#define GRID_NROLES 4
+
+struct grid_pat {
+	struct rx *rx;			/* NULL when it did not compile */
+	char *err;			/* why not (lenient load) */
+	const struct cfg_node *node;
+	uint32_t point;
+	uint32_t key;			/* literal that selects it, or NONE */
+	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
+};
+
+struct grid {
+	struct cfg *cfg;
+	long grids_min, grids_max, coord_min, coord_max;
+	long staff_min[GRID_NROLES];
+	struct grid_point *points;
+	size_t npoints, cappoints, ncommunities;
+	struct grid_pat *pats;
+	size_t npats, cappats;
+	uint32_t *patlits;		/* literal ids of all patterns */
+	size_t npatlits, cappatlits;
+	size_t *litlen;			/* per literal id: bytes */
+	size_t nlits;
+	struct ac *ac;
+	uint32_t *post_start, *post;	/* per key literal: its patterns */
+	uint32_t *always;		/* patterns without a literal */
+	size_t nalways;
+	/* scratch for matching */
+	unsigned *found;
+	uint32_t *litstamp, *ptstamp, *pthit, stamp;
+	struct grid_hit *hits;
+	size_t nhits;
+	struct buf why;
+};
+
+/* Loading. */
+
+static const struct cfg_node *
+grid_map_item(const struct cfg *c, const struct cfg_node *n, const char *key,
+	      const char *what)
+{
+	if (n->type != CFG_MAP)
+		cfg_fail(c, n, "key '%s': expected %s", key, what);
+	return n;
+}
+
+static const char *
+grid_name(const struct cfg *c, const struct cfg_node *map)
+{
+	const struct cfg_node *n = cfg_need(c, map, "name", CFG_SCALAR,
+					    "a name");
+	const char *s = cfg_str(c, n, "name");
+
+	if (*s == '\0')
+		cfg_fail(c, n, "key 'name': expected a name, not empty text");
+	return s;
+}
+
+/* An optional list: NULL when absent or empty ("key:" alone). */
+static const struct cfg_node *
+grid_opt_list(const struct cfg *c, const struct cfg_node *map,
+	      const char *key, const char *what)
+{
+	const struct cfg_node *n = cfg_get(map, key);
+
+	if (n == NULL || n->type == CFG_NULL)
+		return NULL;
+	return cfg_opt(c, map, key, CFG_LIST, what);
+}
+
+static void
+grid_bounds(const struct cfg *c, const struct cfg_node *rules,
+	    const char *key, long *min, long *max)
+{
+	const struct cfg_node *n = cfg_opt(c, rules, key, CFG_LIST,
+					   "a list [min, max]");
+
+	if (n == NULL)
+		return;
+	if (n->len != 2)
+		cfg_fail(c, n, "key '%s': expected a list [min, max]", key);
+	*min = cfg_long(c, n->items[0], key, 0, GRID_MAX_COUNT);
+	*max = cfg_long(c, n->items[1], key, 0, GRID_MAX_COUNT);
+	if (*min > *max)
+		cfg_fail(c, n, "key '%s': expected [min, max] with min <= max",
+			 key);
+}
+
+static void
+grid_load_rules(struct grid *g, const struct cfg_node *root)
+{
+	static const char *const keys[] = {
+		"grids_per_community", "coordinators_per_community",
+		"staff_minimum", NULL
+	};
+	const struct cfg *c = g->cfg;
+	const struct cfg_node *rules, *sm, *n;
+	size_t i;
+
+	g->grids_min = 5;
+	g->grids_max = 8;
+	g->coord_min = 3;
+	g->coord_max = 4;
+	g->staff_min[0] = 1;
+	g->staff_min[1] = 2;
+	g->staff_min[2] = 1;
+	g->staff_min[3] = 12;
+	if ((rules = cfg_opt(c, root, "rules", CFG_MAP, "a map of rules")) ==
+	    NULL)
+		return;
+	cfg_known_keys(c, rules, keys);
+	grid_bounds(c, rules, "grids_per_community", &g->grids_min,
+		    &g->grids_max);
+	grid_bounds(c, rules, "coordinators_per_community", &g->coord_min,
+		    &g->coord_max);
+	sm = cfg_opt(c, rules, "staff_minimum", CFG_MAP,
+		     "a map of staff numbers");
+	if (sm == NULL)
+		return;
+	cfg_known_keys(c, sm, grid_roles);
+	for (i = 0; i < GRID_NROLES; i++)
+		if ((n = cfg_get(sm, grid_roles[i])) != NULL)
+			g->staff_min[i] = cfg_long(c, n, grid_roles[i], 0,
+						   GRID_MAX_COUNT);
+}
+
+/* Staff of a role: a list of names, or a number (patrol team size). */
+static size_t
+grid_role_count(const struct cfg *c, const struct cfg_node *staff,
+		const char *role)
+{
+	const struct cfg_node *n = cfg_get(staff, role);
+	size_t i;
+
+	if (n == NULL || n->type == CFG_NULL)
+		return 0;
+	if (n->type == CFG_SCALAR)
+		return (size_t)cfg_long(c, n, role, 0, GRID_MAX_COUNT);
+	if (n->type != CFG_LIST)
+		cfg_fail(c, n, "key '%s': expected a list of names or a number",
+			 role);
+	for (i = 0; i < n->len; i++)
+		cfg_str(c, n->items[i], role);
+	return n->len;
+}
+
+static void
+grid_load_staff(const struct cfg *c, const struct cfg_node *comm)
+{
+	static const char *const keys[] = {
+		"community_officer", "auxiliary", "security_officer", "patrol",
+		"coordinators", NULL
+	};
+	const struct cfg_node *staff, *co;
+	size_t i;
+
+	staff = cfg_get(comm, "staff");
+	if (staff == NULL || staff->type == CFG_NULL)
+		return;
+	staff = cfg_opt(c, comm, "staff", CFG_MAP, "a map of staff");
+	cfg_known_keys(c, staff, keys);
+	for (i = 0; i < GRID_NROLES; i++)
+		grid_role_count(c, staff, grid_roles[i]);
+	if ((co = grid_opt_list(c, staff, "coordinators", "a list of names")))
+		for (i = 0; i < co->len; i++)
+			cfg_str(c, co->items[i], "coordinators");
+}
+
+static void
+grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
+		 int lenient, struct buf *lits)
+{
+	const struct cfg *c = g->cfg;
+	const char *s = cfg_str(c, n, "patterns"), *l;
+	struct grid_pat *p;
+	char *err = NULL;
+	size_t nl, i, j;
+	unsigned id;
+
+	if (g->npats == g->cappats) {
+		g->cappats = g->cappats ? g->cappats * 2 : 64;
+		g->pats = xreallocarray(g->pats, g->cappats, sizeof *g->pats);
+	}
+	p = &g->pats[g->npats++];
+	memset(p, 0, sizeof *p);
+	p->node = n;
+	p->point = point;
+	p->key = GRID_NONE_ID;
+	p->lit0 = (uint32_t)g->npatlits;
+	if (*s == '\0')
+		err = xstrdup("empty pattern");
+	else
+		p->rx = rx_compile(s, 0, &err);
+	if (p->rx == NULL) {
+		if (!lenient) {
+			struct buf b = BUF_INIT;
+
+			buf_adds(&b, err);
+			free(err);
+			cfg_fail(c, n, "key 'patterns': bad pattern: %s", b.p);
+		}
+		p->err = err;
+		return;
+	}
+	buf_reset(lits);
+	nl = grid_pattern_literals(s, lits);
+	for (i = 0, l = lits->p; i < nl; i++, l += strlen(l) + 1) {
+		id = ac_add(g->ac, l, strlen(l));
+		if (id == g->nlits) {
+			g->litlen = xreallocarray(g->litlen, g->nlits + 1,
+						  sizeof *g->litlen);
+			g->litlen[g->nlits++] = strlen(l);
+		}
+		for (j = p->lit0; j < g->npatlits; j++)
+			if (g->patlits[j] == id)
+				break;
+		if (j < g->npatlits)
+			continue;	/* the same run twice in one pattern */
+		if (g->npatlits == g->cappatlits) {
+			g->cappatlits = g->cappatlits ? g->cappatlits * 2 : 256;
+			g->patlits = xreallocarray(g->patlits, g->cappatlits,
+						   sizeof *g->patlits);
+		}
+		g->patlits[g->npatlits++] = id;
+		p->nlit++;
+	}
+}
+
+static void
+grid_load_point(struct grid *g, const struct cfg_node *pn, const char *county,
+		const char *community, const char *gridname, int lenient,
+		struct buf *lits)
+{
+	static const char *const keys[] = {
+		"name", "coordinator", "patterns", NULL
+	};
+	const struct cfg *c = g->cfg;
+	const struct cfg_node *n, *pats;
+	struct grid_point *pt;
+	size_t i;
+
+	grid_map_item(c, pn, "points", "a map with 'name' and 'patterns'");
+	cfg_known_keys(c, pn, keys);
+	if (g->npoints == g->cappoints) {
+		g->cappoints = g->cappoints ? g->cappoints * 2 : 64;
+		g->points = xreallocarray(g->points, g->cappoints,
+					  sizeof *g->points);
+	}
+	if (g->npoints >= GRID_NONE_ID - 1)
+		cfg_fail(c, pn, "too many grid points");
+	pt = &g->points[g->npoints];
+	pt->county = county;
+	pt->community = community;
+	pt->grid = gridname;
+	pt->name = grid_name(c, pn);
+	pt->coordinator = NULL;
+	pt->line = pn->line;
+	pt->community_no = (unsigned)g->ncommunities - 1;
+	n = cfg_get(pn, "coordinator");
+	if (n != NULL && n->type != CFG_NULL) {
+		pt->coordinator = cfg_str(c, n, "coordinator");
+		if (*pt->coordinator == '\0')
+			pt->coordinator = NULL;
+	}
+	g->npoints++;
+	if ((pats = grid_opt_list(c, pn, "patterns", "a list of patterns")))
+		for (i = 0; i < pats->len; i++)
+			grid_add_pattern(g, pats->items[i],
+					 (uint32_t)g->npoints - 1, lenient,
+					 lits);
+}
+
+static void
+grid_load_tree(struct grid *g, int lenient)
+{
+	static const char *const root_keys[] = {
+		"city", "rules", "counties", NULL
+	};
+	static const char *const county_keys[] = {
+		"name", "code", "communities", NULL
+	};
+	static const char *const comm_keys[] = {
+		"name", "code", "staff", "grids", NULL
+	};
+	static const char *const grid_keys[] = { "name", "points", NULL };
+	const struct cfg *c = g->cfg;
+	const struct cfg_node *root = cfg_root(c), *counties, *cn, *comms, *mn,
+		*grids, *gn, *points, *code;
+	const char *county, *community, *gridname;
+	struct buf lits = BUF_INIT;
+	size_t i, j, k, l;
+
+	if (root->type != CFG_MAP)
+		cfg_fail(c, root, "expected a map with key 'counties'");
+	cfg_known_keys(c, root, root_keys);
+	cfg_opt(c, root, "city", CFG_SCALAR, "a city name");
+	grid_load_rules(g, root);
+	counties = cfg_need(c, root, "counties", CFG_LIST, "a list of counties");
+	for (i = 0; i < counties->len; i++) {
+		cn = grid_map_item(c, counties->items[i], "counties",
+				   "a map with 'name' and 'communities'");
+		cfg_known_keys(c, cn, county_keys);
+		county = grid_name(c, cn);
+		if ((code = cfg_get(cn, "code")) != NULL)
+			cfg_str(c, code, "code");
+		comms = cfg_need(c, cn, "communities", CFG_LIST,
+				 "a list of communities");
+		for (j = 0; j < comms->len; j++) {
+			mn = grid_map_item(c, comms->items[j], "communities",
+					   "a map with 'name' and 'grids'");
+			cfg_known_keys(c, mn, comm_keys);
+			community = grid_name(c, mn);
+			if ((code = cfg_get(mn, "code")) != NULL)
+				cfg_str(c, code, "code");
+			grid_load_staff(c, mn);
+			g->ncommunities++;
+			grids = cfg_need(c, mn, "grids", CFG_LIST,
+					 "a list of grids");
+			for (k = 0; k < grids->len; k++) {
+				gn = grid_map_item(c, grids->items[k], "grids",
+						   "a map with 'name' and 'points'");
+				cfg_known_keys(c, gn, grid_keys);
+				gridname = grid_name(c, gn);
+				points = cfg_need(c, gn, "points", CFG_LIST,
+						  "a list of grid points");
+				for (l = 0; l < points->len; l++)
+					grid_load_point(g, points->items[l],
+							county, community,
+							gridname, lenient,
+							&lits);
+			}
+		}
+	}
+	buf_release(&lits);
+}
+
+/* Choose each pattern's key literal (the one the fewest patterns need,
+ * then the longest) and build the posting lists and the scratch. */
+static void
+grid_index(struct grid *g)
+{
+	uint32_t *freq, *fill;
+	size_t i, j, nkeyed = 0;
+
+	ac_build(g->ac);
+	freq = xcalloc(g->nlits + 1, sizeof *freq);
+	for (i = 0; i < g->npatlits; i++)
+		freq[g->patlits[i]]++;
+	g->always = xcalloc(g->npats + 1, sizeof *g->always);
+	for (i = 0; i < g->npats; i++) {
+		struct grid_pat *p = &g->pats[i];
+		uint32_t best = GRID_NONE_ID, id;
+
+		if (p->rx == NULL)
+			continue;
+		for (j = 0; j < p->nlit; j++) {
+			id = g->patlits[p->lit0 + j];
+			if (best == GRID_NONE_ID || freq[id] < freq[best] ||
+			    (freq[id] == freq[best] &&
+			     g->litlen[id] > g->litlen[best]))
+				best = id;
+		}
+		p->key = best;
+		if (best == GRID_NONE_ID)
+			g->always[g->nalways++] = (uint32_t)i;
+		else
+			nkeyed++;
+	}
+	g->post_start = xcalloc(g->nlits + 1, sizeof *g->post_start);
+	for (i = 0; i < g->npats; i++)
+		if (g->pats[i].key != GRID_NONE_ID)
+			g->post_start[g->pats[i].key + 1]++;
+	for (i = 0; i < g->nlits; i++)
+		g->post_start[i + 1] += g->post_start[i];
+	g->post = xcalloc(nkeyed + 1, sizeof *g->post);
+	fill = xcalloc(g->nlits + 1, sizeof *fill);
+	for (i = 0; i < g->npats; i++) {
+		uint32_t k = g->pats[i].key;
+
+		if (k != GRID_NONE_ID)
+			g->post[g->post_start[k] + fill[k]++] = (uint32_t)i;
+	}
+	free(fill);
+	free(freq);
+	g->found = xcalloc(g->nlits + 1, sizeof *g->found);
+	g->litstamp = xcalloc(g->nlits + 1, sizeof *g->litstamp);
+	g->ptstamp = xcalloc(g->npoints + 1, sizeof *g->ptstamp);
+	g->pthit = xcalloc(g->npoints + 1, sizeof *g->pthit);
+	g->hits = xcalloc(g->npoints + 1, sizeof *g->hits);
+}
+
+static struct grid *
+grid_from_cfg(struct cfg *c, char *err, int lenient)
+{
+	struct grid *g;
+
+	if (c == NULL) {
+		/* Copy the message so that nothing is left allocated. */
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, err);
+		free(err);
+		diag_error("%s", b.p);
+		buf_release(&b);
+		exit(JW_EXIT_CONFIG);
+	}
+	g = xcalloc(1, sizeof *g);
+	g->cfg = c;
+	g->ac = ac_new();
+	buf_init(&g->why);
+	grid_load_tree(g, lenient);
+	grid_index(g);
+	return g;
+}
+
+struct grid *
+grid_load(const char *path, int lenient)
+{
+	char *err = NULL;
+	struct cfg *c = cfg_load(path, &err);
+
+	return grid_from_cfg(c, err, lenient);
+}
+
+struct grid *
+grid_load_mem(const char *name, const char *p, size_t n, int lenient)
+{
+	char *err = NULL;
+	struct cfg *c = cfg_load_mem(name, p, n, &err);
+
+	return grid_from_cfg(c, err, lenient);
+}
+
+void
+grid_free(struct grid *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->npats; i++) {
+		rx_free(g->pats[i].rx);
+		free(g->pats[i].err);
+	}
+	free(g->pats);
+	free(g->points);
+	free(g->patlits);
+	free(g->litlen);
+	ac_free(g->ac);
+	free(g->post_start);
+	free(g->post);
+	free(g->always);
+	free(g->found);
+	free(g->litstamp);
+	free(g->ptstamp);
+	free(g->pthit);
+	free(g->hits);
+	buf_release(&g->why);
+	cfg_free(g->cfg);
+	free(g);
+}
+
+size_t
+grid_npoints(const struct grid *g)
+{
+	return g->npoints;
+}
+
+const struct grid_point *
+grid_point_at(const struct grid *g, size_t i)
+{
+	return &g->points[i];
+}
+
+void
+grid_point_path(const struct grid_point *p, struct buf *b)
+{
+	buf_printf(b, "%s/%s/%s/%s", p->county, p->community, p->grid,
+		   p->name);
+}
+
+/* Matching. */
+
+static size_t
+grid_chars(const char *s, size_t so, size_t eo)
+{
+	size_t i, n = 0;
+
+	for (i = so; i < eo; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static void
+grid_why_limit(struct grid *g, const struct grid_pat *p)
+{
+	const char *pat = rx_pattern(p->rx);
+
+	buf_reset(&g->why);
+	buf_adds(&g->why, "pattern '");
+	buf_add_quoted(&g->why, pat, strlen(pat));
+	buf_printf(&g->why, "' at %s:%u: match limit reached",
+		   cfg_name(g->cfg), p->node->line);
+}
+
+/* Run pattern i; record a hit.  Returns -1 on a match error. */
+static int
+grid_try(struct grid *g, uint32_t i, const char *s, size_t n)
+{
+	const struct grid_pat *p = &g->pats[i];
+	size_t so, eo, chars;
+	int r = rx_match(p->rx, s, n, &so, &eo);
+	struct grid_hit *h;
+
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		grid_why_limit(g, p);
+		return -1;
+	}
+	chars = grid_chars(s, so, eo);
+	if (g->ptstamp[p->point] != g->stamp) {
+		g->ptstamp[p->point] = g->stamp;
+		g->pthit[p->point] = (uint32_t)g->nhits;
+		h = &g->hits[g->nhits++];
+		h->point = &g->points[p->point];
+		h->chars = chars;
+	} else {
+		h = &g->hits[g->pthit[p->point]];
+		if (chars > h->chars)
+			h->chars = chars;
+	}
+	return 0;
+}
+
+/* Collect the hits of s into g->hits, unordered.  -1 on a match error. */
+static int
+grid_collect(struct grid *g, const char *s, size_t n)
+{
+	size_t nf, i, j, k;
+	uint32_t id;
+
+	g->nhits = 0;
+	if (++g->stamp == 0) {
+		memset(g->litstamp, 0, g->nlits * sizeof *g->litstamp);
+		memset(g->ptstamp, 0, g->npoints * sizeof *g->ptstamp);
+		g->stamp = 1;
+	}
+	nf = ac_find(g->ac, s, n, g->found);
+	for (i = 0; i < nf; i++)
+		g->litstamp[g->found[i]] = g->stamp;
+	for (i = 0; i < nf; i++) {
+		id = g->found[i];
+		for (j = g->post_start[id]; j < g->post_start[id + 1]; j++) {
+			const struct grid_pat *p = &g->pats[g->post[j]];
+
+			for (k = 0; k < p->nlit; k++)
+				if (g->litstamp[g->patlits[p->lit0 + k]] !=
+				    g->stamp)
+					break;
+			if (k == p->nlit && grid_try(g, g->post[j], s, n) < 0)
+				return -1;
+		}
+	}
+	for (i = 0; i < g->nalways; i++)
+		if (grid_try(g, g->always[i], s, n) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+grid_hit_cmp(const void *x, const void *y)
+{
+	const struct grid_hit *a = x, *b = y;
+
+	return (a->point > b->point) - (a->point < b->point);
+}
+
+size_t
+grid_match_all(struct grid *g, const char *s, size_t n,
+	       const struct grid_hit **hits, const char **why)
+{
+	*hits = g->hits;
+	*why = NULL;
+	if (grid_collect(g, s, n) < 0) {
+		*why = g->why.p;
+		g->nhits = 0;
+		return (size_t)-1;
+	}
+	qsort(g->hits, g->nhits, sizeof *g->hits, grid_hit_cmp);
+	return g->nhits;
+}
+
+enum grid_status
+grid_match(struct grid *g, const char *s, size_t n,
+	   const struct grid_point **pt, const char **why)
+{
+	const struct grid_hit *best;
+	size_t i, ncomm;
+
+	*pt = NULL;
+	*why = NULL;
+	if (grid_collect(g, s, n) < 0) {
+		*why = g->why.p;
+		return GRID_ERROR;
+	}
+	if (g->nhits == 0) {
+		*why = "no grid point matches";
+		return GRID_NONE;
+	}
+	best = &g->hits[0];
+	for (i = 1; i < g->nhits; i++) {
+		const struct grid_hit *h = &g->hits[i];
+
+		if (h->point->community_no != best->point->community_no)
+			break;
+		if (h->chars > best->chars ||
+		    (h->chars == best->chars && h->point < best->point))
+			best = h;
+	}
+	if (i == g->nhits) {
+		*pt = best->point;
+		return GRID_FOUND;
+	}
+	/* Ambiguous: list the candidates in file order. */
+	qsort(g->hits, g->nhits, sizeof *g->hits, grid_hit_cmp);
+	for (i = 0, ncomm = 0; i < g->nhits; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (g->hits[j].point->community_no ==
+			    g->hits[i].point->community_no)
+				break;
+		ncomm += j == i;
+	}
+	buf_reset(&g->why);
+	buf_printf(&g->why, "matches grid points in %zu communities: ", ncomm);
+	for (i = 0; i < g->nhits && i < 5; i++) {
+		if (i)
+			buf_adds(&g->why, ", ");
+		grid_point_path(g->hits[i].point, &g->why);
+	}
+	if (g->nhits > 5)
+		buf_printf(&g->why, " and %zu more", g->nhits - 5);
+	*why = g->why.p;
+	return GRID_AMBIGUOUS;
+}
+
+/* Literal extraction.  Only the top level of the pattern is read: groups,
+ * classes and escapes that stand for a set of characters end a run, and
+ * anything not fully understood gives up (no literals at all), because a
+ * literal that is not really required would make assign miss matches. */
+
+/* A counted quantifier {n}, {n,}, {n,m} at p: its length and minimum.
+ * Returns 0 when p is not one (a literal brace), -1 when unsure. */
+static int
+grid_brace(const char *p, size_t *len, long *min)
+{
+	const char *q = p + 1;
+	long v = 0;
+	int digits = 0;
+
+	while (*q >= '0' && *q <= '9') {
+		if (v < 100000)
+			v = v * 10 + (*q - '0');
+		q++;
+		digits++;
+	}
+	if (digits && *q == ',')
+		for (q++; *q >= '0' && *q <= '9'; q++)
+			;
+	if (digits && *q == '}') {
+		*len = (size_t)(q + 1 - p);
+		*min = v;
+		return 1;
+	}
+	/* Newer PCRE2 also reads {,m} and spaces inside: do not guess. */
+	for (q = p + 1; *q && *q != '}'; q++)
+		if (!(*q == ',' || *q == ' ' || (*q >= '0' && *q <= '9')))
+			return 0;
+	return *q == '}' ? -1 : 0;
+}
+
+/* The quantifier at p: its length (0 when none) and minimum; -1 if
+ * unsure. */
+static int
+grid_quant(const char *p, size_t *len, long *min)
+{
+	size_t n;
+	int r;
+
+	*len = 0;
+	*min = 1;
+	switch (*p) {
+	case '?':
+	case '*':
+		n = 1;
+		*min = 0;
+		break;
+	case '+':
+		n = 1;
+		break;
+	case '{':
+		if ((r = grid_brace(p, &n, min)) <= 0)
+			return r;
+		break;
+	default:
+		return 0;
+	}
+	if (p[n] == '?' || p[n] == '+')	/* lazy, possessive */
+		n++;
+	*len = n;
+	return 0;
+}
+
+/* Skip a character class at p ('['); returns the byte after it or NULL. */
+static const char *
+grid_skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (;;) {
+		switch (*p) {
+		case '\0':
+			return NULL;
+		case '\\':
+			if (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E')
+				return NULL;
+			p += 2;
+			break;
+		case '[':
+			if (p[1] == ':' || p[1] == '.' || p[1] == '=') {
+				char e = p[1];
+
+				for (p += 2; *p && !(*p == e && p[1] == ']');
+				     p++)
+					;
+				if (*p == '\0')
+					return NULL;
+				p += 2;
+			} else {
+				p++;
+			}
+			break;
+		case ']':
+			return p + 1;
+		default:
+			p++;
+		}
+	}
+}
+
+/* Is "(?" at p a kind of group we can skip? */
+static int
+grid_group_ok(const char *p)
+{
+	if (p[1] == '*')
+		return 0;
+	if (p[1] != '?')
+		return 1;
+	switch (p[2]) {
+	case ':': case '=': case '!': case '>': case '|': case '\'':
+		return 1;
+	case '<':
+		return p[3] == '=' || p[3] == '!' || p[3] == '_' ||
+		    (p[3] >= 'A' && p[3] <= 'Z') || (p[3] >= 'a' && p[3] <= 'z');
+	case 'P':
+		return p[3] == '<';
+	}
+	return 0;
+}
+
+/* Skip a group at p ('('); returns the byte after it or NULL. */
+static const char *
+grid_skip_group(const char *p)
+{
+	int depth = 0;
+
+	for (;;) {
+		switch (*p) {
+		case '\0':
+			return NULL;
+		case '\\':
+			if (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E')
+				return NULL;
+			p += 2;
+			break;
+		case '[':
+			if ((p = grid_skip_class(p)) == NULL)
+				return NULL;
+			break;
+		case '(':
+			if (!grid_group_ok(p))
+				return NULL;
+			depth++;
+			p++;
+			break;
+		case ')':
+			p++;
+			if (--depth == 0)
+				return p;
+			break;
+		default:
+			p++;
+		}
+	}
+}
+
+static size_t
+grid_utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+size_t
+grid_pattern_literals(const char *pat, struct buf *out)
+{
+	const size_t start = out->len;
+	size_t run = out->len, last = 0, nruns = 0, len, k;
+	const char *p = pat;
+	long min;
+	int lit;
+
+/* End the current run, keeping it when not empty. */
+#define GRID_END_RUN() do {						\
+		if (out->len > run) {					\
+			buf_addc(out, '\0');				\
+			nruns++;					\
+		}							\
+		run = out->len;						\
+	} while (0)
+
+	while (*p) {
+		lit = 0;
+		switch (*p) {
+		case '\\':
+			if (p[1] == '\0' || (unsigned char)p[1] >= 0x80)
+				goto unsure;
+			if ((p[1] >= '0' && p[1] <= '9') ||
+			    (p[1] >= 'A' && p[1] <= 'Z') ||
+			    (p[1] >= 'a' && p[1] <= 'z')) {
+				/* single-item escapes and assertions */
+				if (strchr("dDwWsShHvVRXbBAzZGKntrfae", p[1]) ==
+				    NULL)
+					goto unsure;
+				GRID_END_RUN();
+				p += 2;
+			} else {
+				last = out->len;
+				buf_addc(out, p[1]);
+				p += 2;
+				lit = 1;
+			}
+			break;
+		case '[':
+			GRID_END_RUN();
+			if ((p = grid_skip_class(p)) == NULL)
+				goto unsure;
+			break;
+		case '(':
+			GRID_END_RUN();
+			if (!grid_group_ok(p) || (p = grid_skip_group(p)) == NULL)
+				goto unsure;
+			break;
+		case '.':
+		case '^':
+		case '$':
+			GRID_END_RUN();
+			p++;
+			break;
+		case ')':
+		case '|':
+		case '*':
+		case '+':
+		case '?':
+			goto unsure;
+		case '{':
+			if (grid_brace(p, &len, &min) != 0)
+				goto unsure;
+			/* not a quantifier: a literal brace */
+			/* FALLTHROUGH */
+		default:
+			last = out->len;
+			len = grid_utf8_len((unsigned char)*p);
+			for (k = 0; k < len; k++)
+				if (p[k] == '\0')
+					goto unsure;
+			buf_add(out, p, len);
+			p += len;
+			lit = 1;
+		}
+		if (grid_quant(p, &len, &min) < 0)
+			goto unsure;
+		if (len == 0)
+			continue;
+		if (lit && min == 0)
+			out->len = last;	/* the character may be absent */
+		GRID_END_RUN();
+		p += len;
+	}
+	GRID_END_RUN();
+	out->p[out->len] = '\0';
+	return nruns;
+unsure:
+	out->len = start;
+	out->p[out->len] = '\0';
+	return 0;
+#undef GRID_END_RUN
+}
+
+/* Lint. */
+
+struct grid_lint {
+	const struct grid *g;
+	void (*fn)(void *ctx, const char *level, const char *where,
+		   const char *message);
+	void *ctx;
+	size_t errors;
+	struct buf where, msg;
+};
+
+static void __attribute__((format(printf, 8, 9)))
+grid_find(struct grid_lint *l, int error, unsigned line, const char *county,
+	  const char *community, const char *grid, const char *point,
+	  const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&l->where);
+	buf_printf(&l->where, "%s:%u %s", cfg_name(l->g->cfg), line, county);
+	if (community)
+		buf_printf(&l->where, "/%s", community);
+	if (grid)
+		buf_printf(&l->where, "/%s", grid);
+	if (point)
+		buf_printf(&l->where, "/%s", point);
+	buf_reset(&l->msg);
+	va_start(ap, fmt);
+	buf_vprintf(&l->msg, fmt, ap);
+	va_end(ap);
+	l->errors += error != 0;
+	l->fn(l->ctx, error ? "error" : "warning", l->where.p, l->msg.p);
+}
+
+/* "'name'" quoted for a message, in a static-free way: into b. */
+static const char *
+grid_q(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	buf_add_quoted(b, s, strlen(s));
+	return b->p;
+}
+
+/* The index of the first item before i in list whose name equals the
+ * name of item i, or (size_t)-1. */
+static size_t
+grid_dup_before(const struct cfg_node *list, size_t i)
+{
+	const char *name = cfg_get(list->items[i], "name")->str;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(cfg_get(list->items[j], "name")->str, name) == 0)
+			return j;
+	return (size_t)-1;
+}
+
+static int
+grid_is_coordinator(const struct cfg_node *coords, const char *name)
+{
+	size_t i;
+
+	for (i = 0; coords && i < coords->len; i++)
+		if (strcmp(coords->items[i]->str, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+grid_lint_point(struct grid_lint *l, const char *county, const char *community,
+		const char *gridname, const struct cfg_node *points, size_t j,
+		const struct cfg_node *coords, size_t *pointno, size_t *patno)
+{
+	const struct grid *g = l->g;
+	const struct grid_point *pt = &g->points[*pointno];
+	const struct cfg_node *pn = points->items[j];
+	const struct grid_pat *pat;
+	struct buf q = BUF_INIT;
+	size_t d, k;
+
+	(*pointno)++;
+#define GRID_AT(error, line, ...) \
+	grid_find(l, error, line, county, community, gridname, pt->name, \
+		  __VA_ARGS__)
+	if ((d = grid_dup_before(points, j)) != (size_t)-1)
+		GRID_AT(1, pn->line, "duplicate grid point '%s', first at line %u",
+			grid_q(&q, pt->name), points->items[d]->line);
+	if (pt->coordinator == NULL)
+		GRID_AT(1, pn->line, "grid point has no coordinator");
+	else if (!grid_is_coordinator(coords, pt->coordinator))
+		GRID_AT(0, pn->line, "coordinator '%s' is not among the "
+			"community's coordinators",
+			grid_q(&q, pt->coordinator));
+	k = *patno;
+	while (*patno < g->npats &&
+	       g->pats[*patno].point == (uint32_t)(pt - g->points))
+		(*patno)++;
+	if (k == *patno)
+		GRID_AT(1, pn->line, "grid point has no patterns");
+	for (; k < *patno; k++) {
+		pat = &g->pats[k];
+		grid_q(&q, pat->node->str);
+		if (pat->rx == NULL)
+			GRID_AT(1, pat->node->line, "bad pattern '%s': %s", q.p,
+				pat->err);
+		else if (pat->nlit == 0)
+			GRID_AT(0, pat->node->line, "pattern '%s' has no "
+				"required literal, so it is tried on every "
+				"address", q.p);
+	}
+#undef GRID_AT
+	buf_release(&q);
+}
+
+static void
+grid_lint_community(struct grid_lint *l, const char *county,
+		    const struct cfg_node *mn, size_t *pointno, size_t *patno)
+{
+	const struct grid *g = l->g;
+	const struct cfg *c = g->cfg;
+	const char *community = cfg_get(mn, "name")->str, *gridname;
+	const struct cfg_node *staff = cfg_get(mn, "staff"), *coords = NULL,
+		*grids = cfg_get(mn, "grids"), *gn, *points;
+	struct buf q = BUF_INIT;
+	size_t i, j, d, have, ncoord = 0;
+
+	if (staff && staff->type != CFG_MAP)
+		staff = NULL;
+	if (staff) {
+		coords = cfg_get(staff, "coordinators");
+		if (coords && coords->type != CFG_LIST)
+			coords = NULL;
+		ncoord = coords ? coords->len : 0;
+	}
+	if ((long)grids->len < g->grids_min || (long)grids->len > g->grids_max)
+		grid_find(l, 1, mn->line, county, community, NULL, NULL,
+			  "community has %zu grids, expected %ld to %ld",
+			  grids->len, g->grids_min, g->grids_max);
+	if ((long)ncoord < g->coord_min || (long)ncoord > g->coord_max)
+		grid_find(l, 1, mn->line, county, community, NULL, NULL,
+			  "community has %zu coordinators, expected %ld to %ld",
+			  ncoord, g->coord_min, g->coord_max);
+	for (i = 0; i < GRID_NROLES; i++) {
+		have = staff ? grid_role_count(c, staff, grid_roles[i]) : 0;
+		if ((long)have < g->staff_min[i])
+			grid_find(l, 1, mn->line, county, community, NULL, NULL,
+				  "staff '%s' is %zu, the minimum is %ld",
+				  grid_roles[i], have, g->staff_min[i]);
+	}
+	for (i = 0; i < grids->len; i++) {
+		gn = grids->items[i];
+		gridname = cfg_get(gn, "name")->str;
+		if ((d = grid_dup_before(grids, i)) != (size_t)-1)
+			grid_find(l, 1, gn->line, county, community, gridname,
+				  NULL, "duplicate grid '%s', first at line %u",
+				  grid_q(&q, gridname), grids->items[d]->line);
+		points = cfg_get(gn, "points");
+		if (points->len == 0)
+			grid_find(l, 1, gn->line, county, community, gridname,
+				  NULL, "grid has no points");
+		for (j = 0; j < points->len; j++)
+			grid_lint_point(l, county, community, gridname, points,
+					j, coords, pointno, patno);
+	}
+	buf_release(&q);
+}
+
+size_t
+grid_lint(const struct grid *g,
+	  void (*fn)(void *ctx, const char *level, const char *where,
+		     const char *message),
+	  void *ctx)
+{
+	struct grid_lint l;
+	const struct cfg_node *counties = cfg_get(cfg_root(g->cfg), "counties"),
+		*cn, *comms, *mn;
+	const char *county, *community;
+	struct buf q = BUF_INIT;
+	size_t i, j, d, pointno = 0, patno = 0;
+
+	memset(&l, 0, sizeof l);
+	l.g = g;
+	l.fn = fn;
+	l.ctx = ctx;
+	buf_init(&l.where);
+	buf_init(&l.msg);
+	for (i = 0; i < counties->len; i++) {
+		cn = counties->items[i];
+		county = cfg_get(cn, "name")->str;
+		if ((d = grid_dup_before(counties, i)) != (size_t)-1)
+			grid_find(&l, 1, cn->line, county, NULL, NULL, NULL,
+				  "duplicate county '%s', first at line %u",
+				  grid_q(&q, county), counties->items[d]->line);
+		comms = cfg_get(cn, "communities");
+		if (comms->len == 0)
+			grid_find(&l, 1, cn->line, county, NULL, NULL, NULL,
+				  "county has no communities");
+		for (j = 0; j < comms->len; j++) {
+			mn = comms->items[j];
+			community = cfg_get(mn, "name")->str;
+			if ((d = grid_dup_before(comms, j)) != (size_t)-1)
+				grid_find(&l, 1, mn->line, county, community,
+					  NULL, NULL, "duplicate community "
+					  "'%s', first at line %u",
+					  grid_q(&q, community),
+					  comms->items[d]->line);
+			grid_lint_community(&l, county, mn, &pointno, &patno);
+		}
+	}
+	buf_release(&q);
+	buf_release(&l.where);
+	buf_release(&l.msg);
+	return l.errors;
+}
