@@ -1,0 +1,111 @@
+/*
+ * fuzz_yaml: libFuzzer harness for the YAML loader (lib/cfg.c).
+ *
+ * Loads the input with cfg_load_mem(), walks the tree (every node, key and
+ * scalar byte) so that a bad pointer shows, and frees it.  Never exits,
+ * keeps no state between runs.  Build and run:
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE \
+ *     tests/fuzz/fuzz_yaml.c lib/cfg.c lib/util.c lib/diag.c lib/buf.c \
+ *     lib/utf8.c -lyaml -o fuzz_yaml
+ *   ./fuzz_yaml -max_total_time=600 -max_len=65536 corpus/ testdata/yaml/
+ * With -DFUZZ_MAIN (any compiler, no -fsanitize=fuzzer) it is a plain
+ * program that replays the files named on its command line.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+/* Sum over the tree, depth-first; aliases are shared, so count visits to
+ * stay bounded like the loader's node limit does. */
+static size_t
+walk(const struct cfg_node *nd, size_t *budget)
+{
+	size_t i, h = nd->line * 31u + nd->col;
+
+	if (*budget == 0)
+		return h;
+	--*budget;
+	switch (nd->type) {
+	case CFG_NULL:
+	case CFG_SCALAR:
+		for (i = 0; i < nd->len; i++)
+			h = h * 33 + (unsigned char)nd->str[i];
+		if (nd->str[nd->len] != '\0')
+			abort();
+		break;
+	case CFG_LIST:
+		for (i = 0; i < nd->len; i++)
+			h += walk(nd->items[i], budget);
+		break;
+	case CFG_MAP:
+		for (i = 0; i < nd->len; i++) {
+			h += strlen(nd->keys[i]) + nd->keynodes[i]->line;
+			if (cfg_get(nd, nd->keys[i]) == NULL)
+				abort();
+			h += walk(nd->items[i], budget);
+		}
+		break;
+	}
+	return h;
+}
+
+static volatile size_t sink;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	struct cfg *c;
+	char *err = NULL;
+	size_t budget = 100000;
+
+	c = cfg_load_mem("fuzz.yaml", (const char *)d, n, &err);
+	if (c == NULL) {
+		/* Every failure carries a message. */
+		if (err == NULL || strncmp(err, "fuzz.yaml:", 10) != 0)
+			abort();
+		free(err);
+		return 0;
+	}
+	sink = walk(cfg_root(c), &budget);
+	cfg_free(c);
+	return 0;
+}
+
+#ifdef FUZZ_MAIN
+#include <stdio.h>
+
+int
+main(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		char *p = NULL;
+		size_t n = 0, cap = 0, r;
+
+		if (f == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		do {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 4096;
+				if ((p = realloc(p, cap)) == NULL)
+					return 1;
+			}
+			r = fread(p + n, 1, cap - n, f);
+			n += r;
+		} while (r > 0);
+		fclose(f);
+		LLVMFuzzerTestOneInput((const uint8_t *)p, n);
+		free(p);
+	}
+	return 0;
+}
+#endif
