@@ -780,8 +780,15 @@ cfg_opt(const struct cfg *c, const struct cfg_node *map, const char *key,
 
 	if (what == NULL)
 		what = type_what(t);
-	if (map == NULL || map->type != CFG_MAP)
-		cfg_fail_key(c, map, key, "expected %s in a map", what);
+	/* An empty value (or file) is an empty map: its keys are missing. */
+	if (map != NULL && map->type == CFG_NULL)
+		return NULL;
+	if (map == NULL || map->type != CFG_MAP) {
+		struct buf b = BUF_INIT;
+
+		buf_add_quoted(&b, key, strlen(key));
+		cfg_fail(c, map, "expected a map with key '%s'", b.p);
+	}
 	v = cfg_get(map, key);
 	if (v != NULL && v->type != t)
 		cfg_fail_key(c, v, key, "expected %s", what);
@@ -915,7 +922,7 @@ cfg_known_keys(const struct cfg *c, const struct cfg_node *map,
 	struct buf b = BUF_INIT;
 	size_t i, j, n;
 
-	if (map == NULL)
+	if (map == NULL || map->type == CFG_NULL)
 		return;
 	if (map->type != CFG_MAP)
 		cfg_fail(c, map, "expected a map");

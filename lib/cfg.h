@@ -82,8 +82,9 @@ void cfg_fail(const struct cfg *c, const struct cfg_node *n,
 
 /* Typed access; each exits 3 with "key 'k': expected <what>" at the
  * offending node, or "missing key 'k': expected <what>" at the map when the
- * key is absent, or "key 'k': expected <what> in a map" when map is not a
- * map.  cfg_need(): key must be present and of type t.  cfg_opt(): may be
+ * key is absent, or "expected a map with key 'k'" when map is a scalar or a
+ * list.  A CFG_NULL map (an empty file, "grid:" with nothing after it)
+ * counts as an empty map.  cfg_need(): key must be present and of type t.  cfg_opt(): may be
  * absent (returns NULL) but, if present, must be of type t (so an empty
  * value, CFG_NULL, is not a CFG_SCALAR).  what describes the expected value
  * for the message, e.g. "a list of grids"; NULL means "text", "a list",
@@ -113,8 +114,8 @@ double cfg_double(const struct cfg *c, const struct cfg_node *n,
 		  const char *key);
 /* Check that every key of map is in the NULL-terminated list allowed;
  * exit 3 with "unknown key 'k' (known keys: a, b)" at the first unknown key
- * (catches typos such as 'patern').  A NULL map passes; a node that is not
- * a map fails with "expected a map". */
+ * (catches typos such as 'patern').  A NULL or CFG_NULL map passes; a list
+ * or scalar fails with "expected a map". */
 void cfg_known_keys(const struct cfg *c, const struct cfg_node *map,
 		    const char *const allowed[]);
 

@@ -192,6 +192,24 @@ Test(cfg, empty_file_is_a_null_root)
 	cfg_free(c);
 }
 
+Test(cfg, null_map_is_empty)
+{
+	static const char *const keys[] = { "a", NULL };
+	struct cfg *c = load(Y "empty.yaml");
+	struct cfg *n = load(Y "scalars-null.yaml");
+
+	cr_assert_null(cfg_opt(c, cfg_root(c), "grids", CFG_LIST, NULL));
+	cfg_known_keys(c, cfg_root(c), keys);
+	EXPECT_DIE("jingwu: " Y "empty.yaml:1:1: missing key 'grids': expected "
+		   "a list of grids\n", cfg_need(c, cfg_root(c), "grids",
+						 CFG_LIST, "a list of grids"));
+	EXPECT_DIE("jingwu: " Y "scalars-null.yaml:2:8: missing key 'name': "
+		   "expected text\n", cfg_need(n, cfg_get(cfg_root(n), "tilde"),
+					       "name", CFG_SCALAR, NULL));
+	cfg_free(c);
+	cfg_free(n);
+}
+
 Test(cfg, sixty_four_levels_load)
 {
 	struct cfg *c = load(Y "deep-64.yaml");
@@ -525,8 +543,10 @@ Test(cfg, need_and_opt_messages, TYPES)
 	EXPECT_DIE(E("13:8", "key 'staff': expected a list of names"),
 		   cfg_opt(T, cfg_root(T), "staff", CFG_LIST,
 			   "a list of names"));
-	EXPECT_DIE(E("19:7", "key 'x': expected text in a map"),
+	EXPECT_DIE(E("19:7", "expected a map with key 'x'"),
 		   cfg_opt(T, TY("list"), "x", CFG_SCALAR, NULL));
+	EXPECT_DIE(E("13:8", "expected a map with key 'x'"),
+		   cfg_need(T, TY("staff"), "x", CFG_SCALAR, NULL));
 	/* What works, for contrast. */
 	cr_assert_eq(cfg_need(T, TY("grid"), "staff", CFG_LIST, NULL)->len, 1);
 	cr_assert_str_eq(cfg_opt(T, cfg_root(T), "staff", CFG_SCALAR,
