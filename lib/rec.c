@@ -21,6 +21,7 @@
 /* 256 KiB blocks stay in L2; DESIGN.md "Speed" measured it. */
 #define BLOCK (256u << 10)
 #define KEEP_OVERLONG 1024	/* bytes of an overlong line kept in rejects */
+#define SLACK 64		/* readable bytes after the buffer's end */
 
 /* What a line scan saw, beside the tabs. */
 #define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
@@ -68,6 +69,9 @@ struct rec_reader {
 	unsigned long long nread, nrej, nfilt;
 	struct rec_writer *rej;
 	struct buf msg;
+
+	int avx2;			/* the CPU has AVX2 */
+	size_t vok;			/* buf[0..vok) is known valid UTF-8 */
 
 	/* Progress line. */
 	int tty;
@@ -150,6 +154,23 @@ progress(struct rec_reader *in, int done)
 
 /* ---- block buffer and spans ---- */
 
+/* Validate the UTF-8 of whole lines read so far in one run, which is much
+ * cheaper than line by line; lines past in->vok are checked one by one
+ * (and only those with a byte >= 0x80).  A run with an error leaves vok
+ * where it was, so its lines are checked singly and the error located. */
+static void
+block_validate(struct rec_reader *in)
+{
+	const char *from = in->buf + (in->vok > in->pos ? in->vok : in->pos);
+	const char *last;
+
+	if (in->o.encoding != NULL || in->fmt != REC_TSV)
+		return;
+	last = memrchr(from, '\n', (size_t)(in->buf + in->end - from));
+	if (last != NULL && utf8_is_valid(from, (size_t)(last - from)))
+		in->vok = (size_t)(last - in->buf);
+}
+
 static void
 refill(struct rec_reader *in)
 {
@@ -158,12 +179,13 @@ refill(struct rec_reader *in)
 
 	if (in->pos > 0) {
 		memmove(in->buf, in->buf + in->pos, have);
+		in->vok = in->vok > in->pos ? in->vok - in->pos : 0;
 		in->pos = 0;
 		in->end = have;
 	}
 	if (in->cap - in->end < BLOCK) {
 		in->cap = in->end + BLOCK;
-		in->buf = xrealloc(in->buf, in->cap + 16);
+		in->buf = xrealloc(in->buf, in->cap + SLACK);
 	}
 	r = zin_read(in->z, in->buf + in->end, in->cap - in->end);
 	if (r < 0)
@@ -172,6 +194,8 @@ refill(struct rec_reader *in)
 		in->eof = 1;
 	in->end += (size_t)r;
 	in->bytes += (size_t)r;
+	memset(in->buf + in->end, 0, SLACK);
+	block_validate(in);
 	progress(in, 0);
 }
 
@@ -476,14 +500,9 @@ add_name(struct rec_reader *in, const char *p, size_t len, const char *file)
 }
 
 /* Split a TSV line into in->cols; returns the count (which may exceed
- * REC_MAX_FIELDS + 1: only that many are stored).  *seen gets SEEN_*. */
-static size_t
-split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
-{
-	struct rec_str *c = in->cols;
-	size_t nc = 0, start = 0, i = 0;
-	unsigned s = 0;
-
+ * REC_MAX_FIELDS + 1: only that many are stored).  *seen gets SEEN_*.
+ * This and utf8_valid_prefix() are the reader's hot path: one pass of
+ * vector compares finds the tabs and notes what needs a closer look. */
 #define FIELD_END(at) do { \
 		if (nc <= REC_MAX_FIELDS) { \
 			c[nc].p = p + start; \
@@ -492,6 +511,79 @@ split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
 		nc++; \
 		start = (at) + 1; \
 	} while (0)
+
+static size_t
+split_tail(struct rec_str *c, char *p, size_t len, size_t i, size_t nc,
+	   size_t start, unsigned *seen)
+{
+	unsigned s = *seen;
+
+	for (; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch == '\t')
+			FIELD_END(i);
+		else if (ch >= 0x80)
+			s |= SEEN_HIGH;
+		else if (ch == '\\' || ch == '\r' || ch == 0)
+			s |= SEEN_ODD;
+	}
+	FIELD_END(len);
+	*seen = s;
+	return nc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static size_t
+split_avx2(struct rec_str *c, char *p, size_t len, unsigned *seen)
+{
+	const __m256i tab = _mm256_set1_epi8('\t');
+	const __m256i bsl = _mm256_set1_epi8('\\');
+	const __m256i cr = _mm256_set1_epi8('\r');
+	const __m256i zero = _mm256_setzero_si256();
+	size_t nc = 0, start = 0, i;
+	unsigned s = 0;
+
+	/* The buffer has SLACK readable bytes after every line, so the last
+	 * block is loaded whole and the bytes past the line masked off. */
+	for (i = 0; i < len; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		unsigned keep = len - i >= 32 ? ~0u : (1u << (len - i)) - 1;
+		unsigned t = (unsigned)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(v, tab)) & keep;
+		unsigned odd = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, bsl),
+					_mm256_cmpeq_epi8(v, cr)),
+			_mm256_cmpeq_epi8(v, zero))) & keep;
+
+		if ((unsigned)_mm256_movemask_epi8(v) & keep)
+			s |= SEEN_HIGH;
+		if (odd)
+			s |= SEEN_ODD;
+		while (t) {
+			FIELD_END(i + (size_t)__builtin_ctz(t));
+			t &= t - 1;
+		}
+	}
+	FIELD_END(len);
+	*seen = s;
+	return nc;
+}
+#endif
+
+static size_t
+split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
+{
+	struct rec_str *c = in->cols;
+	size_t nc = 0, start = 0, i = 0;
+
+	*seen = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (in->avx2)
+		return split_avx2(c, p, len, seen);
+#endif
 #if defined(__SSE2__)
 	{
 		const __m128i tab = _mm_set1_epi8('\t');
@@ -510,9 +602,9 @@ split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
 					_mm_cmpeq_epi8(v, zero)));
 
 			if (_mm_movemask_epi8(v))
-				s |= SEEN_HIGH;
+				*seen |= SEEN_HIGH;
 			if (odd)
-				s |= SEEN_ODD;
+				*seen |= SEEN_ODD;
 			while (t) {
 				FIELD_END(i + (size_t)__builtin_ctz(t));
 				t &= t - 1;
@@ -520,21 +612,9 @@ split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
 		}
 	}
 #endif
-	for (; i < len; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch == '\t')
-			FIELD_END(i);
-		else if (ch >= 0x80)
-			s |= SEEN_HIGH;
-		else if (ch == '\\' || ch == '\r' || ch == 0)
-			s |= SEEN_ODD;
-	}
-	FIELD_END(len);
-#undef FIELD_END
-	*seen = s;
-	return nc;
+	return split_tail(c, p, len, i, nc, start, seen);
 }
+#undef FIELD_END
 
 /* Undo TSV escapes in place; returns the new length. */
 static size_t
@@ -1113,7 +1193,7 @@ next_file(struct rec_reader *in)
 	}
 	in->fname = zin_name(in->z);
 	in->fmt = fmt_of(in, path);
-	in->pos = in->end = 0;
+	in->pos = in->end = in->vok = 0;
 	in->eof = 0;
 	in->line = 0;
 	free(in->hdr_raw);
@@ -1154,7 +1234,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	while (files[in->nfiles] != NULL)
 		in->nfiles++;
 	in->cap = BLOCK;
-	in->buf = xmalloc(in->cap + 16);
+	in->buf = xmalloc(in->cap + SLACK);
 	arena_init(&in->mem);
 	htab_init(&in->byname, sizeof(size_t));
 	buf_init(&in->scratch);
@@ -1163,6 +1243,9 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->cols = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->cols);
 	in->rec.file = "";
 	in->tty = o->progress && isatty(2);
+#if defined(__x86_64__) && defined(__GNUC__)
+	in->avx2 = __builtin_cpu_supports("avx2");
+#endif
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;
 	/* Read up to the first header, so that fields can be looked up
@@ -1281,7 +1364,9 @@ rec_reader_next(struct rec_reader *in)
 		} else {
 			nc = split_tsv(in, p, len, &seen);
 			if (nc > in->fcols || nc < in->fcols ||
-			    check_bytes(in, p, len, in->cols, nc, seen) < 0) {
+			    check_bytes(in, p, len, in->cols, nc,
+					(size_t)(p + len - in->buf) <= in->vok ?
+					seen & ~SEEN_HIGH : seen) < 0) {
 				for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
 					if (memchr(in->cols[i].p, '\\',
 						   in->cols[i].len))
