@@ -97,6 +97,9 @@ rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo)
 	PCRE2_SIZE *ov;
 	int rc;
 
+	/* PCRE2 before 10.43 refuses a NULL subject even when empty. */
+	if (s == NULL && n == 0)
+		s = "";
 	rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;

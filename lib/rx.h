@@ -25,7 +25,8 @@ struct rx;
 struct rx *rx_compile(const char *pat, int caseless, char **err);
 /* Free r and its match data; NULL is allowed. */
 void rx_free(struct rx *r);
-/* Match against s[0..n) (need not be NUL-terminated).  Returns 1 and the
+/* Match against s[0..n) (need not be NUL-terminated; s may be NULL when n
+ * is 0).  Returns 1 and the
  * match span in bytes in *so, *eo (either may be NULL), 0 when there is no
  * match, -1 when RX_MATCH_LIMIT, RX_DEPTH_LIMIT or the JIT stack was
  * exhausted (a match error, not "no match").  s must be valid UTF-8

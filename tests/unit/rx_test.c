@@ -127,6 +127,21 @@ Test(rx, spans_are_bytes_and_respect_n)
 	rx_free(r);
 }
 
+Test(rx, empty_subject)
+{
+	struct rx *r = must("^$", 0);
+	struct rx *x = must("x", 0);
+	size_t so = 9, eo = 9;
+
+	cr_assert_eq(rx_match(r, NULL, 0, &so, &eo), 1);
+	cr_assert_eq(so, 0);
+	cr_assert_eq(eo, 0);
+	cr_assert_eq(rx_match(x, NULL, 0, NULL, NULL), 0);
+	cr_assert_eq(rx_match(x, "", 0, NULL, NULL), 0);
+	rx_free(r);
+	rx_free(x);
+}
+
 Test(rx, subject_may_hold_nul)
 {
 	struct rx *r = must("b$", 0);
