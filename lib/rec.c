@@ -63,6 +63,8 @@ struct rec_reader {
 	size_t *offs;			/* scratch offsets per column */
 	unsigned char *seen;		/* JSON: key seen in this object */
 
+	int peeked;			/* in->rec is read and not yet returned */
+
 	/* JSONL lines rejected before the header was known. */
 	struct buf pending;
 
@@ -1003,6 +1005,14 @@ parse_jsonl(struct rec_reader *in, const char *p, size_t len)
 		if (jp_string(&j, s) < 0)
 			return -1;
 		idx = name_index(in, s->p + keyoff, s->len - keyoff);
+		if (!in->have_header && idx == REC_NONE &&
+		    (s->len == keyoff || in->n == REC_MAX_FIELDS)) {
+			buf_reset(&in->msg);
+			buf_printf(&in->msg, s->len == keyoff ?
+				   "an empty key cannot name a field" :
+				   "more than %d keys", REC_MAX_FIELDS);
+			return -1;
+		}
 		if (!in->have_header && idx == REC_NONE) {
 			add_name(in, s->p + keyoff, s->len - keyoff,
 				 in->fname);
@@ -1257,6 +1267,11 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	if (in->offs == NULL)
 		in->offs = xreallocarray(NULL, REC_MAX_FIELDS + 2,
 					 sizeof *in->offs);
+	if (!in->have_header && in->z != NULL) {
+		/* JSON Lines: read up to the first good object, and keep it
+		 * for the first rec_reader_next(). */
+		in->peeked = rec_reader_next(in) != NULL;
+	}
 	return in;
 }
 
@@ -1283,6 +1298,10 @@ rec_reader_next(struct rec_reader *in)
 	long ncl;
 	int s;
 
+	if (in->peeked) {
+		in->peeked = 0;
+		return r;
+	}
 	for (;;) {
 		if (in->z == NULL) {
 			if (!next_file(in))
@@ -1321,6 +1340,13 @@ rec_reader_next(struct rec_reader *in)
 			in->cols[0].len = len;
 			if (check_bytes(in, p, len, NULL, 0, SEEN_HIGH | SEEN_ODD) < 0 ||
 			    parse_jsonl(in, p, len) < 0) {
+				if (!in->have_header) {
+					/* Forget the keys of a bad first
+					 * object: the next one decides. */
+					in->n = 0;
+					htab_release(&in->byname);
+					htab_init(&in->byname, sizeof(size_t));
+				}
 				reject_raw(in, in->cols, 1);
 				continue;
 			}

@@ -277,6 +277,7 @@ struct zout {
 	char *name;	/* for messages */
 	char *path;	/* final path, NULL for stdout */
 	char *tmp;	/* temporary beside path */
+	int own_fd;	/* a device opened by name: close it */
 	int gz;
 	z_stream zs;
 	unsigned char *zbuf;
@@ -330,6 +331,18 @@ write_all(struct zout *z, const void *p, size_t n)
 	}
 }
 
+/* A symbolic link to a regular file, not a descriptor alias such as
+ * /dev/stdout (truncating that could cut what a shell's >> appended). */
+static int
+is_plain_link(const char *path)
+{
+	struct stat st;
+
+	return strncmp(path, "/dev/", 5) != 0 &&
+	       strncmp(path, "/proc/", 6) != 0 && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
 static mode_t
 umask_now(void)
 {
@@ -343,12 +356,24 @@ struct zout *
 zout_open(const char *path, int gz)
 {
 	struct zout *z = xcalloc(1, sizeof *z);
+	struct stat st;
 	const char *slash;
 	int len;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		z->fd = 1;
 		z->name = xstrdup("<stdout>");
+	} else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device, FIFO or symbolic link (/dev/null, /dev/stdout):
+		 * write through it in place; renaming over it would replace
+		 * the link or device instead of writing where it leads. */
+		z->name = xstrdup(path);
+		z->fd = open(path, O_WRONLY | O_CLOEXEC |
+			     (is_plain_link(path) ? O_TRUNC : 0));
+		if (z->fd < 0)
+			diag_die(JW_EXIT_IO, "%s: cannot open: %s", path,
+				 strerror(errno));
+		z->own_fd = 1;
 	} else {
 		z->name = xstrdup(path);
 		z->path = xstrdup(path);
@@ -438,6 +463,9 @@ zout_close(struct zout *z, int commit)
 		tmp_forget(z->tmp);
 		free(z->tmp);
 		free(z->path);
+	} else if (z->own_fd && close(z->fd) < 0 && commit) {
+		diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
+			 strerror(errno));
 	}
 	free(z->name);
 	free(z);
