@@ -1068,12 +1068,14 @@ grid_lint_community(struct grid_lint *l, const char *county,
 	}
 	if ((long)grids->len < g->grids_min || (long)grids->len > g->grids_max)
 		grid_find(l, 1, mn->line, county, community, NULL, NULL,
-			  "community has %zu grids, expected %ld to %ld",
-			  grids->len, g->grids_min, g->grids_max);
+			  "community has %zu grid%s, expected %ld to %ld",
+			  grids->len, grids->len == 1 ? "" : "s",
+			  g->grids_min, g->grids_max);
 	if ((long)ncoord < g->coord_min || (long)ncoord > g->coord_max)
 		grid_find(l, 1, mn->line, county, community, NULL, NULL,
-			  "community has %zu coordinators, expected %ld to %ld",
-			  ncoord, g->coord_min, g->coord_max);
+			  "community has %zu coordinator%s, expected %ld to %ld",
+			  ncoord, ncoord == 1 ? "" : "s", g->coord_min,
+			  g->coord_max);
 	for (i = 0; i < GRID_NROLES; i++) {
 		have = staff ? grid_role_count(c, staff, grid_roles[i]) : 0;
 		if ((long)have < g->staff_min[i])
