@@ -1,0 +1,774 @@
+/* pop-grid: the population grid (人口网格化).  See pop-grid(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "cli.h"
+#include "date.h"
+#include "diag.h"
+#include "fsel.h"
+#include "grid.h"
+#include "group.h"
+#include "htab.h"
+#include "idno.h"
+#include "util.h"
+
+enum {
+	OPT_DERIVE = 256, OPT_NO_TOTAL, OPT_PARTIAL, OPT_MERGE, OPT_SORTED,
+	OPT_SAMPLE, OPT_IGNORE, OPT_LIST, OPT_EXPIRED
+};
+
+static void
+grid_free_v(void *p)
+{
+	grid_free(p);
+}
+
+static void
+group_free_v(void *p)
+{
+	group_free(p);
+}
+
+static struct grid *
+need_grid(struct cli *cli, const char *path, int lenient)
+{
+	struct grid *g;
+
+	if (path == NULL)
+		cli_usage(cli, "-g GRID.yaml is required");
+	g = grid_load(path, lenient);	/* exits 3 on a bad definition */
+	cli_defer(cli, grid_free_v, g);
+	return g;
+}
+
+/* An output column that replaces the input's field of that name, or is
+ * appended: re-running assign on its own output gives the same columns. */
+struct outcol {
+	const char *name;
+	size_t in;	/* index in the input, REC_NONE when appended */
+};
+
+static void
+outcols_add(struct rec_writer *out, const struct rec_reader *in,
+	    struct outcol *c, size_t n)
+{
+	size_t i;
+
+	rec_writer_add_fields(out, in);
+	for (i = 0; i < n; i++) {
+		c[i].in = rec_reader_field(in, c[i].name);
+		if (c[i].in == REC_NONE)
+			rec_writer_add(out, c[i].name);
+	}
+}
+
+/* Write r with vals[i] for column c[i] (replaced or appended). */
+static void
+outcols_put(struct rec_writer *out, const struct rec *r,
+	    const struct outcol *c, const struct rec_str *vals, size_t n)
+{
+	size_t i, k, replaced = 0;
+
+	for (i = 0; i < n; i++)
+		replaced += c[i].in != REC_NONE;
+	if (replaced == 0) {
+		rec_writer_rec(out, r);
+	} else {
+		for (k = 0; k < r->n; k++) {
+			for (i = 0; i < n && c[i].in != k; i++)
+				;
+			rec_writer_str(out, i < n ? vals[i] : r->f[k]);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (c[i].in == REC_NONE)
+			rec_writer_str(out, vals[i]);
+	rec_writer_end(out);
+}
+
+static struct rec_str
+str(const char *s)
+{
+	struct rec_str v = { s, s ? strlen(s) : 0 };
+
+	if (s == NULL)
+		v.p = "";
+	return v;
+}
+
+/* ---- assign ---- */
+
+static const struct cli_opt assign_opts[] = {
+	{ 'g', "grid", CLI_ARG, "GRID.yaml", "the grid definition" },
+	{ OPT_DERIVE, "derive", CLI_NOARG, NULL,
+	  "also append birth, gender and age (as of --asof)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static int
+verb_assign(struct cli *cli, int argc, char *argv[])
+{
+	struct outcol cols[] = {
+		{ "county", 0 }, { "community", 0 }, { "grid", 0 },
+		{ "gridpoint", 0 }, { "coordinator", 0 },
+		{ "birth", 0 }, { "gender", 0 }, { "age", 0 }
+	};
+	struct rec_str vals[8];
+	const char *gpath = NULL, *why;
+	const struct grid_point *pt;
+	const struct rec *r;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct grid *g;
+	struct idno id;
+	struct buf q = BUF_INIT;
+	size_t ncols = 5, iid, iaddr;
+	enum idno_err e;
+	int c, derive = 0;
+	int32_t asof;
+	char birth[11], age[12];
+
+	while ((c = cli_getopt(cli, assign_opts, argc, argv)) != -1)
+		if (c == 'g')
+			gpath = cli->optarg;
+		else if (c == OPT_DERIVE)
+			derive = 1;
+	g = need_grid(cli, gpath, 0);
+	asof = cli_asof(cli);
+	in = cli_open_inputs(cli);
+	iid = rec_reader_need(in, "id_no");
+	iaddr = rec_reader_need(in, "address");
+	if (derive)
+		ncols = 8;
+	out = cli_open_output(cli);
+	outcols_add(out, in, cols, ncols);
+	while ((r = rec_reader_next(in)) != NULL) {
+		e = idno_parse(r->f[iid].p, r->f[iid].len, asof, &id);
+		if (e != IDNO_OK) {
+			buf_reset(&q);
+			buf_add_quoted(&q, r->f[iid].p, r->f[iid].len);
+			rec_reject(in, r, "field 'id_no': %s: '%s'",
+				   idno_strerror(e), q.p);
+			continue;
+		}
+		if (grid_match(g, r->f[iaddr].p, r->f[iaddr].len, &pt,
+			       &why) != GRID_FOUND) {
+			rec_reject(in, r, "field 'address': %s", why);
+			continue;
+		}
+		vals[0] = str(pt->county);
+		vals[1] = str(pt->community);
+		vals[2] = str(pt->grid);
+		vals[3] = str(pt->name);
+		vals[4] = str(pt->coordinator);
+		if (derive) {
+			date_format(id.birth, birth);
+			snprintf(age, sizeof age, "%d", idno_age(&id, asof));
+			vals[5] = str(birth);
+			vals[6].p = id.gender == 'M' ? "M" : "F";
+			vals[6].len = 1;
+			vals[7] = str(age);
+		}
+		outcols_put(out, r, cols, vals, ncols);
+	}
+	buf_release(&q);
+	return cli_finish(cli, in, out);
+}
+
+/* ---- count and due: groups ---- */
+
+/* Shared by count and due: -b, --no-total, --partial, --merge. */
+struct grouping {
+	const char *by;
+	int total, partial, merge;
+};
+
+static int
+grouping_opt(struct cli *cli, struct grouping *gp, int c)
+{
+	switch (c) {
+	case 'b': gp->by = cli->optarg; return 1;
+	case OPT_NO_TOTAL: gp->total = 0; return 1;
+	case OPT_PARTIAL: gp->partial = 1; return 1;
+	case OPT_MERGE: gp->merge = 1; return 1;
+	}
+	return 0;
+}
+
+#define GROUPING_OPTS(dflt) \
+	{ 'b', "by", CLI_ARG, "FIELDS", "group by these fields (" dflt ")" }, \
+	{ OPT_NO_TOTAL, "no-total", CLI_NOARG, NULL, "no total row" }, \
+	{ OPT_PARTIAL, "partial", CLI_NOARG, NULL, \
+	  "write mergeable partial counts (for --merge)" }, \
+	{ OPT_MERGE, "merge", CLI_NOARG, NULL, \
+	  "add up partial counts written by --partial" }
+
+/* Set up the group table and output columns for gp over in; returns the
+ * key indexes (*nk of them). */
+static struct group *
+grouping_start(struct cli *cli, struct grouping *gp, struct rec_reader *in,
+	       struct rec_writer *out, const size_t **keys, size_t *nk)
+{
+	struct group *g;
+	size_t i;
+
+	if (gp->partial && gp->merge)
+		cli_usage(cli, "--partial and --merge do not go together");
+	*keys = fsel_parse(cli, in, "-b", gp->by, nk);
+	g = group_new(*nk);
+	cli_defer(cli, group_free_v, g);
+	for (i = 0; i < *nk; i++)
+		rec_writer_add(out, rec_reader_name(in, (*keys)[i]));
+	rec_writer_add(out, "count");
+	return g;
+}
+
+/* With --merge, add a partial row: its count field holds the number. */
+static void
+grouping_merge(struct rec_reader *in, const struct rec *r, struct group *g,
+	       const size_t *keys, size_t nk, size_t icount,
+	       struct rec_str *kv)
+{
+	long long n;
+	size_t i;
+
+	if (rec_str_long(r->f[icount], &n) < 0 || n < 0) {
+		rec_reject(in, r, "field 'count': not a count");
+		return;
+	}
+	for (i = 0; i < nk; i++)
+		kv[i] = r->f[keys[i]];
+	group_add(g, kv, (uint64_t)n);
+}
+
+static int
+grouping_finish(struct cli *cli, struct grouping *gp, struct group *g,
+		struct rec_reader *in, struct rec_writer *out)
+{
+	group_write(g, out, gp->total && !gp->partial);
+	return cli_finish(cli, in, out);
+}
+
+static const struct cli_opt count_opts[] = {
+	GROUPING_OPTS("default community,grid"),
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static int
+verb_count(struct cli *cli, int argc, char *argv[])
+{
+	struct grouping gp = { "community,grid", 1, 0, 0 };
+	const struct rec *r;
+	const size_t *keys;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct rec_str *kv;
+	struct group *g;
+	size_t nk, i, icount = REC_NONE;
+	int c;
+
+	while ((c = cli_getopt(cli, count_opts, argc, argv)) != -1)
+		grouping_opt(cli, &gp, c);
+	in = cli_open_inputs(cli);
+	out = cli_open_output(cli);
+	g = grouping_start(cli, &gp, in, out, &keys, &nk);
+	if (gp.merge)
+		icount = rec_reader_need(in, "count");
+	kv = xcalloc(nk, sizeof *kv);
+	while ((r = rec_reader_next(in)) != NULL) {
+		if (gp.merge) {
+			grouping_merge(in, r, g, keys, nk, icount, kv);
+			continue;
+		}
+		for (i = 0; i < nk; i++)
+			kv[i] = r->f[keys[i]];
+		group_add(g, kv, 1);
+	}
+	free(kv);
+	return grouping_finish(cli, &gp, g, in, out);
+}
+
+/* ---- due ---- */
+
+static const struct cli_opt due_opts[] = {
+	{ 'w', "within", CLI_ARG, "DAYS",
+	  "expiry from --asof to DAYS days later (default 90)" },
+	{ OPT_EXPIRED, "expired", CLI_NOARG, NULL,
+	  "also count cards that have already expired" },
+	{ OPT_LIST, "list", CLI_NOARG, NULL,
+	  "list the residents (with days_left) instead of counting" },
+	GROUPING_OPTS("default work_city"),
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+#define LONG_TERM "长期"	/* a long-term card never expires */
+
+static int
+verb_due(struct cli *cli, int argc, char *argv[])
+{
+	struct grouping gp = { "work_city", 1, 0, 0 };
+	const struct rec *r;
+	const size_t *keys = NULL;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct rec_str *kv = NULL, left;
+	struct group *g = NULL;
+	struct buf q = BUF_INIT;
+	size_t nk = 0, i, iexp, icount = REC_NONE;
+	long within = 90;
+	int c, list = 0, expired = 0;
+	int32_t asof, day;
+	char num[16];
+
+	while ((c = cli_getopt(cli, due_opts, argc, argv)) != -1)
+		if (c == 'w')
+			within = cli_long(cli, "--within", 0, 36500);
+		else if (c == OPT_LIST)
+			list = 1;
+		else if (c == OPT_EXPIRED)
+			expired = 1;
+		else
+			grouping_opt(cli, &gp, c);
+	if (!cli->asof_given && !gp.merge)
+		cli_usage(cli, "--asof DATE is required: the day the window "
+			  "starts");
+	if (list && (gp.partial || gp.merge))
+		cli_usage(cli, "--list does not go with --partial or --merge");
+	asof = gp.merge ? 0 : cli_asof(cli);
+	in = cli_open_inputs(cli);
+	out = cli_open_output(cli);
+	iexp = gp.merge ? REC_NONE : rec_reader_need(in, "id_expiry");
+	if (list) {
+		rec_writer_add_fields(out, in);
+		rec_writer_add(out, "days_left");
+	} else {
+		g = grouping_start(cli, &gp, in, out, &keys, &nk);
+		kv = xcalloc(nk, sizeof *kv);
+	}
+	if (gp.merge)
+		icount = rec_reader_need(in, "count");
+	while ((r = rec_reader_next(in)) != NULL) {
+		if (gp.merge) {
+			grouping_merge(in, r, g, keys, nk, icount, kv);
+			continue;
+		}
+		if (r->f[iexp].len == strlen(LONG_TERM) &&
+		    memcmp(r->f[iexp].p, LONG_TERM, r->f[iexp].len) == 0) {
+			rec_filtered(in, r);
+			continue;
+		}
+		if (date_parse(r->f[iexp].p, r->f[iexp].len, &day) < 0) {
+			buf_reset(&q);
+			buf_add_quoted(&q, r->f[iexp].p, r->f[iexp].len);
+			rec_reject(in, r, "field 'id_expiry': not a date "
+				   "(YYYY-MM-DD or " LONG_TERM "): '%s'", q.p);
+			continue;
+		}
+		if (day > asof + within || (day < asof && !expired)) {
+			rec_filtered(in, r);
+			continue;
+		}
+		if (list) {
+			snprintf(num, sizeof num, "%ld", (long)(day - asof));
+			left.p = num;
+			left.len = strlen(num);
+			rec_writer_rec(out, r);
+			rec_writer_str(out, left);
+			rec_writer_end(out);
+			continue;
+		}
+		for (i = 0; i < nk; i++)
+			kv[i] = r->f[keys[i]];
+		group_add(g, kv, 1);
+	}
+	free(kv);
+	buf_release(&q);
+	if (list)
+		return cli_finish(cli, in, out);
+	return grouping_finish(cli, &gp, g, in, out);
+}
+
+/* ---- diff ---- */
+
+static const struct cli_opt diff_opts[] = {
+	{ 'k', "key", CLI_ARG, "FIELD", "the key field (default id_no)" },
+	{ OPT_IGNORE, "ignore", CLI_ARG, "FIELDS",
+	  "fields whose changes do not count (e.g. reported)" },
+	{ OPT_SORTED, "sorted", CLI_NOARG, NULL,
+	  "both inputs are sorted by the key: constant memory" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+struct differ {
+	struct cli *cli;
+	struct rec_reader *old, *new;
+	struct rec_writer *out;
+	size_t key, gp;		/* key and gridpoint in NEW's order */
+	size_t *omap;		/* NEW's field i is OLD's omap[i] */
+	unsigned char *ignore;
+	size_t n;
+	struct buf changed;
+};
+
+/* Write a difference: the record's fields (in NEW's order), change,
+ * old_gridpoint, changed_fields. */
+static void
+diff_emit(struct differ *d, const struct rec_str *f, const size_t *map,
+	  const char *change, struct rec_str oldgp, const char *changed)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		rec_writer_str(d->out, f[map ? map[i] : i]);
+	rec_writer_puts(d->out, change);
+	rec_writer_str(d->out, oldgp);
+	rec_writer_puts(d->out, changed);
+	rec_writer_end(d->out);
+}
+
+/* Compare a NEW record with its OLD values (old[omap[i]]); emit moved or
+ * changed, or count it as unchanged. */
+static void
+diff_pair(struct differ *d, const struct rec *nr, const struct rec_str *old)
+{
+	struct rec_str none = { "", 0 }, ogp = none;
+	size_t i;
+	int moved = 0;
+
+	buf_reset(&d->changed);
+	for (i = 0; i < d->n; i++) {
+		if (d->ignore[i] || rec_str_eq(nr->f[i], old[d->omap[i]]))
+			continue;
+		if (d->changed.len)
+			buf_addc(&d->changed, ',');
+		buf_adds(&d->changed, rec_reader_name(d->new, i));
+		if (i == d->gp) {
+			moved = 1;
+			ogp = old[d->omap[i]];
+		}
+	}
+	if (d->changed.len == 0) {
+		rec_filtered(d->new, nr);
+		return;
+	}
+	diff_emit(d, nr->f, NULL, moved ? "moved" : "changed", ogp,
+		  d->changed.p);
+}
+
+/* OLD held in memory: each record's values joined by NUL in one arena
+ * string, keyed by the key field. */
+struct held {
+	const char *vals;
+	size_t len;
+	unsigned long long line;
+	int seen;
+};
+
+static void
+split_held(const struct held *h, struct rec_str *f, size_t n)
+{
+	const char *p = h->vals, *z;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		z = memchr(p, '\0', h->len - (size_t)(p - h->vals));
+		f[i].p = p;
+		f[i].len = (size_t)(z - p);
+		p = z + 1;
+	}
+}
+
+static void
+diff_hashed(struct differ *d)
+{
+	const struct rec *r;
+	struct htab byid;
+	struct arena mem;
+	struct buf join = BUF_INIT;
+	struct held *h;
+	struct rec_str *f = xcalloc(d->n + 1, sizeof *f), none = { "", 0 };
+	size_t okey = d->omap[d->key], i;
+	int isnew;
+
+	htab_init(&byid, sizeof(struct held));
+	arena_init(&mem);
+	while ((r = rec_reader_next(d->old)) != NULL) {
+		h = htab_put(&byid, r->f[okey].p, r->f[okey].len, &isnew);
+		if (!isnew) {
+			rec_reject(d->old, r, "field '%s': key repeated (first "
+				   "at line %llu)", rec_reader_name(d->old,
+				   okey), h->line);
+			continue;
+		}
+		buf_reset(&join);
+		for (i = 0; i < r->n; i++) {
+			buf_add(&join, r->f[i].p, r->f[i].len);
+			buf_addc(&join, '\0');
+		}
+		h->vals = arena_memdup(&mem, join.p, join.len);
+		h->len = join.len;
+		h->line = r->line;
+	}
+	while ((r = rec_reader_next(d->new)) != NULL) {
+		h = htab_find(&byid, r->f[d->key].p, r->f[d->key].len);
+		if (h == NULL) {
+			diff_emit(d, r->f, NULL, "arrived", none, "");
+			continue;
+		}
+		if (h->seen) {
+			rec_reject(d->new, r, "field '%s': key repeated",
+				   rec_reader_name(d->new, d->key));
+			continue;
+		}
+		h->seen = 1;
+		split_held(h, f, d->n);
+		diff_pair(d, r, f);
+	}
+	for (i = 0; i < byid.count; i++) {
+		h = htab_val_at(&byid, i);
+		if (h->seen)
+			continue;
+		split_held(h, f, d->n);
+		diff_emit(d, f, d->omap, "left", none, "");
+	}
+	free(f);
+	buf_release(&join);
+	htab_release(&byid);
+	arena_release(&mem);
+}
+
+/* Merge join of two inputs sorted by the key, in constant memory. */
+static const struct rec *
+sorted_next(struct rec_reader *in, size_t key,
+	    struct buf *last, int *have)
+{
+	const struct rec *r = rec_reader_next(in);
+	struct rec_str prev = { last->p, last->len };
+
+	if (r == NULL)
+		return NULL;
+	if (*have && rec_str_cmp(r->f[key], prev) <= 0)
+		diag_die(JW_EXIT_USAGE, "%s:%llu: field '%s': not after the "
+			 "previous record's (input not sorted by %s: drop "
+			 "--sorted)", r->file, r->line,
+			 rec_reader_name(in, key), rec_reader_name(in, key));
+	*have = 1;
+	buf_reset(last);
+	buf_add(last, r->f[key].p, r->f[key].len);
+	return r;
+}
+
+static void
+diff_sorted(struct differ *d)
+{
+	struct buf lo = BUF_INIT, ln = BUF_INIT;
+	struct rec_str none = { "", 0 };
+	const struct rec *o, *n;
+	size_t okey = d->omap[d->key];
+	int ho = 0, hn = 0, c;
+
+	o = sorted_next(d->old, okey, &lo, &ho);
+	n = sorted_next(d->new, d->key, &ln, &hn);
+	while (o != NULL || n != NULL) {
+		if (o == NULL)
+			c = 1;
+		else if (n == NULL)
+			c = -1;
+		else
+			c = rec_str_cmp(o->f[okey], n->f[d->key]);
+		if (c < 0) {
+			diff_emit(d, o->f, d->omap, "left", none, "");
+			o = sorted_next(d->old, okey, &lo, &ho);
+		} else if (c > 0) {
+			diff_emit(d, n->f, NULL, "arrived", none, "");
+			n = sorted_next(d->new, d->key, &ln, &hn);
+		} else {
+			diff_pair(d, n, o->f);
+			o = sorted_next(d->old, okey, &lo, &ho);
+			n = sorted_next(d->new, d->key, &ln, &hn);
+		}
+	}
+	buf_release(&lo);
+	buf_release(&ln);
+}
+
+static int
+verb_diff(struct cli *cli, int argc, char *argv[])
+{
+	const char *key = "id_no", *ignore = NULL;
+	const char *oldf[2] = { NULL, NULL }, *newf[2] = { NULL, NULL };
+	const size_t *ig;
+	struct differ d;
+	size_t i, nig;
+	int c, sorted = 0, st;
+
+	while ((c = cli_getopt(cli, diff_opts, argc, argv)) != -1)
+		if (c == 'k')
+			key = cli->optarg;
+		else if (c == OPT_IGNORE)
+			ignore = cli->optarg;
+		else if (c == OPT_SORTED)
+			sorted = 1;
+	if (cli->nargs != 2)
+		cli_usage(cli, "expected two files, OLD and NEW");
+	memset(&d, 0, sizeof d);
+	d.cli = cli;
+	oldf[0] = cli->args[0];
+	newf[0] = cli->args[1];
+	d.old = rec_reader_open(oldf, &cli->ro);
+	d.new = cli_open_files(cli, newf);
+	d.n = rec_reader_nfields(d.new);
+	d.key = rec_reader_need(d.new, key);
+	d.gp = rec_reader_field(d.new, "gridpoint");
+	/* OLD and NEW must have the same fields, in any order. */
+	if (rec_reader_nfields(d.old) != d.n)
+		diag_die(JW_EXIT_USAGE, "%s: has %zu fields, %s has %zu: "
+			 "snapshots must have the same fields", oldf[0],
+			 rec_reader_nfields(d.old), newf[0], d.n);
+	d.omap = xcalloc(d.n + 1, sizeof *d.omap);
+	for (i = 0; i < d.n; i++) {
+		d.omap[i] = rec_reader_field(d.old, rec_reader_name(d.new, i));
+		if (d.omap[i] == REC_NONE)
+			diag_die(JW_EXIT_USAGE, "%s:1: no field '%s', which "
+				 "%s has: snapshots must have the same fields",
+				 oldf[0], rec_reader_name(d.new, i), newf[0]);
+	}
+	d.ignore = xcalloc(d.n + 1, 1);
+	if (ignore != NULL) {
+		ig = fsel_parse(cli, d.new, "--ignore", ignore, &nig);
+		for (i = 0; i < nig; i++)
+			d.ignore[ig[i]] = 1;
+	}
+	d.out = cli_open_output(cli);
+	rec_writer_add_fields(d.out, d.new);
+	rec_writer_add(d.out, "change");
+	rec_writer_add(d.out, "old_gridpoint");
+	rec_writer_add(d.out, "changed_fields");
+	if (sorted)
+		diff_sorted(&d);
+	else
+		diff_hashed(&d);
+	st = rec_reader_count_rejected(d.old) > 0;
+	rec_reader_close(d.old);
+	free(d.omap);
+	free(d.ignore);
+	buf_release(&d.changed);
+	c = cli_finish(cli, d.new, d.out);
+	return c ? c : st;
+}
+
+/* ---- check ---- */
+
+static const struct cli_opt check_opts[] = {
+	{ 'g', "grid", CLI_ARG, "GRID.yaml", "the grid definition" },
+	{ OPT_SAMPLE, "sample", CLI_ARG, "FILE",
+	  "residents whose addresses to try on the grid" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static void
+finding(void *ctx, const char *level, const char *where, const char *msg)
+{
+	struct rec_writer *out = ctx;
+
+	rec_writer_puts(out, level);
+	rec_writer_puts(out, where);
+	rec_writer_puts(out, msg);
+	rec_writer_end(out);
+}
+
+static int
+verb_check(struct cli *cli, int argc, char *argv[])
+{
+	const char *gpath = NULL, *sample = NULL, *why;
+	const char *files[2] = { NULL, NULL };
+	const struct grid_hit *hits;
+	const struct rec *r;
+	struct rec_reader *in = NULL;
+	struct rec_writer *out;
+	struct grid *g;
+	struct buf where = BUF_INIT, msg = BUF_INIT;
+	size_t errors, nh, i, k, iaddr;
+	int c;
+
+	while ((c = cli_getopt(cli, check_opts, argc, argv)) != -1)
+		if (c == 'g')
+			gpath = cli->optarg;
+		else if (c == OPT_SAMPLE)
+			sample = cli->optarg;
+	if (cli->nargs > 0)
+		cli_usage(cli, "unexpected operand '%s' (--sample FILE "
+			  "takes residents)", cli->args[0]);
+	g = need_grid(cli, gpath, 1);
+	out = cli_open_output(cli);
+	rec_writer_add(out, "level");
+	rec_writer_add(out, "where");
+	rec_writer_add(out, "message");
+	errors = grid_lint(g, finding, out);
+	if (sample != NULL) {
+		files[0] = sample;
+		in = cli_open_files(cli, files);
+		iaddr = rec_reader_need(in, "address");
+		while ((r = rec_reader_next(in)) != NULL) {
+			nh = grid_match_all(g, r->f[iaddr].p, r->f[iaddr].len,
+					    &hits, &why);
+			if (nh == (size_t)-1) {
+				rec_reject(in, r, "field 'address': %s", why);
+				continue;
+			}
+			if (nh < 2)
+				continue;
+			buf_reset(&where);
+			buf_printf(&where, "%s:%llu", r->file, r->line);
+			buf_reset(&msg);
+			buf_adds(&msg, "address '");
+			buf_add_quoted(&msg, r->f[iaddr].p, r->f[iaddr].len);
+			buf_printf(&msg, "' matches %zu grid points: ", nh);
+			for (i = 0, k = 0; i < nh; i++) {
+				if (i)
+					buf_adds(&msg, ", ");
+				grid_point_path(hits[i].point, &msg);
+				k += hits[i].point->community_no !=
+				     hits[0].point->community_no;
+			}
+			/* Across communities assign rejects it; within one
+			 * the most specific point wins. */
+			finding(out, k ? "error" : "warning", where.p, msg.p);
+			errors += k > 0;
+		}
+	}
+	buf_release(&where);
+	buf_release(&msg);
+	if (errors > 0)
+		cli->status = JW_EXIT_REJECTS;
+	return cli_finish(cli, in, out);
+}
+
+static const struct cli_verb verbs[] = {
+	{ "assign", verb_assign, "-g GRID.yaml [--derive] [file ...]",
+	  "place each resident on the grid by address; reject bad ID numbers "
+	  "and unplaceable addresses" },
+	{ "count", verb_count,
+	  "[-b FIELDS] [--no-total] [--partial | --merge] [file ...]",
+	  "count records per group (default per community and grid)" },
+	{ "diff", verb_diff, "[-k FIELD] [--ignore FIELDS] [--sorted] OLD NEW",
+	  "who arrived, left, moved or changed between two snapshots" },
+	{ "check", verb_check, "-g GRID.yaml [--sample FILE]",
+	  "lint a grid definition and its staffing" },
+	{ "due", verb_due,
+	  "--asof DATE [--within DAYS] [--expired] [--list] [-b FIELDS] "
+	  "[file ...]",
+	  "residents whose ID card expires soon, counted per group" },
+	{ NULL, NULL, NULL,
+	  "pop-grid: the population grid: place residents on grids, count "
+	  "them, compare snapshots, lint grid definitions" }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return cli_main("pop-grid", verbs, argc, argv);
+}
