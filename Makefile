@@ -35,7 +35,7 @@ UNIT_SRC = $(wildcard tests/unit/*_test.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 BINS     = $(PROGS:%=$(B)/bin/%) $(TESTPROGS:%=$(B)/bin/%) $(B)/bin/jw-gen
 
-.PHONY: all test unit cli check demo bench fuzz install clean deps-test
+.PHONY: all test unit cli lint check fuzz demo bench install clean
 all: $(BINS)
 	@mkdir -p bin && for p in $(PROGS); do ln -sf ../$(B)/bin/$$p bin/$$p; done
 
@@ -65,14 +65,26 @@ $(B)/unit/%: $(B)/tests/unit/%.o $(LIBA)
 
 $(B)/tests/unit/%.o: ALL_CPPFLAGS += $(shell pkg-config --cflags criterion)
 
-test: unit cli
+test: unit cli lint
 unit: $(UNIT_BIN)
 	@sh tests/run-unit $(B) $(UNIT_BIN)
 cli: $(BINS)
 	@sh tests/run-cli $(B)
 
+lint:
+	@mandoc -Tlint -W warning man/*.[157] && echo "lint: man pages clean"
+
+# The same tests under AddressSanitizer and UBSan, then the fuzz corpus
+# (every crash ever found) replayed through the libFuzzer harnesses.
 check:
-	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
+	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" unit cli
+	sh scripts/deps fuzz
+	sh tests/fuzz/run --replay
+
+# FUZZ_SECONDS per harness (default 60).
+fuzz:
+	sh scripts/deps fuzz
+	sh tests/fuzz/run
 
 demo: all
 	sh scripts/nightly testdata/demo out/demo
