@@ -30,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "diag.h"
+#include "idno.h"
 #include "util.h"
 
 #define GEN_MAX_COMMUNITIES 1000
@@ -70,70 +72,14 @@ gen_stream(uint64_t seed, uint64_t i, uint64_t k)
 					  k * 0xd1b54a32d192ed03ULL + 1));
 }
 
-/* ---- dates (day numbers since 1970-01-01, proleptic Gregorian) ---- */
-
+/* A day number (date.h) for a date known to be real. */
 static int32_t
 gen_days(int y, int m, int d)
 {
-	int era, yoe, doy, doe;
+	int32_t day = DATE_NONE;
 
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-gen_ymd(int32_t z, int *y, int *m, int *d)
-{
-	int era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* Parse exactly YYYY-MM-DD naming a real day; -1 otherwise. */
-static int
-gen_parse_date(const char *s, int32_t *day)
-{
-	int y, m, d, yy, mm, dd, i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return -1;
-	*day = gen_days(y, m, d);
-	gen_ymd(*day, &yy, &mm, &dd);
-	return yy == y && mm == m && dd == d ? 0 : -1;
-}
-
-/* ---- the ID check character (GB 11643, ISO 7064 MOD 11-2) ---- */
-
-static char
-gen_check_char(const char *d17)
-{
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
-				   5, 8, 4, 2 };
-	int s = 0, i;
-
-	for (i = 0; i < 17; i++)
-		s += (d17[i] - '0') * w[i];
-	return "10X98765432"[s % 11];
+	date_from_ymd(y, m, d, &day);
+	return day;
 }
 
 /* ---- name pools ---- */
@@ -240,6 +186,7 @@ struct city {
 	int ngrid;
 	struct point *pt;
 	int npt, cappt;
+	int cfirst[NCOUNTY], cnpt[NCOUNTY];	/* each county's points */
 	uint64_t rng;
 	/* unused two-character stems, shuffled */
 	char (*stem)[7];
@@ -539,6 +486,8 @@ city_build(struct city *c, uint64_t seed, int ncomm, int points)
 	for (k = 0; k < NCOUNTY; k++) {
 		char *street = NULL;
 
+		c->cfirst[k] = c->npt;
+
 		for (j = 0; j < per[k]; j++, ci++) {
 			struct community *cm = &c->comm[ci];
 			struct layout lo;
@@ -574,6 +523,7 @@ city_build(struct city *c, uint64_t seed, int ncomm, int points)
 				gr->n = points;
 			}
 		}
+		c->cnpt[k] = c->npt - c->cfirst[k];
 	}
 }
 
@@ -756,7 +706,7 @@ out_date(struct out *o, int32_t day)
 {
 	int y, m, d;
 
-	gen_ymd(day, &y, &m, &d);
+	date_to_ymd(day, &y, &m, &d);
 	out_digits(o, (unsigned)y, 4);
 	out_lit(o, "-");
 	out_digits(o, (unsigned)m, 2);
@@ -887,10 +837,15 @@ people_day(const struct people *pp, uint32_t i, uint32_t k, int32_t today,
 	if (r < 100)			/* 1% left */
 		return -1;
 	if (r < 200) {			/* 1% moved to another point */
-		np = gen_below(&s, (uint32_t)pp->city->npt - 1);
-		p->point = np >= p->point ? np + 1 : np;
-		if (pp->city->npt == 1)
-			p->point = 0;
+		/* in the same county, which the ID number names */
+		const struct city *c = pp->city;
+		int ct = c->pt[p->point].county;
+		uint32_t first = (uint32_t)c->cfirst[ct];
+
+		if (c->cnpt[ct] > 1) {
+			np = first + gen_below(&s, (uint32_t)c->cnpt[ct] - 1);
+			p->point = np >= p->point ? np + 1 : np;
+		}
 		p->addr_rnd = gen_next(&s);
 		p->reported = today;
 	} else if (r < 250) {		/* 0.5% changed phone or res_type */
@@ -917,7 +872,7 @@ people_write(const struct people *pp, const struct person *p, struct out *o)
 	/* id_no: the check character is computed over what is written, so
 	 * a bad date still has a matching check character. */
 	out_str(o, p->old_code && ct->old_code ? ct->old_code : ct->code);
-	gen_ymd(p->birth, &y, &m, &d);
+	date_to_ymd(p->birth, &y, &m, &d);
 	if (p->bad == BAD_DATE) {
 		switch (p->seq % 4) {
 		case 0: m = 13; break;
@@ -930,7 +885,7 @@ people_write(const struct people *pp, const struct person *p, struct out *o)
 	out_digits(o, (unsigned)m, 2);
 	out_digits(o, (unsigned)d, 2);
 	out_digits(o, (unsigned)p->seq, 3);
-	id[17] = gen_check_char(id);
+	id[17] = idno_check_char(id);
 	if (p->bad == BAD_CHECK) {
 		const char *cc = "10X98765432";
 		int at = (int)(strchr(cc, id[17]) - cc);
@@ -1214,7 +1169,7 @@ main(int argc, char *argv[])
 			bad = gen_number("--bad", optarg, 1000);
 			break;
 		case 'D':
-			if (gen_parse_date(optarg, &day1) != 0)
+			if (date_parse(optarg, strlen(optarg), &day1) != 0)
 				gen_usage("option '--day1': not a date "
 					  "YYYY-MM-DD: '%s'", optarg);
 			day1s = optarg;
@@ -1241,7 +1196,7 @@ main(int argc, char *argv[])
 		gen_usage("%s", "'grid' takes only -s, -c and -p");
 	if (!is_grid && !have_n)
 		gen_usage("%s", "'residents' needs -n N");
-	gen_parse_date(day1s, &day1);
+	date_parse(day1s, strlen(day1s), &day1);
 
 	city_build(&city, seed, (int)ncomm, (int)points);
 	if (is_grid) {
