@@ -1,4 +1,5 @@
 /* buf: the growable byte string.  See buf.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,15 @@ buf_grow(struct buf *b, size_t n)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	const char *src = p;
+
+	/* Appending part of b to itself: the source moves when b grows. */
+	if (b->cap && src >= b->p && src < b->p + b->cap) {
+		size_t off = (size_t)(src - b->p);
+
+		buf_grow(b, n);
+		p = b->p + off;
+	}
 	buf_grow(b, n);
 	if (n)
 		memcpy(b->p + b->len, p, n);
@@ -109,7 +119,16 @@ buf_add_quoted(struct buf *b, const char *p, size_t n)
 			/* One character: copy it when valid, else \xHH. */
 			k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 			if (k <= n - i && utf8_valid_prefix(p + i, k) == k) {
-				buf_add(b, p + i, k);
+				uint32_t cp;
+
+				utf8_decode(p + i, k, &cp);
+				/* C1 controls and bidi overrides could steer
+				 * the terminal or reorder the message. */
+				if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) ||
+				    (cp >= 0x2066 && cp <= 0x2069))
+					buf_printf(b, "\\u{%04x}", (unsigned)cp);
+				else
+					buf_add(b, p + i, k);
 				i += k;
 			} else {
 				buf_printf(b, "\\x%02x", c);

@@ -28,6 +28,7 @@ void buf_release(struct buf *b);
 static inline void buf_reset(struct buf *b) { if (b->cap) b->p[b->len = 0] = '\0'; }
 /* Make room for n more bytes (plus the NUL). */
 void buf_grow(struct buf *b, size_t n);
+/* Append p[0..n); p may point into b itself. */
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, int c);
@@ -35,7 +36,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Append p[0..n) for a message: control bytes, quotes and backslashes as
- * C escapes (\t, \n, \x01), valid UTF-8 kept as is, invalid bytes \xHH. */
+ * C escapes (\t, \n, \x01), C1 controls and bidi overrides as \u{202e},
+ * other valid UTF-8 kept as is, invalid bytes \xHH. */
 void buf_add_quoted(struct buf *b, const char *p, size_t n);
 /* Take the memory; caller frees.  The buf is left empty and usable. */
 char *buf_detach(struct buf *b, size_t *len);

@@ -3,7 +3,8 @@
  *
  * Keys are copied into the table's own arena.  Values are valsize bytes,
  * zeroed when a key is first put, stored contiguously in insertion order so
- * that htab_entry(i) walks the groups in the order they first appeared.
+ * that htab_key_at(i) and htab_val_at(i) walk the groups in the order
+ * they first appeared.
  * A value pointer stays valid only until the next htab_put() (the value
  * array may move).  Open addressing, power-of-two size, grows at 1/2 load.
  */

@@ -267,3 +267,28 @@ Test(buf, add_quoted_reads_only_n_bytes)
 	free(p);
 	buf_release(&b);
 }
+
+Test(buf, add_from_itself_survives_growth)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_adds(&b, "ab");
+	/* Each doubling reallocates while the source is b's own bytes. */
+	for (i = 0; i < 12; i++)
+		buf_add(&b, b.p, b.len);
+	cr_assert_eq(b.len, 2u << 12);
+	for (i = 0; i < (int)b.len; i += 2)
+		cr_assert(b.p[i] == 'a' && b.p[i + 1] == 'b', "at %d", i);
+	buf_release(&b);
+}
+
+Test(buf, add_quoted_escapes_c1_and_bidi)
+{
+	struct buf b = BUF_INIT;
+
+	/* U+009B (CSI), U+202E (right-to-left override), U+2067. */
+	buf_add_quoted(&b, "a\xc2\x9b" "b\xe2\x80\xae" "c\xe2\x81\xa7" "d", 12);
+	cr_assert_str_eq(b.p, "a\\u{009b}b\\u{202e}c\\u{2067}d");
+	buf_release(&b);
+}
