@@ -535,86 +535,12 @@ split_tail(struct rec_str *c, char *p, size_t len, size_t i, size_t nc,
 	return nc;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
-__attribute__((target("avx2"))) static size_t
-split_avx2(struct rec_str *c, char *p, size_t len, unsigned *seen)
-{
-	const __m256i tab = _mm256_set1_epi8('\t');
-	const __m256i bsl = _mm256_set1_epi8('\\');
-	const __m256i cr = _mm256_set1_epi8('\r');
-	const __m256i zero = _mm256_setzero_si256();
-	size_t nc = 0, start = 0, i;
-	unsigned s = 0;
-
-	/* The buffer has SLACK readable bytes after every line, so the last
-	 * block is loaded whole and the bytes past the line masked off. */
-	for (i = 0; i < len; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		unsigned keep = len - i >= 32 ? ~0u : (1u << (len - i)) - 1;
-		unsigned t = (unsigned)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(v, tab)) & keep;
-		unsigned odd = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
-			_mm256_or_si256(_mm256_cmpeq_epi8(v, bsl),
-					_mm256_cmpeq_epi8(v, cr)),
-			_mm256_cmpeq_epi8(v, zero))) & keep;
-
-		if ((unsigned)_mm256_movemask_epi8(v) & keep)
-			s |= SEEN_HIGH;
-		if (odd)
-			s |= SEEN_ODD;
-		while (t) {
-			FIELD_END(i + (size_t)__builtin_ctz(t));
-			t &= t - 1;
-		}
-	}
-	FIELD_END(len);
-	*seen = s;
-	return nc;
-}
-#endif
-
+/* The header line (and lines of a CPU without AVX2): plain bytes. */
 static size_t
 split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
 {
-	struct rec_str *c = in->cols;
-	size_t nc = 0, start = 0, i = 0;
-
 	*seen = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
-	if (in->avx2)
-		return split_avx2(c, p, len, seen);
-#endif
-#if defined(__SSE2__)
-	{
-		const __m128i tab = _mm_set1_epi8('\t');
-		const __m128i bsl = _mm_set1_epi8('\\');
-		const __m128i cr = _mm_set1_epi8('\r');
-		const __m128i zero = _mm_setzero_si128();
-
-		for (; i + 16 <= len; i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-			unsigned t = (unsigned)_mm_movemask_epi8(
-				_mm_cmpeq_epi8(v, tab));
-			unsigned odd = (unsigned)_mm_movemask_epi8(
-				_mm_or_si128(_mm_or_si128(
-					_mm_cmpeq_epi8(v, bsl),
-					_mm_cmpeq_epi8(v, cr)),
-					_mm_cmpeq_epi8(v, zero)));
-
-			if (_mm_movemask_epi8(v))
-				*seen |= SEEN_HIGH;
-			if (odd)
-				*seen |= SEEN_ODD;
-			while (t) {
-				FIELD_END(i + (size_t)__builtin_ctz(t));
-				t &= t - 1;
-			}
-		}
-	}
-#endif
-	return split_tail(c, p, len, i, nc, start, seen);
+	return split_tail(in->cols, p, len, 0, 0, 0, seen);
 }
 #undef FIELD_END
 
@@ -1258,15 +1184,14 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 #endif
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;
+	/* Before the first header: split_csv() reads a CSV header into it. */
+	in->offs = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->offs);
 	/* Read up to the first header, so that fields can be looked up
 	 * before the first record.  JSONL learns it from its first object. */
 	while (!in->have_header && next_file(in)) {
 		if (in->fmt == REC_JSONL)
 			break;
 	}
-	if (in->offs == NULL)
-		in->offs = xreallocarray(NULL, REC_MAX_FIELDS + 2,
-					 sizeof *in->offs);
 	if (!in->have_header && in->z != NULL) {
 		/* JSON Lines: read up to the first good object, and keep it
 		 * for the first rec_reader_next(). */
