@@ -1,13 +1,15 @@
 /* rec: the record reader and the rejects stream.  See rec.h. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define REC_AVX2 1
 #endif
 
 #include "arena.h"
@@ -22,6 +24,7 @@
 #define BLOCK (256u << 10)
 #define KEEP_OVERLONG 1024	/* bytes of an overlong line kept in rejects */
 #define SLACK 64		/* readable bytes after the buffer's end */
+#define TABCAP (REC_MAX_FIELDS + 1)	/* tab offsets kept per line */
 
 /* What a line scan saw, beside the tabs. */
 #define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
@@ -73,6 +76,9 @@ struct rec_reader {
 	struct buf msg;
 
 	int avx2;			/* the CPU has AVX2 */
+	uint32_t *toff;			/* TSV: tab offsets in the line */
+	size_t ntabs;			/* tabs in the line (may pass TABCAP) */
+	size_t cok;			/* buf[0..cok) has no \\, CR or NUL */
 	size_t vok;			/* buf[0..vok) is known valid UTF-8 */
 
 	/* Progress line. */
@@ -156,21 +162,36 @@ progress(struct rec_reader *in, int done)
 
 /* ---- block buffer and spans ---- */
 
-/* Validate the UTF-8 of whole lines read so far in one run, which is much
- * cheaper than line by line; lines past in->vok are checked one by one
- * (and only those with a byte >= 0x80).  A run with an error leaves vok
- * where it was, so its lines are checked singly and the error located. */
-static void
-block_validate(struct rec_reader *in)
+/* Does the line hold a byte that needs a closer look: a backslash (an
+ * escape), a CR that is not the line end, a NUL? */
+static int
+has_odd(const char *p, size_t len)
 {
-	const char *from = in->buf + (in->vok > in->pos ? in->vok : in->pos);
+	return memchr(p, '\\', len) != NULL || memchr(p, '\r', len) != NULL ||
+	       memchr(p, '\0', len) != NULL;
+}
+
+/* Check whole lines read so far in one run, which is much cheaper than
+ * line by line: UTF-8 validity up to in->vok, and the absence of bytes
+ * that need a closer look (backslash, CR, NUL) up to in->cok.  Lines past
+ * those marks are checked one by one, which also locates an error. */
+static void
+block_check(struct rec_reader *in)
+{
+	size_t from = in->vok > in->pos ? in->vok : in->pos;
 	const char *last;
 
-	if (in->o.encoding != NULL || in->fmt != REC_TSV)
+	if (in->fmt != REC_TSV)
 		return;
-	last = memrchr(from, '\n', (size_t)(in->buf + in->end - from));
-	if (last != NULL && utf8_is_valid(from, (size_t)(last - from)))
+	last = memrchr(in->buf + from, '\n', in->end - from);
+	if (last == NULL)
+		return;
+	if (in->o.encoding == NULL &&
+	    utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
 		in->vok = (size_t)(last - in->buf);
+	from = in->cok > in->pos ? in->cok : in->pos;
+	if (!has_odd(in->buf + from, (size_t)(last - in->buf) - from))
+		in->cok = (size_t)(last - in->buf);
 }
 
 static void
@@ -182,6 +203,7 @@ refill(struct rec_reader *in)
 	if (in->pos > 0) {
 		memmove(in->buf, in->buf + in->pos, have);
 		in->vok = in->vok > in->pos ? in->vok - in->pos : 0;
+		in->cok = in->cok > in->pos ? in->cok - in->pos : 0;
 		in->pos = 0;
 		in->end = have;
 	}
@@ -197,7 +219,7 @@ refill(struct rec_reader *in)
 	in->end += (size_t)r;
 	in->bytes += (size_t)r;
 	memset(in->buf + in->end, 0, SLACK);
-	block_validate(in);
+	block_check(in);
 	progress(in, 0);
 }
 
@@ -232,6 +254,97 @@ csv_end(const char *p, size_t n)
 	return n;
 }
 
+/*
+ * The TSV hot path: one pass over the bytes from p finds the line end and
+ * the tabs before it (their offsets go to in->toff, their count to
+ * in->ntabs).  Returns the offset of the newline, or have when there is
+ * none yet.  What else a line needs (UTF-8, escapes) is known for whole
+ * blocks from block_check().
+ */
+#ifdef REC_AVX2
+__attribute__((target("avx2"))) static size_t
+scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs)
+{
+	const __m256i tab = _mm256_set1_epi8('\t');
+	const __m256i nlc = _mm256_set1_epi8('\n');
+	size_t i, nt = 0;
+
+	/* The buffer has SLACK readable bytes after its end, so every block
+	 * is loaded whole and the bytes past have (or the newline) masked. */
+	for (i = 0; i < have; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		unsigned nl = (unsigned)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(v, nlc));
+		unsigned t = (unsigned)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(v, tab));
+
+		if (have - i < 32) {
+			nl &= (1u << (have - i)) - 1;
+			t &= (1u << (have - i)) - 1;
+		}
+		if (nl)
+			t &= (1u << __builtin_ctz(nl)) - 1;
+		if (nt + 32 <= TABCAP) {
+			while (t) {
+				toff[nt++] = (uint32_t)(i + (size_t)__builtin_ctz(t));
+				t &= t - 1;
+			}
+		} else {
+			for (; t; t &= t - 1, nt++)
+				if (nt < TABCAP)
+					toff[nt] = (uint32_t)(i +
+						(size_t)__builtin_ctz(t));
+		}
+		if (nl) {
+			*ntabs = nt;
+			return i + (size_t)__builtin_ctz(nl);
+		}
+	}
+	*ntabs = nt;
+	return have;
+}
+#endif
+
+static size_t
+scan_tsv(struct rec_reader *in, const char *p, size_t have)
+{
+	const char *nl;
+	size_t i, len, nt = 0;
+
+#ifdef REC_AVX2
+	if (in->avx2)
+		return scan_avx2(in->toff, p, have, &in->ntabs);
+#endif
+	nl = memchr(p, '\n', have);
+	len = nl ? (size_t)(nl - p) : have;
+	for (i = 0; i < len; i++)
+		if (p[i] == '\t') {
+			if (nt < TABCAP)
+				in->toff[nt] = (uint32_t)i;
+			nt++;
+		}
+	in->ntabs = nt;
+	return len;
+}
+
+/* Fields of the scanned line p[0..len) into in->cols; returns the count
+ * (only TABCAP + 1 are stored). */
+static size_t
+cols_from_tabs(struct rec_reader *in, char *p, size_t len)
+{
+	size_t k, start = 0, stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
+	struct rec_str *c = in->cols;
+
+	for (k = 0; k < stored; k++) {
+		c[k].p = p + start;
+		c[k].len = in->toff[k] - start;
+		start = in->toff[k] + 1;
+	}
+	c[k].p = p + start;
+	c[k].len = (start <= len ? len : start) - start;
+	return in->ntabs + 1;
+}
+
 /* The next line (TSV, JSONL) or record (CSV) of the current file, without
  * its line end.  Returns 1, 0 at the end of the file, or -1 for a line over
  * the limit (its first bytes are in in->scratch, its length in ovl_len). */
@@ -246,6 +359,9 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 		have = in->end - in->pos;
 		if (in->fmt == REC_CSV) {
 			k = csv_end(p, have);
+			nl = k < have ? p + k : NULL;
+		} else if (in->fmt == REC_TSV) {
+			k = scan_tsv(in, p, have);
 			nl = k < have ? p + k : NULL;
 		} else {
 			nl = memchr(p, '\n', have);
@@ -270,12 +386,17 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 			/* Over the limit: keep the start for the rejects,
 			 * skip to the line end without buffering it. */
 			buf_reset(&in->scratch);
-			buf_add(&in->scratch, p, KEEP_OVERLONG);
 			in->ovl_len = 0;
 			for (;;) {
 				p = in->buf + in->pos;
 				have = in->end - in->pos;
 				nl = memchr(p, '\n', have);
+				/* The line's first bytes, never past its end
+				 * or the buffer's. */
+				k = nl != NULL ? (size_t)(nl - p) : have;
+				if (k > KEEP_OVERLONG - in->scratch.len)
+					k = KEEP_OVERLONG - in->scratch.len;
+				buf_add(&in->scratch, p, k);
 				if (nl != NULL) {
 					in->ovl_len += (size_t)(nl - p);
 					in->pos += (size_t)(nl - p) + 1;
@@ -336,13 +457,17 @@ reject_fields(struct rec_reader *in, const struct rec_str *f, size_t nf,
 		return;
 	}
 	if (!in->have_header) {
-		/* JSONL before its first object: keep for later. */
+		/* JSONL before its first object: keep for later (the file
+		 * name too: its zin is closed by then). */
 		buf_printf(&in->pending, "%llu", line);
 		buf_addc(&in->pending, '\0');
+		buf_adds(&in->pending, file);
+		buf_addc(&in->pending, '\0');
 		buf_add(&in->pending, in->msg.p, in->msg.len + 1);
+		/* The line may hold NUL bytes: its length first. */
+		buf_printf(&in->pending, "%zu", f[0].len);
+		buf_addc(&in->pending, '\0');
 		buf_add(&in->pending, f[0].p, f[0].len);
-		buf_addc(&in->pending, '\0');
-		buf_addc(&in->pending, '\0');
 		return;
 	}
 	if (in->rej == NULL)
@@ -400,21 +525,24 @@ reject_raw(struct rec_reader *in, const struct rec_str *f, size_t nf)
 static void
 flush_pending(struct rec_reader *in)
 {
-	const char *p = in->pending.p, *end = p + in->pending.len;
+	const char *p = in->pending.p, *end = p + in->pending.len, *file;
 	unsigned long long line;
 	struct rec_str f;
 
 	while (p < end) {
 		line = strtoull(p, NULL, 10);
 		p += strlen(p) + 1;
+		file = p;
+		p += strlen(p) + 1;
 		buf_reset(&in->msg);
 		buf_adds(&in->msg, p);
 		p += strlen(p) + 1;
+		f.len = (size_t)strtoull(p, NULL, 10);
+		p += strlen(p) + 1;
 		f.p = p;
-		f.len = strlen(p);
-		p += f.len + 2;
+		p += f.len;
 		in->nrej--;	/* counted when it was first seen */
-		reject_fields(in, &f, 1, in->fname, line);
+		reject_fields(in, &f, 1, file, line);
 	}
 	buf_release(&in->pending);
 }
@@ -1129,7 +1257,7 @@ next_file(struct rec_reader *in)
 	}
 	in->fname = zin_name(in->z);
 	in->fmt = fmt_of(in, path);
-	in->pos = in->end = in->vok = 0;
+	in->pos = in->end = in->vok = in->cok = 0;
 	in->eof = 0;
 	in->line = 0;
 	free(in->hdr_raw);
@@ -1177,6 +1305,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	buf_init(&in->msg);
 	buf_init(&in->pending);
 	in->cols = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->cols);
+	in->toff = xreallocarray(NULL, TABCAP, sizeof *in->toff);
 	in->rec.file = "";
 	in->tty = o->progress && isatty(2);
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -1218,7 +1347,7 @@ rec_reader_next(struct rec_reader *in)
 {
 	struct rec *r = &in->rec;
 	char *p;
-	size_t len, nc, i;
+	size_t len, nc, i, end;
 	unsigned nl, seen;
 	long ncl;
 	int s;
@@ -1313,11 +1442,12 @@ rec_reader_next(struct rec_reader *in)
 				continue;
 			}
 		} else {
-			nc = split_tsv(in, p, len, &seen);
+			nc = cols_from_tabs(in, p, len);
+			end = (size_t)(p + len - in->buf);
+			seen = (end > in->vok ? SEEN_HIGH : 0) |
+			       (end > in->cok && has_odd(p, len) ? SEEN_ODD : 0);
 			if (nc > in->fcols || nc < in->fcols ||
-			    check_bytes(in, p, len, in->cols, nc,
-					(size_t)(p + len - in->buf) <= in->vok ?
-					seen & ~SEEN_HIGH : seen) < 0) {
+			    check_bytes(in, p, len, in->cols, nc, seen) < 0) {
 				for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
 					if (memchr(in->cols[i].p, '\\',
 						   in->cols[i].len))
@@ -1414,6 +1544,7 @@ rec_reader_close(struct rec_reader *in)
 	free(in->names);
 	free(in->f);
 	free(in->cols);
+	free(in->toff);
 	free(in->offs);
 	free(in->seen);
 	free(in->map);
