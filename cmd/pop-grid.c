@@ -232,11 +232,14 @@ grouping_merge(struct rec_reader *in, const struct rec *r, struct group *g,
 	       const size_t *keys, size_t nk, size_t icount,
 	       struct rec_str *kv)
 {
+	struct buf q = BUF_INIT;
 	long long n;
 	size_t i;
 
 	if (rec_str_long(r->f[icount], &n) < 0 || n < 0) {
-		rec_reject(in, r, "field 'count': not a count");
+		buf_add_quoted(&q, r->f[icount].p, r->f[icount].len);
+		rec_reject(in, r, "field 'count': not a count: '%s'", q.p);
+		buf_release(&q);
 		return;
 	}
 	for (i = 0; i < nk; i++)
