@@ -1,0 +1,225 @@
+/*
+ * fuzz_gzip: libFuzzer harness for the input streams of lib/zio.c (gzip
+ * and iconv), through zin_open(), zin_read() and zin_error().
+ *
+ * An input is three option bytes and a body:
+ *   d[0] bits 0-1  the file: 0 the body as it is; 1 the body gzip-
+ *                  compressed; 2 the same in two members, split at P;
+ *                  3 the body gzip-compressed and cut after P bytes
+ *        bits 2-3  --encoding: none, gb18030, utf-16le, big5
+ *        bits 4-6  zin_read() size: 4, 5, 7, 64, 1000, 4096, 65536, 1 MiB
+ *        bit 7     compression level 0 (stored blocks) instead of 6
+ *   d[1..2]        P, big-endian, taken modulo the length
+ * The file is a memfd read through "/proc/self/fd/N"; the stream is read to
+ * the end or an error.  Checks (abort() on failure):
+ *   - what is read is exactly the body (converted by iconv in one go when
+ *     there is an encoding), and an error is reported exactly when the
+ *     conversion fails, with the bytes before it read;
+ *   - a gzip file cut inside its compressed data is an error, never an
+ *     early end, and what was read before it is a prefix of the body;
+ *   - an error carries a message (zin_error);
+ *   - raw bodies that start with the gzip magic only need to not crash
+ *     (reading stops after 8 MB: deflate's ratio is about 1000:1).
+ * Build and run: sh tests/fuzz/run (see there).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "zio.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+#define FUZZ_READ_CAP (8u << 20)
+
+/* Compress p[0..n) as one gzip member onto out. */
+static void
+gz_member(struct buf *out, const void *p, size_t n, int level)
+{
+	z_stream zs;
+	size_t bound;
+
+	memset(&zs, 0, sizeof zs);
+	if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	bound = deflateBound(&zs, n);
+	buf_grow(out, bound);
+	zs.next_in = (unsigned char *)(uintptr_t)p;
+	zs.avail_in = (uInt)n;
+	zs.next_out = (unsigned char *)out->p + out->len;
+	zs.avail_out = (uInt)bound;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		abort();
+	out->len += zs.total_out;
+	deflateEnd(&zs);
+}
+
+/* Convert p[0..n) from enc in one go onto out; 0, or -1 when the input
+ * has an invalid or incomplete sequence (out then has what came before). */
+static int
+convert(struct buf *out, const char *enc, const void *p, size_t n)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	char tmp[4096], *ip = (char *)(uintptr_t)p, *op;
+	size_t il = n, ol, r;
+	int ret = 0;
+
+	if (cd == (iconv_t)-1)
+		abort();
+	while (il > 0) {
+		op = tmp;
+		ol = sizeof tmp;
+		r = iconv(cd, &ip, &il, &op, &ol);
+		buf_add(out, tmp, (size_t)(op - tmp));
+		if (r == (size_t)-1 && errno != E2BIG) {
+			ret = -1;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return ret;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static const char *const encs[4] = {
+		NULL, "gb18030", "utf-16le", "big5"
+	};
+	static const size_t sizes[8] = {
+		4, 5, 7, 64, 1000, 4096, 65536, 1u << 20
+	};
+	unsigned sel = n > 0 ? d[0] : 0, mode = sel & 3;
+	size_t pt = n > 2 ? (size_t)d[1] << 8 | d[2] : 0;
+	const uint8_t *body = n > 3 ? d + 3 : d;
+	size_t blen = n > 3 ? n - 3 : 0, chunk = sizes[(sel >> 4) & 7];
+	const char *enc = encs[(sel >> 2) & 3];
+	int level = (sel & 128) ? 0 : 6, fd, want_err = 0, cut = 0, magic;
+	struct buf file = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+	char name[32], *err = NULL, *rbuf;
+	struct zin *z;
+	ssize_t r = 0;
+	ssize_t w;
+	size_t off;
+
+	/* The file. */
+	switch (mode) {
+	case 0:
+		buf_add(&file, body, blen);
+		break;
+	case 1:
+		gz_member(&file, body, blen, level);
+		break;
+	case 2:
+		pt %= blen + 1;
+		gz_member(&file, body, pt, level);
+		gz_member(&file, body + pt, blen - pt, level);
+		break;
+	case 3:
+		gz_member(&file, body, blen, level);
+		pt %= file.len + 1;
+		if (pt < file.len) {
+			file.len = pt;
+			cut = 1;
+		}
+		break;
+	}
+	magic = file.len >= 2 && (unsigned char)file.p[0] == 0x1f &&
+		(unsigned char)file.p[1] == 0x8b;
+	if (cut && !magic) {
+		/* 0 or 1 byte left: a plain file of those bytes. */
+		cut = 0;
+		mode = 0;
+		body = (const uint8_t *)file.p;
+		blen = file.len;
+	}
+	/* What must come out. */
+	if (enc != NULL)
+		want_err = convert(&want, enc, body, blen) < 0;
+	else
+		buf_add(&want, body, blen);
+
+	fd = memfd_create("fuzz", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	for (off = 0; off < file.len; off += (size_t)w)
+		if ((w = write(fd, file.p + off, file.len - off)) <= 0)
+			abort();
+	snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+
+	z = zin_open(name, enc, &err);
+	if (z == NULL)
+		abort();	/* the file exists, the encoding is known */
+	if (strcmp(zin_name(z), name) != 0)
+		abort();
+	rbuf = malloc(chunk);
+	if (rbuf == NULL)
+		abort();
+	while (got.len < FUZZ_READ_CAP) {
+		r = zin_read(z, rbuf, chunk);
+		if (r <= 0)
+			break;
+		if ((size_t)r > chunk)
+			abort();
+		buf_add(&got, rbuf, (size_t)r);
+	}
+	if (r < 0 && zin_error(z)[0] == '\0')
+		abort();
+	if (zin_bytes(z) > file.len)
+		abort();
+	if (mode != 0 || !magic) {
+		if (got.len > want.len || memcmp(got.p, want.p, got.len) != 0)
+			abort();	/* not a prefix of the body */
+		if (cut || want_err) {
+			if (r >= 0)
+				abort();	/* an error read as the end */
+		} else if (r != 0 || got.len != want.len) {
+			abort();
+		}
+		if (want_err && !cut && got.len != want.len)
+			abort();	/* lost bytes before a bad sequence */
+	}
+	zin_close(z);
+	free(rbuf);
+	close(fd);
+	buf_release(&file);
+	buf_release(&want);
+	buf_release(&got);
+	return 0;
+}
+
+#ifdef FUZZ_MAIN
+/* Without libFuzzer: replay the files named on the command line. */
+int
+main(int argc, char *argv[])
+{
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	ssize_t r;
+	int i, fd;
+
+	for (i = 1; i < argc; i++) {
+		if ((fd = open(argv[i], O_RDONLY)) < 0) {
+			perror(argv[i]);
+			return 1;
+		}
+		buf_reset(&b);
+		while ((r = read(fd, tmp, sizeof tmp)) > 0)
+			buf_add(&b, tmp, (size_t)r);
+		close(fd);
+		LLVMFuzzerTestOneInput((const uint8_t *)b.p, b.len);
+	}
+	buf_release(&b);
+	return 0;
+}
+#endif
