@@ -1429,7 +1429,9 @@ rec_reader_next(struct rec_reader *in)
 				continue;
 			}
 			nc = (size_t)ncl;
-			for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
+			/* Column REC_MAX_FIELDS + 1 holds the rest of a long
+			 * record, separators too: it is rejected below. */
+			for (i = 0; i < nc && i < REC_MAX_FIELDS; i++)
 				if (memchr(in->cols[i].p, '\0',
 					   in->cols[i].len)) {
 					buf_reset(&in->msg);
@@ -1437,8 +1439,9 @@ rec_reader_next(struct rec_reader *in)
 						   i + 1);
 					break;
 				}
-			if (i < nc && i <= REC_MAX_FIELDS) {
-				reject_raw(in, in->cols, nc);
+			if (i < nc && i < REC_MAX_FIELDS) {
+				reject_raw(in, in->cols, nc > REC_MAX_FIELDS + 1 ?
+					   REC_MAX_FIELDS + 1 : nc);
 				continue;
 			}
 		} else {
