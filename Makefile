@@ -36,6 +36,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 BINS     = $(PROGS:%=$(B)/bin/%) $(TESTPROGS:%=$(B)/bin/%) $(B)/bin/jw-gen
 
 .PHONY: all test unit cli lint check fuzz demo bench install clean
+# Keep objects: they are intermediate to make, not to us.
+.SECONDARY:
 all: $(BINS)
 	@mkdir -p bin && for p in $(PROGS); do ln -sf ../$(B)/bin/$$p bin/$$p; done
 
