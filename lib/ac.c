@@ -8,23 +8,31 @@
 #include "util.h"
 
 #define AC_NONE UINT32_MAX
-/* A state with at least this many edges gets a full DFA table. */
-#define AC_DENSE_MIN 12
+/* A state with at least this many edges gets a full DFA table; the others
+ * keep at most AC_DENSE_MIN - 1 edges, counted in 4 bits. */
+#define AC_DENSE_MIN 6
+#define AC_DENSE_BIT 0x80000000u
+#define AC_EDGE_BITS 27
 
+/* The scanning state: 16 bytes. */
 struct ac_state {
+	/* AC_DENSE_BIT | table index, or edge start | nedges << 27 */
+	uint32_t link;
 	uint32_t fail;		/* longest proper suffix that is a state */
-	uint32_t dict;		/* next state on the fail chain with an output */
+	uint32_t emit;		/* first state on the fail chain (itself
+				 * included) with an output, or AC_NONE */
 	uint32_t out;		/* literal id ending here, or AC_NONE */
-	uint32_t edge;		/* first edge in ebyte/etarget (after build) */
-	uint32_t dense;		/* index of the 256-entry table, or AC_NONE */
-	uint32_t nedges;
-	/* trie under construction: first child and next sibling */
+};
+
+/* The trie while literals are added. */
+struct ac_node {
 	uint32_t child, sibling;
-	unsigned char byte;	/* byte on the edge into this state */
+	unsigned char byte;
 };
 
 struct ac {
 	struct ac_state *st;
+	struct ac_node *node;	/* freed by ac_build() */
 	size_t nst, capst;
 	unsigned nlits;
 	int built;
@@ -39,20 +47,18 @@ struct ac {
 static uint32_t
 ac_state_new(struct ac *a, unsigned char byte)
 {
-	struct ac_state *s;
-
 	if (a->nst == a->capst) {
 		a->capst = a->capst ? a->capst * 2 : 64;
 		a->st = xreallocarray(a->st, a->capst, sizeof *a->st);
+		a->node = xreallocarray(a->node, a->capst, sizeof *a->node);
 	}
-	if (a->nst >= AC_NONE - 1)
+	if (a->nst >= ((size_t)1 << AC_EDGE_BITS) - 1)
 		diag_die(JW_EXIT_INTERNAL, "ac: too many states");
-	s = &a->st[a->nst];
-	memset(s, 0, sizeof *s);
-	s->fail = 0;
-	s->dict = s->out = s->dense = AC_NONE;
-	s->child = s->sibling = AC_NONE;
-	s->byte = byte;
+	a->st[a->nst].link = 0;
+	a->st[a->nst].fail = 0;
+	a->st[a->nst].emit = a->st[a->nst].out = AC_NONE;
+	a->node[a->nst].child = a->node[a->nst].sibling = AC_NONE;
+	a->node[a->nst].byte = byte;
 	return (uint32_t)a->nst++;
 }
 
@@ -71,6 +77,7 @@ ac_free(struct ac *a)
 	if (a == NULL)
 		return;
 	free(a->st);
+	free(a->node);
 	free(a->ebyte);
 	free(a->etarget);
 	free(a->dense);
@@ -88,14 +95,14 @@ ac_add(struct ac *a, const void *p, size_t n)
 	if (a->built || n == 0)
 		diag_die(JW_EXIT_INTERNAL, "ac: bad ac_add() call");
 	for (i = 0; i < n; i++) {
-		for (t = a->st[s].child; t != AC_NONE; t = a->st[t].sibling)
-			if (a->st[t].byte == b[i])
+		for (t = a->node[s].child; t != AC_NONE; t = a->node[t].sibling)
+			if (a->node[t].byte == b[i])
 				break;
 		if (t == AC_NONE) {
 			t = ac_state_new(a, b[i]);
-			/* a->st may have moved */
-			a->st[t].sibling = a->st[s].child;
-			a->st[s].child = t;
+			/* a->node may have moved */
+			a->node[t].sibling = a->node[s].child;
+			a->node[s].child = t;
 		}
 		s = t;
 	}
@@ -110,16 +117,16 @@ ac_count(const struct ac *a)
 	return a->nlits;
 }
 
-/* The goto transition of s on c, or AC_NONE (sparse edges only). */
+/* The goto transition of sparse state s on c, or AC_NONE. */
 static inline uint32_t
-ac_edge(const struct ac *a, const struct ac_state *s, unsigned char c)
+ac_edge(const struct ac *a, uint32_t link, unsigned char c)
 {
-	const unsigned char *eb = a->ebyte + s->edge;
-	uint32_t i;
+	uint32_t e = link & (((uint32_t)1 << AC_EDGE_BITS) - 1), i;
+	uint32_t n = link >> AC_EDGE_BITS;
 
-	for (i = 0; i < s->nedges; i++)
-		if (eb[i] == c)
-			return a->etarget[s->edge + i];
+	for (i = 0; i < n; i++)
+		if (a->ebyte[e + i] == c)
+			return a->etarget[e + i];
 	return AC_NONE;
 }
 
@@ -127,23 +134,22 @@ ac_edge(const struct ac *a, const struct ac_state *s, unsigned char c)
 static inline uint32_t
 ac_step(const struct ac *a, uint32_t s, unsigned char c)
 {
-	const struct ac_state *st;
-	uint32_t t;
+	uint32_t link, t;
 
 	for (;;) {
-		st = &a->st[s];
-		if (st->dense != AC_NONE)
-			return a->dense[(size_t)st->dense * 256 + c];
-		if ((t = ac_edge(a, st, c)) != AC_NONE)
+		link = a->st[s].link;
+		if (link & AC_DENSE_BIT)
+			return a->dense[(size_t)(link & ~AC_DENSE_BIT) * 256 + c];
+		if ((t = ac_edge(a, link, c)) != AC_NONE)
 			return t;
-		s = st->fail;	/* the root is dense, so this ends */
+		s = a->st[s].fail;	/* the root is dense, so this ends */
 	}
 }
 
 static int
 ac_byte_cmp(const void *x, const void *y)
 {
-	const struct ac_state *const *p = x, *const *q = y;
+	const struct ac_node *const *p = x, *const *q = y;
 
 	return (int)(*p)->byte - (int)(*q)->byte;
 }
@@ -153,30 +159,30 @@ ac_byte_cmp(const void *x, const void *y)
 static void
 ac_layout(struct ac *a)
 {
-	const struct ac_state **kids;
+	const struct ac_node **kids;
 	size_t i, nkids, nedge = 0, k;
 	uint32_t t;
 
-	a->ebyte = xmalloc(a->nst ? a->nst : 1);
-	a->etarget = xreallocarray(NULL, a->nst ? a->nst : 1,
-				   sizeof *a->etarget);
+	a->ebyte = xmalloc(a->nst);
+	a->etarget = xreallocarray(NULL, a->nst, sizeof *a->etarget);
 	kids = xreallocarray(NULL, 256, sizeof *kids);
 	for (i = 0; i < a->nst; i++) {
-		struct ac_state *s = &a->st[i];
-
 		nkids = 0;
-		for (t = s->child; t != AC_NONE; t = a->st[t].sibling)
-			kids[nkids++] = &a->st[t];
+		for (t = a->node[i].child; t != AC_NONE; t = a->node[t].sibling)
+			kids[nkids++] = &a->node[t];
 		qsort(kids, nkids, sizeof *kids, ac_byte_cmp);
-		s->edge = (uint32_t)nedge;
-		s->nedges = (uint32_t)nkids;
+		if (i == 0 || nkids >= AC_DENSE_MIN) {
+			a->st[i].link = AC_DENSE_BIT | (uint32_t)a->ndense++;
+			/* the table is filled from the edges, kept too */
+		} else {
+			a->st[i].link = (uint32_t)nedge |
+			    (uint32_t)nkids << AC_EDGE_BITS;
+		}
 		for (k = 0; k < nkids; k++) {
 			a->ebyte[nedge] = kids[k]->byte;
-			a->etarget[nedge] = (uint32_t)(kids[k] - a->st);
+			a->etarget[nedge] = (uint32_t)(kids[k] - a->node);
 			nedge++;
 		}
-		if (i == 0 || nkids >= AC_DENSE_MIN)
-			s->dense = (uint32_t)a->ndense++;
 	}
 	free(kids);
 	a->dense = xreallocarray(NULL, a->ndense * 256, sizeof *a->dense);
@@ -185,49 +191,61 @@ ac_layout(struct ac *a)
 void
 ac_build(struct ac *a)
 {
-	uint32_t *queue, s, t, f;
-	size_t head = 0, tail = 0, k;
+	uint32_t *queue, *first, s, t, f, link;
+	size_t head = 0, tail = 0, k, nk, i, e;
 	unsigned c;
 
 	if (a->built)
 		diag_die(JW_EXIT_INTERNAL, "ac: ac_build() called twice");
 	a->built = 1;
 	ac_layout(a);
+	/* Each state's children in edge order: first[s] .. first[s + 1]. */
+	first = xreallocarray(NULL, a->nst + 1, sizeof *first);
+	for (i = 0, e = 0; i < a->nst; i++) {
+		first[i] = (uint32_t)e;
+		for (t = a->node[i].child; t != AC_NONE; t = a->node[t].sibling)
+			e++;
+	}
+	first[a->nst] = (uint32_t)e;
+	free(a->node);
+	a->node = NULL;
 	a->stamp = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->stamp);
 	queue = xreallocarray(NULL, a->nst, sizeof *queue);
 	/* Breadth first: a state's failure target is shallower, so its
 	 * links and table are complete when the state is reached. */
 	queue[tail++] = 0;
+	a->st[0].emit = a->st[0].out;
 	while (head < tail) {
-		struct ac_state *st;
-
 		s = queue[head++];
-		st = &a->st[s];
-		if (st->dense != AC_NONE) {
-			uint32_t *row = a->dense + (size_t)st->dense * 256;
+		link = a->st[s].link;
+		nk = first[s + 1] - first[s];
+		if (link & AC_DENSE_BIT) {
+			uint32_t *row = a->dense +
+			    (size_t)(link & ~AC_DENSE_BIT) * 256;
 
-			for (c = 0; c < 256; c++) {
-				t = ac_edge(a, st, (unsigned char)c);
-				if (t == AC_NONE)
-					t = s == 0 ? 0 :
-					    ac_step(a, st->fail,
-						    (unsigned char)c);
-				row[c] = t;
-			}
+			for (c = 0; c < 256; c++)
+				row[c] = s == 0 ? 0 :
+				    ac_step(a, a->st[s].fail, (unsigned char)c);
+			for (k = 0; k < nk; k++)
+				row[a->ebyte[first[s] + k]] =
+				    a->etarget[first[s] + k];
 		}
-		for (k = 0; k < st->nedges; k++) {
-			t = a->etarget[st->edge + k];
-			f = s == 0 ? 0 : ac_step(a, st->fail, a->ebyte[st->edge + k]);
+		for (k = 0; k < nk; k++) {
+			t = a->etarget[first[s] + k];
+			f = s == 0 ? 0 :
+			    ac_step(a, a->st[s].fail, a->ebyte[first[s] + k]);
 			a->st[t].fail = f;
-			a->st[t].dict = a->st[f].out != AC_NONE ? f : a->st[f].dict;
+			a->st[t].emit = a->st[t].out != AC_NONE ? t :
+			    a->st[f].emit;
 			queue[tail++] = t;
 		}
 	}
+	free(first);
 	free(queue);
 }
 
 size_t
-ac_find(struct ac *a, const char *str, size_t n, unsigned *ids)
+ac_find(struct ac *a, const char *str, size_t n, unsigned *ids, size_t *ends)
 {
 	const unsigned char *p = (const unsigned char *)str;
 	size_t i, nfound = 0;
@@ -241,13 +259,17 @@ ac_find(struct ac *a, const char *str, size_t n, unsigned *ids)
 	}
 	for (i = 0; i < n; i++) {
 		s = ac_step(a, s, p[i]);
-		u = a->st[s].out != AC_NONE ? s : a->st[s].dict;
-		for (; u != AC_NONE; u = a->st[u].dict) {
+		for (u = a->st[s].emit; u != AC_NONE;
+		     u = a->st[a->st[u].fail].emit) {
 			id = a->st[u].out;
 			if (a->stamp[id] != a->scan) {
 				a->stamp[id] = a->scan;
+				if (ends)
+					ends[nfound] = i + 1;
 				ids[nfound++] = id;
 			}
+			if (u == 0)
+				break;
 		}
 	}
 	return nfound;

@@ -10,10 +10,11 @@
  * ac_find() uses scratch memory inside the ac, so one ac is not for use by
  * two threads at once.
  *
- * Layout: the trie's transitions are sorted edge lists; the root and every
- * state with many edges also get a full 256-entry table of DFA transitions,
- * so scanning costs about one table or short-list lookup per byte while the
- * memory stays proportional to the literals.
+ * Layout: a state is 16 bytes; states with few edges keep a short edge
+ * list and fall back along failure links, while the root and every state
+ * with many edges get a full 256-entry table of DFA transitions.  Scanning
+ * costs about one table or short-list lookup per byte, and the memory stays
+ * proportional to the literals.
  */
 #ifndef JW_AC_H
 #define JW_AC_H
@@ -37,7 +38,10 @@ unsigned ac_count(const struct ac *a);
 void ac_build(struct ac *a);
 /* Find the literals occurring in s[0..n).  Writes the id of each literal
  * found, once, into ids (room for ac_count() ids), in the order where each
- * first ends in s, and returns how many there are.  Allocates nothing. */
-size_t ac_find(struct ac *a, const char *s, size_t n, unsigned *ids);
+ * first ends in s, and returns how many there are.  When ends is not NULL,
+ * ends[i] is the offset just past the first occurrence of ids[i].
+ * Allocates nothing. */
+size_t ac_find(struct ac *a, const char *s, size_t n, unsigned *ids,
+	       size_t *ends);
 
 #endif

@@ -14,6 +14,8 @@
 
 #define GRID_NONE_ID UINT32_MAX
 #define GRID_MAX_COUNT 1000000L
+/* Bytes after a key literal checked before a pattern is run. */
+#define GRID_FOLLOW 4
 
 /* The staff roles of the "4+X" model, in the order of rules.staff_minimum. */
 static const char *const grid_roles[] = {
@@ -30,6 +32,14 @@ struct grid_pat {
 	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
 };
 
+/* A pattern as its key literal's posting list holds it: what the filter
+ * needs without touching struct grid_pat. */
+struct grid_cand {
+	uint32_t pat;
+	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
+	uint16_t fset[GRID_FOLLOW];	/* after the key: set ids, 0 = any */
+};
+
 struct grid {
 	struct cfg *cfg;
 	long grids_min, grids_max, coord_min, coord_max;
@@ -39,20 +49,36 @@ struct grid {
 	struct grid_pat *pats;
 	size_t npats, cappats;
 	uint32_t *patlits;		/* literal ids of all patterns */
+	const char **patfollow;		/* parallel: where the rest starts */
 	size_t npatlits, cappatlits;
 	size_t *litlen;			/* per literal id: bytes */
+	char **littext;			/* per literal id: the bytes */
 	size_t nlits;
+	uint64_t (*fsets)[4];		/* byte sets after key literals */
+	size_t nfsets;
 	struct ac *ac;
-	uint32_t *post_start, *post;	/* per key literal: its patterns */
+	uint32_t *post_start;		/* per key literal: its patterns */
+	struct grid_cand *post;
 	uint32_t *always;		/* patterns without a literal */
 	size_t nalways;
 	/* scratch for matching */
 	unsigned *found;
+	size_t *ends;			/* end of each found literal */
 	uint32_t *litstamp, *ptstamp, *pthit, stamp;
 	struct grid_hit *hits;
 	size_t nhits;
 	struct buf why;
 };
+
+static size_t grid_extract(const char *pat, struct buf *out,
+			   const char **follow, size_t cap);
+struct grid_fwalk {
+	uint64_t set[GRID_FOLLOW][4];
+	int budget;
+};
+static void grid_fany(struct grid_fwalk *f, size_t d);
+static void grid_fwalk(struct grid_fwalk *f, const char *p, size_t d,
+		       const char *after);
 
 /* Loading. */
 
@@ -192,7 +218,7 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		 int lenient, struct buf *lits)
 {
 	const struct cfg *c = g->cfg;
-	const char *s = cfg_str(c, n, "patterns"), *l;
+	const char *s = cfg_str(c, n, "patterns"), *l, *follow[64];
 	struct grid_pat *p;
 	char *err = NULL;
 	size_t nl, i, j;
@@ -224,24 +250,35 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		return;
 	}
 	buf_reset(lits);
-	nl = grid_pattern_literals(s, lits);
+	nl = grid_extract(s, lits, follow, JW_ARRAY_LEN(follow));
 	for (i = 0, l = lits->p; i < nl; i++, l += strlen(l) + 1) {
 		id = ac_add(g->ac, l, strlen(l));
 		if (id == g->nlits) {
 			g->litlen = xreallocarray(g->litlen, g->nlits + 1,
 						  sizeof *g->litlen);
+			g->littext = xreallocarray(g->littext, g->nlits + 1,
+						   sizeof *g->littext);
+			g->littext[g->nlits] = xstrdup(l);
 			g->litlen[g->nlits++] = strlen(l);
 		}
 		for (j = p->lit0; j < g->npatlits; j++)
 			if (g->patlits[j] == id)
 				break;
-		if (j < g->npatlits)
-			continue;	/* the same run twice in one pattern */
+		if (j < g->npatlits) {
+			/* the same run twice: either may be the one seen */
+			g->patfollow[j] = NULL;
+			continue;
+		}
 		if (g->npatlits == g->cappatlits) {
 			g->cappatlits = g->cappatlits ? g->cappatlits * 2 : 256;
 			g->patlits = xreallocarray(g->patlits, g->cappatlits,
 						   sizeof *g->patlits);
+			g->patfollow = xreallocarray(g->patfollow,
+						     g->cappatlits,
+						     sizeof *g->patfollow);
 		}
+		g->patfollow[g->npatlits] = i < JW_ARRAY_LEN(follow) ?
+		    follow[i] : NULL;
 		g->patlits[g->npatlits++] = id;
 		p->nlit++;
 	}
@@ -355,15 +392,54 @@ grid_load_tree(struct grid *g, int lenient)
 	buf_release(&lits);
 }
 
+/* The id of byte set w in g->fsets, added when new; 0 is "any byte". */
+static uint16_t
+grid_fset_id(struct grid *g, const uint64_t *w)
+{
+	size_t i;
+
+	for (i = 0; i < g->nfsets; i++)
+		if (memcmp(g->fsets[i], w, sizeof g->fsets[i]) == 0)
+			return (uint16_t)i;
+	if (g->nfsets == UINT16_MAX)
+		return 0;
+	g->fsets = xreallocarray(g->fsets, g->nfsets + 1, sizeof *g->fsets);
+	memcpy(g->fsets[g->nfsets], w, sizeof g->fsets[0]);
+	return (uint16_t)g->nfsets++;
+}
+
+/* The byte sets after the key literal of pattern p (see grid_fwalk). */
+static void
+grid_follow(struct grid *g, const char *follow, uint16_t *fset)
+{
+	struct grid_fwalk f;
+	size_t d;
+
+	memset(&f, 0, sizeof f);
+	f.budget = 256;
+	if (follow == NULL)
+		grid_fany(&f, 0);
+	else
+		grid_fwalk(&f, follow, 0, NULL);
+	if (f.budget < 0)
+		grid_fany(&f, 0);	/* too many paths: say nothing */
+	for (d = 0; d < GRID_FOLLOW; d++)
+		fset[d] = grid_fset_id(g, f.set[d]);
+}
+
 /* Choose each pattern's key literal (the one the fewest patterns need,
  * then the longest) and build the posting lists and the scratch. */
 static void
 grid_index(struct grid *g)
 {
+	static const uint64_t any[4] = {
+		UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX
+	};
 	uint32_t *freq, *fill;
 	size_t i, j, nkeyed = 0;
 
 	ac_build(g->ac);
+	grid_fset_id(g, any);
 	freq = xcalloc(g->nlits + 1, sizeof *freq);
 	for (i = 0; i < g->npatlits; i++)
 		freq[g->patlits[i]]++;
@@ -396,14 +472,24 @@ grid_index(struct grid *g)
 	g->post = xcalloc(nkeyed + 1, sizeof *g->post);
 	fill = xcalloc(g->nlits + 1, sizeof *fill);
 	for (i = 0; i < g->npats; i++) {
-		uint32_t k = g->pats[i].key;
+		const struct grid_pat *p = &g->pats[i];
+		struct grid_cand *cd;
 
-		if (k != GRID_NONE_ID)
-			g->post[g->post_start[k] + fill[k]++] = (uint32_t)i;
+		if (p->key == GRID_NONE_ID)
+			continue;
+		cd = &g->post[g->post_start[p->key] + fill[p->key]++];
+		cd->pat = (uint32_t)i;
+		cd->lit0 = p->lit0;
+		cd->nlit = p->nlit;
+		for (j = 0; j < p->nlit; j++)
+			if (g->patlits[p->lit0 + j] == p->key)
+				break;
+		grid_follow(g, g->patfollow[p->lit0 + j], cd->fset);
 	}
 	free(fill);
 	free(freq);
 	g->found = xcalloc(g->nlits + 1, sizeof *g->found);
+	g->ends = xcalloc(g->nlits + 1, sizeof *g->ends);
 	g->litstamp = xcalloc(g->nlits + 1, sizeof *g->litstamp);
 	g->ptstamp = xcalloc(g->npoints + 1, sizeof *g->ptstamp);
 	g->pthit = xcalloc(g->npoints + 1, sizeof *g->pthit);
@@ -466,12 +552,18 @@ grid_free(struct grid *g)
 	free(g->pats);
 	free(g->points);
 	free(g->patlits);
+	free(g->patfollow);
+	for (i = 0; i < g->nlits; i++)
+		free(g->littext[i]);
+	free(g->littext);
+	free(g->fsets);
 	free(g->litlen);
 	ac_free(g->ac);
 	free(g->post_start);
 	free(g->post);
 	free(g->always);
 	free(g->found);
+	free(g->ends);
 	free(g->litstamp);
 	free(g->ptstamp);
 	free(g->pthit);
@@ -554,6 +646,50 @@ grid_try(struct grid *g, uint32_t i, const char *s, size_t n)
 	return 0;
 }
 
+/* memmem() for short texts: glibc's costs more to set up than the search
+ * of an address takes. */
+static const char *
+grid_memmem(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	const char *q;
+
+	while (hn >= nn) {
+		if ((q = memchr(h, nd[0], hn - nn + 1)) == NULL)
+			return NULL;
+		if (memcmp(q, nd, nn) == 0)
+			return q;
+		hn -= (size_t)(q + 1 - h);
+		h = q + 1;
+	}
+	return NULL;
+}
+
+/* Is some occurrence of the key literal of cd in s[0..n) followed as the
+ * pattern needs?  The first occurrence ends at first. */
+static int
+grid_follow_ok(const struct grid *g, const struct grid_cand *cd, uint32_t key,
+	       const char *s, size_t n, size_t first)
+{
+	const char *lit = g->littext[key], *at, *end = s + n;
+	size_t len = g->litlen[key], d, e;
+	unsigned char c;
+
+	for (at = s + first - len; at != NULL;
+	     at = grid_memmem(at, (size_t)(end - at), lit, len)) {
+		e = (size_t)(at - s) + len;
+		for (d = 0; d < GRID_FOLLOW && e + d < n; d++) {
+			c = (unsigned char)s[e + d];
+			if (!(g->fsets[cd->fset[d]][c >> 6] >>
+			      (c & 63) & 1))
+				break;
+		}
+		if (d == GRID_FOLLOW || e + d == n)
+			return 1;
+		at++;
+	}
+	return 0;
+}
+
 /* Collect the hits of s into g->hits, unordered.  -1 on a match error. */
 static int
 grid_collect(struct grid *g, const char *s, size_t n)
@@ -567,19 +703,25 @@ grid_collect(struct grid *g, const char *s, size_t n)
 		memset(g->ptstamp, 0, g->npoints * sizeof *g->ptstamp);
 		g->stamp = 1;
 	}
-	nf = ac_find(g->ac, s, n, g->found);
+	nf = ac_find(g->ac, s, n, g->found, g->ends);
 	for (i = 0; i < nf; i++)
 		g->litstamp[g->found[i]] = g->stamp;
 	for (i = 0; i < nf; i++) {
 		id = g->found[i];
 		for (j = g->post_start[id]; j < g->post_start[id + 1]; j++) {
-			const struct grid_pat *p = &g->pats[g->post[j]];
+			const struct grid_cand *cd = &g->post[j];
 
-			for (k = 0; k < p->nlit; k++)
-				if (g->litstamp[g->patlits[p->lit0 + k]] !=
+			for (k = 0; k < cd->nlit; k++)
+				if (g->litstamp[g->patlits[cd->lit0 + k]] !=
 				    g->stamp)
 					break;
-			if (k == p->nlit && grid_try(g, g->post[j], s, n) < 0)
+			if (k < cd->nlit)
+				continue;
+			if ((cd->fset[0] || cd->fset[1] || cd->fset[2] ||
+			     cd->fset[3]) &&
+			    !grid_follow_ok(g, cd, id, s, n, g->ends[i]))
+				continue;
+			if (grid_try(g, cd->pat, s, n) < 0)
 				return -1;
 		}
 	}
@@ -836,19 +978,25 @@ grid_utf8_len(unsigned char c)
 	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-size_t
-grid_pattern_literals(const char *pat, struct buf *out)
+/* The literal runs of pat into out (see grid_pattern_literals()); for run
+ * i < cap, follow[i] is where in pat the rest of a match after the run is
+ * described, or NULL when nothing can be said (a repeated character). */
+static size_t
+grid_extract(const char *pat, struct buf *out, const char **follow,
+	     size_t cap)
 {
 	const size_t start = out->len;
 	size_t run = out->len, last = 0, nruns = 0, len, k;
-	const char *p = pat;
+	const char *p = pat, *lastp = pat;
 	long min;
 	int lit;
 
 /* End the current run, keeping it when not empty. */
-#define GRID_END_RUN() do {						\
+#define GRID_END_RUN(f) do {						\
 		if (out->len > run) {					\
 			buf_addc(out, '\0');				\
+			if (nruns < cap)				\
+				follow[nruns] = (f);			\
 			nruns++;					\
 		}							\
 		run = out->len;						\
@@ -867,29 +1015,30 @@ grid_pattern_literals(const char *pat, struct buf *out)
 				if (strchr("dDwWsShHvVRXbBAzZGKntrfae", p[1]) ==
 				    NULL)
 					goto unsure;
-				GRID_END_RUN();
+				GRID_END_RUN(p);
 				p += 2;
 			} else {
 				last = out->len;
+				lastp = p;
 				buf_addc(out, p[1]);
 				p += 2;
 				lit = 1;
 			}
 			break;
 		case '[':
-			GRID_END_RUN();
+			GRID_END_RUN(p);
 			if ((p = grid_skip_class(p)) == NULL)
 				goto unsure;
 			break;
 		case '(':
-			GRID_END_RUN();
+			GRID_END_RUN(p);
 			if (!grid_group_ok(p) || (p = grid_skip_group(p)) == NULL)
 				goto unsure;
 			break;
 		case '.':
 		case '^':
 		case '$':
-			GRID_END_RUN();
+			GRID_END_RUN(p);
 			p++;
 			break;
 		case ')':
@@ -905,6 +1054,7 @@ grid_pattern_literals(const char *pat, struct buf *out)
 			/* FALLTHROUGH */
 		default:
 			last = out->len;
+			lastp = p;
 			len = grid_utf8_len((unsigned char)*p);
 			for (k = 0; k < len; k++)
 				if (p[k] == '\0')
@@ -917,12 +1067,15 @@ grid_pattern_literals(const char *pat, struct buf *out)
 			goto unsure;
 		if (len == 0)
 			continue;
-		if (lit && min == 0)
+		if (lit && min == 0) {
 			out->len = last;	/* the character may be absent */
-		GRID_END_RUN();
+			GRID_END_RUN(lastp);
+		} else {
+			GRID_END_RUN(NULL);
+		}
 		p += len;
 	}
-	GRID_END_RUN();
+	GRID_END_RUN(p);
 	out->p[out->len] = '\0';
 	return nruns;
 unsure:
@@ -930,6 +1083,176 @@ unsure:
 	out->p[out->len] = '\0';
 	return 0;
 #undef GRID_END_RUN
+}
+
+size_t
+grid_pattern_literals(const char *pat, struct buf *out)
+{
+	return grid_extract(pat, out, NULL, 0);
+}
+
+/* What may follow a literal run: for each of the next GRID_FOLLOW bytes of
+ * the subject, the set of byte values a match can have there.  Computed by
+ * walking the pattern from the run's follow position, over literal
+ * characters, ASCII classes, \d, optional atoms and one level of groups
+ * with alternatives; anything else allows every byte from there on (always
+ * safe: the sets only ever over-approximate). */
+static void
+grid_fany(struct grid_fwalk *f, size_t d)
+{
+	for (; d < GRID_FOLLOW; d++)
+		memset(f->set[d], 0xff, sizeof f->set[d]);
+}
+
+static void
+grid_fadd(struct grid_fwalk *f, size_t d, const uint64_t *set)
+{
+	size_t i;
+
+	if (d < GRID_FOLLOW)
+		for (i = 0; i < 4; i++)
+			f->set[d][i] |= set[i];
+}
+
+static void
+grid_fbyte(uint64_t *set, unsigned char c)
+{
+	set[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* The ASCII class at p into set; returns the byte after it, or NULL when
+ * the class is negated, has non-ASCII members or escapes other than \d
+ * and escaped punctuation. */
+static const char *
+grid_fclass(const char *p, uint64_t *set)
+{
+	unsigned char lo, hi;
+	unsigned c;
+
+	p++;
+	if (*p == '^' || *p == ']')
+		return NULL;
+	while (*p != ']') {
+		if (*p == '\0' || (unsigned char)*p >= 0x80 || *p == '[')
+			return NULL;
+		if (*p == '\\') {
+			if (p[1] == 'd') {
+				for (c = '0'; c <= '9'; c++)
+					grid_fbyte(set, (unsigned char)c);
+				p += 2;
+				continue;
+			}
+			if (!(p[1] > ' ' && p[1] < 0x7f) ||
+			    (p[1] >= '0' && p[1] <= '9') ||
+			    (p[1] >= 'A' && p[1] <= 'Z') ||
+			    (p[1] >= 'a' && p[1] <= 'z'))
+				return NULL;
+			p++;
+		}
+		lo = hi = (unsigned char)*p++;
+		if (*p == '-' && p[1] != ']') {
+			if (p[1] == '\\' || p[1] == '[' ||
+			    (unsigned char)p[1] >= 0x80)
+				return NULL;
+			hi = (unsigned char)p[1];
+			p += 2;
+		}
+		for (c = lo; c <= hi; c++)
+			grid_fbyte(set, (unsigned char)c);
+	}
+	return p + 1;
+}
+
+static void
+grid_fwalk(struct grid_fwalk *f, const char *p, size_t d, const char *after)
+{
+	uint64_t set[GRID_FOLLOW][4];
+	size_t len, n, i, depth;
+	const char *q, *a;
+	long min;
+
+	for (;;) {
+		if (--f->budget < 0 || d >= GRID_FOLLOW)
+			return;
+		if (*p == '\0') {
+			grid_fany(f, d);	/* the match may end here */
+			return;
+		}
+		if (after && (*p == '|' || *p == ')')) {
+			p = after;		/* end of an alternative */
+			after = NULL;
+			continue;
+		}
+		if (*p == '(') {
+			if (after || (p[1] == '?' && p[2] != ':') ||
+			    (q = grid_skip_group(p)) == NULL ||
+			    grid_quant(q, &len, &min) < 0 || len) {
+				grid_fany(f, d);
+				return;
+			}
+			/* each alternative, then what follows the group */
+			a = p + (p[1] == '?' ? 3 : 1);
+			grid_fwalk(f, a, d, q);
+			for (depth = 0; a < q - 1; a++) {
+				if (*a == '\\')
+					a++;
+				else if (*a == '[')
+					a = grid_skip_class(a) - 1;
+				else if (*a == '(')
+					depth++;
+				else if (*a == ')')
+					depth--;
+				else if (*a == '|' && depth == 0)
+					grid_fwalk(f, a + 1, d, q);
+			}
+			return;
+		}
+		/* One atom: its bytes into set[0..n). */
+		memset(set, 0, sizeof set);
+		if (*p == '[') {
+			if ((q = grid_fclass(p, set[0])) == NULL) {
+				grid_fany(f, d);
+				return;
+			}
+			n = 1;
+		} else if (*p == '\\' && p[1] == 'd') {
+			for (i = '0'; i <= '9'; i++)
+				grid_fbyte(set[0], (unsigned char)i);
+			q = p + 2;
+			n = 1;
+		} else if (*p == '\\' && p[1] > ' ' && p[1] < 0x7f &&
+			   !((p[1] >= '0' && p[1] <= '9') ||
+			     (p[1] >= 'A' && p[1] <= 'Z') ||
+			     (p[1] >= 'a' && p[1] <= 'z'))) {
+			grid_fbyte(set[0], (unsigned char)p[1]);
+			q = p + 2;
+			n = 1;
+		} else if (strchr("\\.^$*+?|)", *p) ||
+			   (*p == '{' && grid_brace(p, &len, &min) != 0)) {
+			grid_fany(f, d);
+			return;
+		} else {
+			n = grid_utf8_len((unsigned char)*p);
+			for (i = 0; i < n; i++)
+				if (i < GRID_FOLLOW)
+					grid_fbyte(set[i], (unsigned char)p[i]);
+			q = p + n;
+		}
+		if (grid_quant(q, &len, &min) < 0) {
+			grid_fany(f, d);
+			return;
+		}
+		if (len && min == 0)		/* the atom may be absent */
+			grid_fwalk(f, q + len, d, after);
+		for (i = 0; i < n && d + i < GRID_FOLLOW; i++)
+			grid_fadd(f, d + i, set[i]);
+		if (len) {			/* repeated: give up after it */
+			grid_fany(f, d + n);
+			return;
+		}
+		d += n;
+		p = q;
+	}
 }
 
 /* Lint. */

@@ -8,7 +8,7 @@
 static size_t
 find_str(struct ac *a, const char *s, unsigned *ids)
 {
-	return ac_find(a, s, strlen(s), ids);
+	return ac_find(a, s, strlen(s), ids, NULL);
 }
 
 Test(ac, classic_overlaps_in_order_of_first_end)
@@ -70,18 +70,21 @@ Test(ac, utf8_literals_in_chinese_text)
 	struct ac *a = ac_new();
 	const char *addr = "湖南省永州市道县濂溪街道濂溪路12号3栋201";
 	unsigned ids[4];
-	size_t n;
+	size_t n, ends[4];
 
 	ac_add(a, "濂溪路", strlen("濂溪路"));	/* 0 */
 	ac_add(a, "道县", strlen("道县"));	/* 1 */
 	ac_add(a, "潇水路", strlen("潇水路"));	/* 2 */
 	ac_add(a, "号", strlen("号"));		/* 3 */
 	ac_build(a);
-	n = find_str(a, addr, ids);
+	n = ac_find(a, addr, strlen(addr), ids, ends);
 	cr_assert_eq(n, 3);
 	cr_assert_eq(ids[0], 1);
+	cr_assert_eq(ends[0], strlen("湖南省永州市道县"));
 	cr_assert_eq(ids[1], 0);
+	cr_assert_eq(ends[1], strlen("湖南省永州市道县濂溪街道濂溪路"));
 	cr_assert_eq(ids[2], 3);
+	cr_assert_eq(ends[2], strlen("湖南省永州市道县濂溪街道濂溪路12号"));
 	ac_free(a);
 }
 
@@ -116,6 +119,7 @@ check_random(uint32_t seed, const char *alphabet, size_t nlit, size_t maxlen)
 	char (*lits)[16] = calloc(nlit, sizeof *lits);
 	size_t *litlen = calloc(nlit, sizeof *litlen);
 	unsigned *id = calloc(nlit, sizeof *id), *found = calloc(nlit, sizeof *found);
+	size_t *ends = calloc(nlit, sizeof *ends);
 	char *seen = calloc(nlit, 1);
 	char text[200];
 	struct ac *a = ac_new();
@@ -133,12 +137,20 @@ check_random(uint32_t seed, const char *alphabet, size_t nlit, size_t maxlen)
 		n = rnd(&s) % sizeof text;
 		for (j = 0; j < n; j++)
 			text[j] = alphabet[rnd(&s) % alen];
-		m = ac_find(a, text, n, found);
+		m = ac_find(a, text, n, found, ends);
 		memset(seen, 0, nlit);
 		for (j = 0; j < m; j++) {
 			cr_assert_lt(found[j], ac_count(a));
 			cr_assert_eq(seen[found[j]], 0, "id reported twice");
 			seen[found[j]] = 1;
+			/* ends[j] is the end of the first occurrence */
+			for (i = 0; i < nlit && id[i] != found[j]; i++)
+				;
+			cr_assert_geq(ends[j], litlen[i]);
+			cr_assert_eq(memcmp(text + ends[j] - litlen[i], lits[i],
+					    litlen[i]), 0);
+			cr_assert_eq(occurs(text, ends[j] - 1, lits[i],
+					    litlen[i]), 0);
 		}
 		for (i = 0; i < nlit; i++)
 			cr_assert_eq(seen[id[i]],
@@ -150,6 +162,7 @@ check_random(uint32_t seed, const char *alphabet, size_t nlit, size_t maxlen)
 	free(litlen);
 	free(id);
 	free(found);
+	free(ends);
 	free(seen);
 }
 

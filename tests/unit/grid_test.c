@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "buf.h"
 #include "diag.h"
 #include "grid.h"
+#include "rx.h"
+#include "util.h"
 
 #define DIR "testdata/grid/"
 
@@ -532,4 +535,87 @@ Test(grid_load, yaml_and_file_errors_exit_3)
 		     3);
 	cr_assert_str_eq(msg, "pop-grid: " DIR "no-such-file.yaml: "
 			 "cannot open: No such file or directory\n");
+}
+
+/* The literal and follow-byte filter must never lose a match: random
+ * addresses against patterns of many shapes, compared with running every
+ * pattern. */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+Test(grid_match, filter_agrees_with_running_every_pattern)
+{
+	static const char *const shapes[] = {
+		"道县.*%s([1-9]|[1-4][0-9])号", "%s1[0-4][0-9]号",
+		"%s\\d{1,2}号", "%s(1|2)?[0-9]号", "%s[0-9]+号",
+		"%s(东|西)?[1-3]号?", "%s(?:东|西)段", "%s\\.1", "%sa*b",
+		"%s(a|bc)d", "%s[a-c]{2}", "%s[^0-9]号", "%s.号", "%s\\s?1",
+		"(%s|东门)2号", "%s(?=1)1", "%s1{0}2", "%s[12][34]?5",
+		"%s\\b2", "^%s", "%s$", "%s(a(b|c))?d",
+		/* a rare first run, so that it is the key */
+		"Q%s东?1号", "Q%sa*b", "Q%s[12]?号", "Q%s(东|西)1", "Q%s1+2",
+		"Q%s(?:1|22)?3", "Q%s[a\\d]{0,2}号"
+	};
+	static const char *const roads[] = { "濂溪路", "溪路", "东门路", "路" };
+	static const char *const pieces[] = {
+		"道县", "濂溪路", "东门", "路", "溪", "1", "2", "3", "4", "5",
+		"0", "号", "东", "西", "段", "a", "b", "c", "d", ".", " ",
+		"Q濂溪路", "Q路", "Q东门路"
+	};
+	struct buf y = BUF_INIT, pat = BUF_INIT, addr = BUF_INIT;
+	struct rx *rx[JW_ARRAY_LEN(shapes) * 4];
+	size_t npat = 0, i, j, k, nh, so, eo, best;
+	const struct grid_hit *h;
+	const char *why;
+	struct grid *g;
+	uint32_t seed = 42;
+	char *err;
+
+	buf_adds(&y, "counties:\n- name: 道县\n  communities:\n"
+		 "  - name: 濂溪社区\n    grids:\n    - name: 一\n      points:\n");
+	for (i = 0; i < JW_ARRAY_LEN(shapes); i++) {
+		for (j = 0; j < 4; j++) {
+			buf_reset(&pat);
+			buf_printf(&pat, shapes[i], roads[j]);
+			buf_printf(&y, "      - {name: p%zu, coordinator: x, "
+				   "patterns: ['%s']}\n", npat, pat.p);
+			rx[npat] = rx_compile(pat.p, 0, &err);
+			cr_assert_not_null(rx[npat], "%s", pat.p);
+			npat++;
+		}
+	}
+	g = grid_load_mem("r.yaml", y.p, y.len, 0);
+	cr_assert_eq(grid_npoints(g), npat);
+	for (k = 0; k < 20000; k++) {
+		buf_reset(&addr);
+		for (i = rnd(&seed) % 8; i > 0; i--)
+			buf_adds(&addr, pieces[rnd(&seed) % JW_ARRAY_LEN(pieces)]);
+		nh = grid_match_all(g, addr.p, addr.len, &h, &why);
+		for (i = 0, j = 0; i < npat; i++) {
+			if (rx_match(rx[i], addr.p, addr.len, &so, &eo) != 1)
+				continue;
+			cr_assert_lt(j, nh, "'%s' should match '%s'", addr.p,
+				     rx_pattern(rx[i]));
+			cr_assert_eq(h[j].point, grid_point_at(g, i),
+				     "'%s': '%s'", addr.p, rx_pattern(rx[i]));
+			best = 0;
+			for (; so < eo; so++)
+				best += ((unsigned char)addr.p[so] & 0xC0) != 0x80;
+			cr_assert_eq(h[j].chars, best);
+			j++;
+		}
+		cr_assert_eq(j, nh, "'%s'", addr.p);
+	}
+	for (i = 0; i < npat; i++)
+		rx_free(rx[i]);
+	grid_free(g);
+	buf_release(&y);
+	buf_release(&pat);
+	buf_release(&addr);
 }
