@@ -466,8 +466,8 @@ diff_pair(struct differ *d, const struct rec *nr, const struct rec_str *old)
 struct held {
 	const char *vals;
 	size_t len;
-	unsigned long long line;
-	int seen;
+	unsigned long long line;	/* in OLD */
+	unsigned long long seen;	/* line in NEW, 0 until seen */
 };
 
 static void
@@ -522,11 +522,12 @@ diff_hashed(struct differ *d)
 			continue;
 		}
 		if (h->seen) {
-			rec_reject(d->new, r, "field '%s': key repeated",
-				   rec_reader_name(d->new, d->key));
+			rec_reject(d->new, r, "field '%s': key repeated (first "
+				   "at line %llu)", rec_reader_name(d->new,
+				   d->key), h->seen);
 			continue;
 		}
-		h->seen = 1;
+		h->seen = r->line;
 		split_held(h, f, d->n);
 		diff_pair(d, r, f);
 	}
@@ -543,22 +544,36 @@ diff_hashed(struct differ *d)
 	arena_release(&mem);
 }
 
-/* Merge join of two inputs sorted by the key, in constant memory. */
+/* Merge join of two inputs sorted by the key, in constant memory.  The
+ * next record of in whose key is after the last one's (in *last, read on
+ * line *line, 0 before the first); a repeated key is a reject, as in the
+ * hashed mode. */
 static const struct rec *
-sorted_next(struct rec_reader *in, size_t key,
-	    struct buf *last, int *have)
+sorted_next(struct rec_reader *in, size_t key, struct buf *last,
+	    unsigned long long *line)
 {
-	const struct rec *r = rec_reader_next(in);
-	struct rec_str prev = { last->p, last->len };
+	const struct rec *r;
+	struct rec_str prev;
+	int c;
 
+	while ((r = rec_reader_next(in)) != NULL) {
+		prev.p = last->p;
+		prev.len = last->len;
+		c = *line ? rec_str_cmp(r->f[key], prev) : 1;
+		if (c > 0)
+			break;
+		if (c < 0)
+			diag_die(JW_EXIT_USAGE, "%s:%llu: field '%s': before "
+				 "the previous record's (input not sorted by "
+				 "%s: drop --sorted)", r->file, r->line,
+				 rec_reader_name(in, key),
+				 rec_reader_name(in, key));
+		rec_reject(in, r, "field '%s': key repeated (first at line "
+			   "%llu)", rec_reader_name(in, key), *line);
+	}
 	if (r == NULL)
 		return NULL;
-	if (*have && rec_str_cmp(r->f[key], prev) <= 0)
-		diag_die(JW_EXIT_USAGE, "%s:%llu: field '%s': not after the "
-			 "previous record's (input not sorted by %s: drop "
-			 "--sorted)", r->file, r->line,
-			 rec_reader_name(in, key), rec_reader_name(in, key));
-	*have = 1;
+	*line = r->line;
 	buf_reset(last);
 	buf_add(last, r->f[key].p, r->f[key].len);
 	return r;
@@ -571,7 +586,8 @@ diff_sorted(struct differ *d)
 	struct rec_str none = { "", 0 };
 	const struct rec *o, *n;
 	size_t okey = d->omap[d->key];
-	int ho = 0, hn = 0, c;
+	unsigned long long ho = 0, hn = 0;
+	int c;
 
 	o = sorted_next(d->old, okey, &lo, &ho);
 	n = sorted_next(d->new, d->key, &ln, &hn);
@@ -604,6 +620,7 @@ verb_diff(struct cli *cli, int argc, char *argv[])
 	const char *key = "id_no", *ignore = NULL;
 	const char *oldf[2] = { NULL, NULL }, *newf[2] = { NULL, NULL };
 	const size_t *ig;
+	struct rec_reader_opts oro;
 	struct differ d;
 	size_t i, nig;
 	int c, sorted = 0, st;
@@ -621,7 +638,12 @@ verb_diff(struct cli *cli, int argc, char *argv[])
 	d.cli = cli;
 	oldf[0] = cli->args[0];
 	newf[0] = cli->args[1];
-	d.old = rec_reader_open(oldf, &cli->ro);
+	/* XXX OLD's rejects go to stderr: a second reader with the same
+	 * --rejects FILE would replace NEW's file (or NEW's would replace
+	 * it), and rec has no way to share one rejects stream. */
+	oro = cli->ro;
+	oro.rejects = NULL;
+	d.old = rec_reader_open(oldf, &oro);
 	d.new = cli_open_files(cli, newf);
 	d.n = rec_reader_nfields(d.new);
 	d.key = rec_reader_need(d.new, key);
