@@ -351,15 +351,19 @@ cols_from_tabs(struct rec_reader *in, char *p, size_t len)
 static int
 next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 {
-	size_t max = in->o.max_line, have, k;
+	size_t max = in->o.max_line, have, k, lim;
 	char *p, *nl;
 
 	for (;;) {
 		p = in->buf + in->pos;
 		have = in->end - in->pos;
 		if (in->fmt == REC_CSV) {
-			k = csv_end(p, have);
-			nl = k < have ? p + k : NULL;
+			/* A record not ended within max + 1 bytes is over
+			 * the limit: scanning on is quadratic when quotes
+			 * are out of step (after an overlong skip). */
+			lim = have > max ? max + 1 : have;
+			k = csv_end(p, lim);
+			nl = k < lim ? p + k : NULL;
 		} else if (in->fmt == REC_TSV) {
 			k = scan_tsv(in, p, have);
 			nl = k < have ? p + k : NULL;
@@ -954,16 +958,20 @@ jp_skip(struct jp *j, int depth)
 		for (;;) {
 			if (obj) {
 				jp_ws(j);
-				if (j->p >= j->end || *j->p != '"')
+				if (j->p >= j->end || *j->p != '"') {
+					buf_release(&dummy);
 					return jp_fail(j, "key expected");
+				}
 				if (jp_string(j, &dummy) < 0) {
 					buf_release(&dummy);
 					return -1;
 				}
 				buf_reset(&dummy);
 				jp_ws(j);
-				if (j->p >= j->end || *j->p != ':')
+				if (j->p >= j->end || *j->p != ':') {
+					buf_release(&dummy);
 					return jp_fail(j, "':' expected");
+				}
 				j->p++;
 			}
 			if (jp_skip(j, depth + 1) < 0) {
