@@ -51,7 +51,7 @@ struct rec_reader {
 	struct arena mem;
 	struct htab byname;		/* name -> index + 1 */
 	int have_header;
-	const char *first_fname;
+	const char *first_fname;	/* a copy: the zin's name dies with it */
 
 	/* This file's columns, and where each header field is among them. */
 	size_t fcols;
@@ -1133,6 +1133,7 @@ end:
 			return jp_fail(&j, "an object with no keys cannot "
 				       "start the stream");
 		in->have_header = 1;
+		in->first_fname = arena_strdup(&in->mem, in->fname);
 		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
 	}
 	for (i = 0; i < in->n; i++) {
@@ -1206,7 +1207,7 @@ file_header(struct rec_reader *in, char *p, size_t len)
 		for (i = 0; i < nc; i++)
 			add_name(in, in->cols[i].p, in->cols[i].len, in->fname);
 		in->have_header = 1;
-		in->first_fname = in->fname;
+		in->first_fname = arena_strdup(&in->mem, in->fname);
 		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
 		in->offs = xreallocarray(in->offs, REC_MAX_FIELDS + 2,
 					 sizeof *in->offs);
