@@ -1078,9 +1078,6 @@ parse_jsonl(struct rec_reader *in, const char *p, size_t len)
 		if (!in->have_header && idx == REC_NONE) {
 			add_name(in, s->p + keyoff, s->len - keyoff,
 				 in->fname);
-			in->seen = xrealloc(in->seen, in->n);
-			in->offs = xreallocarray(in->offs, in->n + 1,
-						 sizeof *in->offs);
 			idx = in->n - 1;
 			in->seen[idx] = 0;
 		}
@@ -1209,8 +1206,6 @@ file_header(struct rec_reader *in, char *p, size_t len)
 		in->have_header = 1;
 		in->first_fname = arena_strdup(&in->mem, in->fname);
 		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
-		in->offs = xreallocarray(in->offs, REC_MAX_FIELDS + 2,
-					 sizeof *in->offs);
 	} else {
 		/* A later file: the same names, perhaps in another order. */
 		in->map = xreallocarray(NULL, in->n ? in->n : 1,
@@ -1324,6 +1319,9 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->tlast = in->t0;
 	/* Before the first header: split_csv() reads a CSV header into it. */
 	in->offs = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->offs);
+	/* Full size from the start: a JSONL file may follow a TSV or CSV
+	 * one, and a CSV file a JSONL one. */
+	in->seen = xmalloc(REC_MAX_FIELDS + 1);
 	/* Read up to the first header, so that fields can be looked up
 	 * before the first record.  JSONL learns it from its first object. */
 	while (!in->have_header && next_file(in)) {
