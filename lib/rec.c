@@ -438,6 +438,9 @@ rejects_open(struct rec_reader *in)
 	size_t i;
 
 	in->rej = rec_writer_open(&wo);
+	/* JSONL with no good object has no fields: keep the lines. */
+	if (in->n == 0)
+		rec_writer_add(in->rej, "_text");
 	for (i = 0; i < in->n; i++)
 		rec_writer_add(in->rej, in->names[i]);
 	rec_writer_add(in->rej, "_file");
@@ -476,6 +479,8 @@ reject_fields(struct rec_reader *in, const struct rec_str *f, size_t nf,
 	}
 	if (in->rej == NULL)
 		rejects_open(in);
+	if (in->n == 0)
+		rec_writer_put(in->rej, f[0].p, f[0].len);
 	for (i = 0; i < in->n && i < nf; i++) {
 		if (i + 1 == in->n && nf > in->n) {
 			/* Extra fields: keep them, TAB-separated, in the
