@@ -1299,6 +1299,12 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	struct rec_reader *in = xcalloc(1, sizeof *in);
 
 	in->o = *o;
+	/* UTF-8 needs no conversion, so iconv does not check it either:
+	 * check it as without --encoding. */
+	if (in->o.encoding != NULL &&
+	    (strcasecmp(in->o.encoding, "utf-8") == 0 ||
+	     strcasecmp(in->o.encoding, "utf8") == 0))
+		in->o.encoding = NULL;
 	if (in->o.max_line == 0)
 		in->o.max_line = REC_MAX_LINE_DEFAULT;
 	if (files == NULL || files[0] == NULL)
