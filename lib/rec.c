@@ -345,6 +345,22 @@ cols_from_tabs(struct rec_reader *in, char *p, size_t len)
 	return in->ntabs + 1;
 }
 
+/* The length of p[0..n) without a last UTF-8 character cut short, so that
+ * the start of an overlong line is kept as whole characters. */
+static size_t
+whole_chars(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t b = n, need;
+
+	while (b > 0 && n - b < 3 && (s[b - 1] & 0xc0) == 0x80)
+		b--;
+	if (b == 0 || s[b - 1] < 0xc0)
+		return n;
+	need = s[b - 1] >= 0xf0 ? 4 : s[b - 1] >= 0xe0 ? 3 : 2;
+	return n - b + 1 < need ? b - 1 : n;
+}
+
 /* The next line (TSV, JSONL) or record (CSV) of the current file, without
  * its line end.  Returns 1, 0 at the end of the file, or -1 for a line over
  * the limit (its first bytes are in in->scratch, its length in ovl_len). */
@@ -411,6 +427,11 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 				if (in->eof)
 					break;
 				refill(in);
+			}
+			if (in->ovl_len > in->scratch.len) {
+				in->scratch.len = whole_chars(in->scratch.p,
+							      in->scratch.len);
+				in->scratch.p[in->scratch.len] = '\0';
 			}
 			in->line++;
 			*nlines = 1;
@@ -1393,8 +1414,8 @@ rec_reader_next(struct rec_reader *in)
 			in->nread++;
 			buf_reset(&in->msg);
 			buf_printf(&in->msg, "line of %llu bytes is longer than "
-				   "--max-line %zu (first %d bytes kept)",
-				   in->ovl_len, in->o.max_line, KEEP_OVERLONG);
+				   "--max-line %zu (first %zu bytes kept)",
+				   in->ovl_len, in->o.max_line, in->scratch.len);
 			in->cols[0].p = in->scratch.p;
 			in->cols[0].len = in->scratch.len;
 			reject_raw(in, in->cols, 1);
