@@ -1201,6 +1201,10 @@ file_header(struct rec_reader *in, char *p, size_t len)
 	long ncl;
 	int same = 1;
 
+	/* Kept before the names are unescaped in place, to spot repeats. */
+	free(in->hdr_raw);
+	in->hdr_raw = xmemdup(p, len);
+	in->hdr_len = len;
 	if (in->fmt == REC_CSV) {
 		ncl = split_csv(in, p, len);
 		if (ncl < 0)
@@ -1252,9 +1256,6 @@ file_header(struct rec_reader *in, char *p, size_t len)
 			in->map = NULL;
 		}
 	}
-	free(in->hdr_raw);
-	in->hdr_raw = xmemdup(p, len);
-	in->hdr_len = len;
 	return;
 differ:
 	diag_die(JW_EXIT_USAGE, "%s:1: header has other fields than %s's "
@@ -1421,9 +1422,13 @@ rec_reader_next(struct rec_reader *in)
 			reject_raw(in, in->cols, 1);
 			continue;
 		}
-		/* A repeat of this file's header: cat a.tsv b.tsv | tool. */
-		if (len == in->hdr_len && in->hdr_raw != NULL &&
-		    memcmp(p, in->hdr_raw, len) == 0)
+		/* A repeat of this file's header: cat a.tsv b.tsv | tool
+		 * (b.tsv may start with a BOM). */
+		if (in->hdr_raw != NULL && len >= in->hdr_len &&
+		    (len == in->hdr_len || (len == in->hdr_len + 3 &&
+		     memcmp(p, "\xef\xbb\xbf", 3) == 0)) &&
+		    memcmp(p + len - in->hdr_len, in->hdr_raw,
+			   in->hdr_len) == 0)
 			continue;
 		if (in->fmt == REC_JSONL) {
 			if (len == 0 || (len == 1 && p[0] == '\r'))
