@@ -62,6 +62,7 @@ struct rec_reader {
 	struct rec rec;
 	struct rec_str *f;		/* n fields for rec */
 	struct rec_str *cols;		/* file-order slices, REC_MAX_FIELDS+1 */
+	struct rec_str *rf;		/* a rejected line in header order */
 	struct buf scratch;		/* decoded CSV/JSON values */
 	size_t *offs;			/* scratch offsets per column */
 	unsigned char *seen;		/* JSON: key seen in this object */
@@ -552,6 +553,28 @@ reject_raw(struct rec_reader *in, const struct rec_str *f, size_t nf)
 	reject_fields(in, f, nf, in->fname, in->rec.line);
 }
 
+/* Reject a TSV or CSV line split into nc columns of this file (in->cols)
+ * with a reason in in->msg.  A file whose header has another order than
+ * the first's is put in header order, so that the rejects file's columns
+ * hold what their names say; extra columns come last. */
+static void
+reject_cols(struct rec_reader *in, size_t nc)
+{
+	static const struct rec_str none = { "", 0 };
+	size_t k, stored = nc > REC_MAX_FIELDS + 1 ? REC_MAX_FIELDS + 1 : nc;
+
+	if (in->map == NULL) {
+		reject_raw(in, in->cols, stored);
+		return;
+	}
+	for (k = 0; k < in->n; k++)
+		in->rf[k] = in->map[k] < stored ? in->cols[in->map[k]] : none;
+	for (k = in->fcols; k < stored; k++)
+		in->rf[in->n + k - in->fcols] = in->cols[k];
+	reject_raw(in, in->rf, stored > in->fcols ?
+		   in->n + stored - in->fcols : in->n);
+}
+
 static void
 flush_pending(struct rec_reader *in)
 {
@@ -745,6 +768,20 @@ field_at(const struct rec_str *c, size_t nc, const char *line, size_t off)
 	return i;
 }
 
+/* The header field of this file's column i, or REC_NONE. */
+static size_t
+col_field(const struct rec_reader *in, size_t i)
+{
+	size_t k;
+
+	if (in->map == NULL)
+		return i < in->fcols && i < in->n ? i : REC_NONE;
+	for (k = 0; k < in->n; k++)
+		if (in->map[k] == i)
+			return k;
+	return REC_NONE;
+}
+
 /* Check a whole line for NUL and UTF-8; 0, or -1 with in->msg set. */
 static int
 check_bytes(struct rec_reader *in, const char *p, size_t len,
@@ -756,7 +793,7 @@ check_bytes(struct rec_reader *in, const char *p, size_t len,
 	if ((seen & SEEN_ODD) && (z = memchr(p, '\0', len)) != NULL) {
 		fi = c ? field_at(c, nc, p, (size_t)(z - p)) : 0;
 		buf_reset(&in->msg);
-		if (c && fi < in->fcols && in->map == NULL && fi < in->n)
+		if (c && (fi = col_field(in, fi)) != REC_NONE)
 			buf_printf(&in->msg, "field '%s': ", in->names[fi]);
 		buf_printf(&in->msg, "NUL byte at byte %zu", (size_t)(z - p) + 1);
 		return -1;
@@ -765,7 +802,7 @@ check_bytes(struct rec_reader *in, const char *p, size_t len,
 		if (in->o.encoding == NULL) {
 			fi = c ? field_at(c, nc, p, k) : 0;
 			buf_reset(&in->msg);
-			if (c && in->map == NULL && fi < in->n)
+			if (c && (fi = col_field(in, fi)) != REC_NONE)
 				buf_printf(&in->msg, "field '%s': ",
 					   in->names[fi]);
 			buf_printf(&in->msg, "invalid UTF-8 at byte %zu "
@@ -1342,6 +1379,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	buf_init(&in->msg);
 	buf_init(&in->pending);
 	in->cols = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->cols);
+	in->rf = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->rf);
 	in->toff = xreallocarray(NULL, TABCAP, sizeof *in->toff);
 	in->rec.file = "";
 	in->tty = o->progress && isatty(2);
@@ -1479,13 +1517,17 @@ rec_reader_next(struct rec_reader *in)
 				if (memchr(in->cols[i].p, '\0',
 					   in->cols[i].len)) {
 					buf_reset(&in->msg);
-					buf_printf(&in->msg, "NUL byte in field %zu",
-						   i + 1);
+					if (col_field(in, i) != REC_NONE)
+						buf_printf(&in->msg, "field '%s': "
+							   "NUL byte", in->names[
+							   col_field(in, i)]);
+					else
+						buf_printf(&in->msg, "field %zu: "
+							   "NUL byte", i + 1);
 					break;
 				}
 			if (i < nc && i < REC_MAX_FIELDS) {
-				reject_raw(in, in->cols, nc > REC_MAX_FIELDS + 1 ?
-					   REC_MAX_FIELDS + 1 : nc);
+				reject_cols(in, nc);
 				continue;
 			}
 		} else {
@@ -1513,9 +1555,7 @@ rec_reader_next(struct rec_reader *in)
 							   nc == 1 ? "" : "s",
 							   in->fcols);
 				}
-				reject_raw(in, in->cols,
-					   nc > REC_MAX_FIELDS + 1 ?
-					   REC_MAX_FIELDS + 1 : nc);
+				reject_cols(in, nc);
 				continue;
 			}
 			if (seen & SEEN_ODD) {
@@ -1534,8 +1574,7 @@ rec_reader_next(struct rec_reader *in)
 			buf_reset(&in->msg);
 			buf_printf(&in->msg, "%zu field%s, expected %zu", nc,
 				   nc == 1 ? "" : "s", in->fcols);
-			reject_raw(in, in->cols, nc > REC_MAX_FIELDS + 1 ?
-				   REC_MAX_FIELDS + 1 : nc);
+			reject_cols(in, nc);
 			continue;
 		}
 		place(in, in->cols);
@@ -1591,6 +1630,7 @@ rec_reader_close(struct rec_reader *in)
 	free(in->names);
 	free(in->f);
 	free(in->cols);
+	free(in->rf);
 	free(in->toff);
 	free(in->offs);
 	free(in->seen);
