@@ -20,11 +20,19 @@
 
 struct rx {
 	pcre2_code *code;
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;	/* NULL without JIT */
 	char *pat;
 };
+
+/* What every match needs is shared by all patterns (a grid has tens of
+ * thousands): one match context with the limits and one JIT stack, one
+ * match data for the whole-match span.  Created with the first pattern,
+ * freed with the last. */
+static struct {
+	size_t users;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+} shared;
 
 static void
 rx_oom(void *p)
@@ -61,19 +69,19 @@ rx_compile(const char *pat, int caseless, char **err)
 	}
 	/* Without JIT support (or with it refused, e.g. no executable
 	 * memory) pcre2_match() interprets: slower, same results. */
-	if (pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0) {
-		r->jstack = pcre2_jit_stack_create(RX_JIT_STACK_START,
-						   RX_JIT_STACK_MAX, NULL);
-		rx_oom(r->jstack);
+	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	if (shared.users++ == 0) {
+		shared.md = pcre2_match_data_create(1, NULL);
+		rx_oom(shared.md);
+		shared.mctx = pcre2_match_context_create(NULL);
+		rx_oom(shared.mctx);
+		pcre2_set_match_limit(shared.mctx, RX_MATCH_LIMIT);
+		pcre2_set_depth_limit(shared.mctx, RX_DEPTH_LIMIT);
+		shared.jstack = pcre2_jit_stack_create(RX_JIT_STACK_START,
+						       RX_JIT_STACK_MAX, NULL);
+		rx_oom(shared.jstack);
+		pcre2_jit_stack_assign(shared.mctx, NULL, shared.jstack);
 	}
-	r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
-	rx_oom(r->md);
-	r->mctx = pcre2_match_context_create(NULL);
-	rx_oom(r->mctx);
-	pcre2_set_match_limit(r->mctx, RX_MATCH_LIMIT);
-	pcre2_set_depth_limit(r->mctx, RX_DEPTH_LIMIT);
-	if (r->jstack)
-		pcre2_jit_stack_assign(r->mctx, NULL, r->jstack);
 	r->pat = xstrdup(pat);
 	return r;
 }
@@ -83,10 +91,13 @@ rx_free(struct rx *r)
 {
 	if (r == NULL)
 		return;
-	pcre2_match_context_free(r->mctx);
-	pcre2_jit_stack_free(r->jstack);
-	pcre2_match_data_free(r->md);
 	pcre2_code_free(r->code);
+	if (--shared.users == 0) {
+		pcre2_match_context_free(shared.mctx);
+		pcre2_jit_stack_free(shared.jstack);
+		pcre2_match_data_free(shared.md);
+		memset(&shared, 0, sizeof shared);
+	}
 	free(r->pat);
 	free(r);
 }
@@ -100,14 +111,19 @@ rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo)
 	/* PCRE2 before 10.43 refuses a NULL subject even when empty. */
 	if (s == NULL && n == 0)
 		s = "";
-	rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mctx);
+	/* Records are valid UTF-8 (the reader rejects the rest), so PCRE2
+	 * need not check it again on every match. */
+	rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+			 shared.md, shared.mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	/* Limits (PCRE2_ERROR_MATCHLIMIT, _DEPTHLIMIT, _JIT_STACKLIMIT),
 	 * invalid UTF-8 and the rest: an error, never "no match". */
 	if (rc < 0)
 		return -1;
-	ov = pcre2_get_ovector_pointer(r->md);
+	/* rc == 0: the ovector holds only the whole match, which is all
+	 * we use. */
+	ov = pcre2_get_ovector_pointer(shared.md);
 	if (so)
 		*so = ov[0];
 	if (eo)

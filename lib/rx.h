@@ -3,8 +3,9 @@
  *
  * Patterns are compiled with PCRE2_UTF (plate and Chinese address patterns
  * need it) and explicit match and depth limits, so a pathological pattern
- * reports an error instead of running away.  Each struct rx owns its match
- * data; it is not for use from two threads at once.
+ * reports an error instead of running away.  All patterns share one match
+ * context, JIT stack and match data (a grid compiles tens of thousands of
+ * patterns), so the module is for one thread at a time.
  */
 #ifndef JW_RX_H
 #define JW_RX_H

@@ -251,12 +251,22 @@ Test(rx, deep_recursion_hits_a_limit)
 	rx_free(rec);
 }
 
-Test(rx, invalid_utf8_subject_is_an_error)
+Test(rx, shared_match_state_outlives_freed_patterns)
 {
-	struct rx *r = must("a", 0);
+	struct rx *a = must("濂溪路([0-9]+)号", 0), *b = must("人民路", 0);
+	size_t so, eo;
 
-	cr_assert_eq(rx_match(r, "a\xff", 2, NULL, NULL), -1);
-	rx_free(r);
+	/* Freeing one pattern must leave the shared state to the others. */
+	rx_free(a);
+	cr_assert_eq(rx_match(b, "道县人民路3号", strlen("道县人民路3号"),
+			      &so, &eo), 1);
+	cr_assert_eq(so, 6);
+	cr_assert_eq(eo, 15);
+	rx_free(b);
+	a = must("x", 0);
+	cr_assert_eq(rx_match(a, "yxy", 3, &so, &eo), 1);
+	cr_assert_eq(so, 1);
+	rx_free(a);
 }
 
 Test(rx, free_null)
