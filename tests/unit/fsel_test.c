@@ -1,0 +1,396 @@
+/* fsel: field lists by name, number, range, glob and escapes; unknown
+ * items exit 2 naming the option and the header. */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "fsel.h"
+
+/* ---- fixtures ---- */
+
+static char tdir[64];
+static pid_t owner;
+
+/* Set in children that exit from inside the library on purpose, holding
+ * memory: LeakSanitizer would report that (into the stderr checked). */
+static volatile int dying;
+int __lsan_is_turned_off(void);
+
+int
+__lsan_is_turned_off(void)
+{
+	return dying;
+}
+
+static int
+rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void
+tmp_remove(void)
+{
+	if (getpid() == owner && tdir[0] != '\0')
+		nftw(tdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+setup(void)
+{
+	diag_prog = "t";
+	diag_quiet = 0;
+	owner = getpid();
+	strcpy(tdir, "/tmp/jw-fsel.XXXXXX");
+	cr_assert_not_null(mkdtemp(tdir));
+	atexit(tmp_remove);
+}
+
+TestSuite(fsel, .init = setup, .fini = tmp_remove);
+
+static const char *
+tpath(const char *name)
+{
+	static char ring[8][256];
+	static int k;
+	char *p = ring[k++ & 7];
+
+	snprintf(p, 256, "%s/%s", tdir, name);
+	return p;
+}
+
+static const char *
+put_file(const char *name, const char *data)
+{
+	const char *path = tpath(name);
+	FILE *f = fopen(path, "wb");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(data, f);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+static char *
+slurp_stream(FILE *f)
+{
+	char *p = malloc(16384);
+	size_t n;
+
+	cr_assert_not_null(p);
+	rewind(f);
+	n = fread(p, 1, 16383, f);
+	p[n] = '\0';
+	return p;
+}
+
+/* Run stmt in a child with stdout and stderr sent to files: it must exit
+ * with status and print exactly want_out and want_err (want_out NULL: not
+ * checked, but returned).  (Criterion's .exit_code cannot look at stderr:
+ * nothing of the test runs after the exit.)  Returns stdout; caller
+ * frees. */
+static char *
+check_child(pid_t pid, FILE *o, FILE *e, int status, const char *want_out,
+	    const char *want_err)
+{
+	char *out, *err;
+	int st;
+
+	cr_assert_neq(pid, -1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	out = slurp_stream(o);
+	err = slurp_stream(e);
+	fclose(o);
+	fclose(e);
+	cr_assert(WIFEXITED(st), "child did not exit: status %d", st);
+	cr_assert_eq(WEXITSTATUS(st), status, "exit %d, stderr: %s",
+		     WEXITSTATUS(st), err);
+	cr_assert_str_eq(err, want_err);
+	if (want_out != NULL)
+		cr_assert_str_eq(out, want_out);
+	free(err);
+	return out;
+}
+
+#define RUN_CHILD(out_, status, want_out, want_err, stmt) do {		\
+	FILE *o_ = tmpfile(), *e_ = tmpfile();				\
+	pid_t pid_;							\
+									\
+	cr_assert_not_null(o_);						\
+	cr_assert_not_null(e_);						\
+	fflush(NULL);							\
+	if ((pid_ = fork()) == 0) {					\
+		dying = 1;						\
+		dup2(fileno(o_), STDOUT_FILENO);			\
+		dup2(fileno(e_), STDERR_FILENO);			\
+		stmt;							\
+		fflush(NULL);						\
+		_exit(99);						\
+	}								\
+	out_ = check_child(pid_, o_, e_, (status), (want_out),		\
+			   (want_err));					\
+} while (0)
+
+#define EXPECT_EXIT(status, want_err, stmt) do {			\
+	char *eo_;							\
+									\
+	RUN_CHILD(eo_, (status), "", (want_err), stmt);			\
+	free(eo_);							\
+} while (0)
+
+/* ---- a header to select from ---- */
+
+static int
+verb_nop(struct cli *cli, int argc, char *argv[])
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+static const struct cli_verb verb = {
+	"count", verb_nop, "-b FIELDS [file ...]", "count things"
+};
+
+#define USAGE "Usage: t count -b FIELDS [file ...]\nTry 't count --help'.\n"
+
+/* 0 id, 1 name, 2 opened, 3 closed, 4 a-b, 5 x*y, 6 a,b, 7 birth_date,
+ * 8 death_date, 9 "3", 10 x-y */
+#define HEADER "id\tname\topened\tclosed\ta-b\tx*y\ta,b\tbirth_date\t" \
+	       "death_date\t3\tx-y\n"
+#define FIELDS "id, name, opened, closed, a-b, x*y, a,b, birth_date, " \
+	       "death_date, 3, x-y"
+
+static struct cli C;
+static struct rec_reader *in;
+
+static void
+start(const char *header)
+{
+	const char *p = put_file("h.tsv", header);
+
+	memset(&C, 0, sizeof C);
+	C.prog = "t";
+	C.verb = &verb;
+	C.optind = 2;
+	C.ro.fmt_auto = 1;
+	in = cli_open_files(&C, (const char *const[]){ p, NULL });
+}
+
+/* Select spec; the indexes must be exactly want[0..nwant). */
+static void
+check(const char *spec, const size_t *want, size_t nwant)
+{
+	size_t n = 999, i;
+	const size_t *v = fsel_parse(&C, in, "-b", spec, &n);
+
+	cr_assert_not_null(v, "%s", spec);
+	cr_assert_eq(n, nwant, "'%s': %zu fields, want %zu", spec, n, nwant);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(v[i], want[i], "'%s': [%zu] is %zu, want %zu",
+			     spec, i, v[i], want[i]);
+}
+
+#define CHECK(spec, ...) do {						\
+	static const size_t w_[] = { __VA_ARGS__ };			\
+									\
+	check((spec), w_, sizeof w_ / sizeof w_[0]);			\
+} while (0)
+
+static void
+finish(void)
+{
+	cr_assert_eq(cli_finish(&C, in, NULL), 0);
+}
+
+Test(fsel, names_keep_the_order_given)
+{
+	start(HEADER);
+	CHECK("name,id", 1, 0);
+	CHECK("death_date", 8);
+	CHECK("x-y,a-b", 10, 4);	/* exactly a name, even with '-' */
+	CHECK("x*y", 5);		/* and with '*' */
+	finish();
+}
+
+Test(fsel, numbers_are_one_based_names_first)
+{
+	start(HEADER);
+	CHECK("1,2", 0, 1);
+	CHECK("11", 10);
+	CHECK("01", 0);
+	CHECK("3", 9);			/* a field named "3" wins */
+	CHECK("8-3", 7, 8, 9);		/* in ranges too */
+	finish();
+}
+
+Test(fsel, ranges_of_numbers_and_names)
+{
+	start(HEADER);
+	CHECK("2-4", 1, 2, 3);
+	CHECK("opened-closed", 2, 3);
+	CHECK("opened-opened", 2);
+	CHECK("closed-5", 3, 4);
+	CHECK("10-11", 9, 10);
+	/* Names with '-' in a range: escape their dashes. */
+	CHECK("a\\-b-x\\-y", 4, 5, 6, 7, 8, 9, 10);
+	finish();
+}
+
+Test(fsel, globs)
+{
+	start(HEADER);
+	CHECK("*_date", 7, 8);
+	CHECK("?d", 0);
+	CHECK("[ab]*", 4, 6, 7);
+	CHECK("*", 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+	CHECK("x\\*?", 5);		/* an escaped '*' is literal */
+	finish();
+}
+
+Test(fsel, escapes)
+{
+	start(HEADER);
+	CHECK("a\\,b", 6);
+	CHECK("x\\-y", 10);
+	CHECK("x\\*y", 5);
+	CHECK("\\id", 0);
+	finish();
+}
+
+Test(fsel, repeats_dropped)
+{
+	start(HEADER);
+	CHECK("name,id,name,1-2,*_date,birth_date,2,3-3", 1, 0, 7, 8, 9);
+	finish();
+}
+
+Test(fsel, aliases_apply)
+{
+	static const char *const from[] = { "person" };
+	static const char *const to[] = { "name" };
+
+	memset(&C, 0, sizeof C);
+	C.prog = "t";
+	C.verb = &verb;
+	C.ro.alias_from = from;
+	C.ro.alias_to = to;
+	C.ro.nalias = 1;
+	in = cli_open_files(&C, (const char *const[]){
+			    put_file("h.tsv", HEADER), NULL });
+	CHECK("person,id", 1, 0);
+	CHECK("person-opened", 1, 2);
+	finish();
+}
+
+Test(fsel, unknown_items_exit_2)
+{
+	static const struct {
+		const char *spec, *msg;
+	} c[] = {
+		{ "nope", "no field 'nope'" },
+		{ "id,nope", "no field 'nope'" },
+		{ "0", "no field '0'" },
+		{ "12", "no field '12'" },
+		{ "-1", "no field '-1'" },
+		{ "id-", "no field 'id-'" },
+		{ "a\\*", "no field 'a*'" },
+		{ "closed-opened", "no such range 'closed-opened'" },
+		{ "2-99", "no such range '2-99'" },
+		{ "id-nope", "no such range 'id-nope'" },
+		{ "a-b-x-y", "no such range 'a-b-x-y'" },
+		{ "*_zz", "no field matches '*_zz'" },
+		{ "[", "no field matches '['" },
+	};
+	char want[1024];
+	size_t i, n;
+
+	start(HEADER);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(want, sizeof want, "t: -b: %s (fields: " FIELDS ")\n"
+			 USAGE, c[i].msg);
+		EXPECT_EXIT(2, want, fsel_parse(&C, in, "-b", c[i].spec, &n));
+	}
+	finish();
+}
+
+Test(fsel, empty_items_exit_2)
+{
+	static const char *const bad[] = { "", ",", "id,", ",id", "id,,name" };
+	char want[512];
+	size_t i, n;
+
+	start(HEADER);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(want, sizeof want, "t: --key: empty field name in "
+			 "'%s'\n" USAGE, bad[i]);
+		EXPECT_EXIT(2, want, fsel_parse(&C, in, "--key", bad[i], &n));
+	}
+	finish();
+}
+
+Test(fsel, unknown_exit_code, .exit_code = 2)
+{
+	size_t n;
+
+	dying = 1;
+	start(HEADER);
+	fsel_parse(&C, in, "-b", "nope", &n);
+}
+
+Test(fsel, long_header_listed_first_twenty)
+{
+	char header[512], want[1024];
+	size_t n = 0, i;
+
+	for (i = 1; i <= 25; i++)
+		n += (size_t)snprintf(header + n, sizeof header - n, "%sf%zu",
+				      i > 1 ? "\t" : "", i);
+	snprintf(header + n, sizeof header - n, "\n");
+	start(header);
+	CHECK("f25,f3-f5", 24, 2, 3, 4);
+	snprintf(want, sizeof want, "t: -b: no field 'g' (fields: f1, f2, f3, "
+		 "f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, "
+		 "f17, f18, f19, f20, ...)\n" USAGE);
+	EXPECT_EXIT(2, want, fsel_parse(&C, in, "-b", "g", &n));
+	finish();
+}
+
+Test(fsel, empty_input_has_no_fields)
+{
+	size_t n;
+
+	start("");
+	EXPECT_EXIT(2, "t: -b: no field 'id' (fields: none)\n" USAGE,
+		    fsel_parse(&C, in, "-b", "id", &n));
+	finish();
+}
+
+#if 0 /* BUG: lib/fsel.c fsel_parse()/item(): an unescaped '-' makes any
+       * item a range before it is tried as a glob, so a glob holding '-'
+       * can never match: "[a-c]*" (a bracket range, the usual glob) and
+       * "*-*" both exit 2 with "no such range '[a-c]*'".  Expected: when
+       * the item has glob characters and is not a valid range of two
+       * fields, match it as a glob. */
+Test(fsel, globs_with_dashes)
+{
+	start(HEADER);
+	CHECK("[a-b]*", 4, 6, 7);
+	CHECK("*-*", 4, 10);
+	CHECK("[c-d]*", 3, 8);
+	finish();
+}
+#endif
