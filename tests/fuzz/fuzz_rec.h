@@ -10,8 +10,9 @@
  *        bit 6     the file(s) gzip-compressed
  *        bit 7     --encoding gb18030, when the whole body converts
  *   d[1] bits 0-5  where to split the body (in 64ths)
- *        bits 6-7  3: repeat the body past 300000 bytes, so that lines
- *                  straddle the reader's 256 KiB blocks
+ *        bits 6-7  3: put 256 KiB of filler lines (rejected: one field)
+ *                  before the body, so that the body straddles the
+ *                  reader's first block end (at the split point)
  * Each file is a memfd read through "/proc/self/fd/N"; TSV and CSV files
  * start with a fixed valid header (a bad header exits 2 by design).
  *
@@ -46,7 +47,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
-#define FUZZ_REPEAT_MIN 300000
+#define FUZZ_BLOCK (256u << 10)	/* the reader's block, lib/rec.c BLOCK */
 
 /* A memfd holding p[0..n), and its name "/proc/self/fd/N". */
 static int
@@ -257,18 +258,27 @@ fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
 	unsigned long long returned = 0, mine = 0;
 	long long v;
 
-	/* The body, perhaps repeated past the reader's block size. */
 	buf_add(&all, body, blen);
-	if ((sel2 >> 6) == 3 && blen > 0)
-		while (all.len < FUZZ_REPEAT_MIN)
-			buf_add(&all, body, blen);
-	split = nfiles == 2 ? all.len * (sel2 & 63) / 64 : all.len;
+	split = all.len * (sel2 & 63) / 64;
 	if ((sel & 128) && fuzz_gb18030_ok(all.p, all.len))
 		gb = 1;
 	if (sel & 16)
 		buf_adds(&file[0], gb ? "\x84\x31\x95\x33" : "\xef\xbb\xbf");
 	if (hdr1 != NULL)
 		buf_adds(&file[0], hdr1);
+	if ((sel2 >> 6) == 3) {
+		/* Filler up to the block end minus the split point. */
+		while (file[0].len + 1 + split < FUZZ_BLOCK) {
+			i = FUZZ_BLOCK - split - file[0].len - 1;
+			i = i > 4000 ? 4000 : i;
+			buf_grow(&file[0], i + 1);
+			memset(file[0].p + file[0].len, 'x', i);
+			file[0].len += i;
+			buf_addc(&file[0], '\n');
+		}
+	}
+	if (nfiles == 1)
+		split = all.len;
 	buf_add(&file[0], all.p, split);
 	if (nfiles == 2) {
 		if (hdr2 != NULL)
