@@ -1453,8 +1453,8 @@ rec_reader_next(struct rec_reader *in)
 			in->nread++;
 			buf_reset(&in->msg);
 			buf_printf(&in->msg, "line of %llu bytes is longer than "
-				   "--max-line %zu (first %zu bytes kept)",
-				   in->ovl_len, in->o.max_line, in->scratch.len);
+				   "--max-line %zu (first %d bytes kept)",
+				   in->ovl_len, in->o.max_line, KEEP_OVERLONG);
 			in->cols[0].p = in->scratch.p;
 			in->cols[0].len = in->scratch.len;
 			reject_raw(in, in->cols, 1);
