@@ -244,6 +244,12 @@ grouping_merge(struct rec_reader *in, const struct rec *r, struct group *g,
 	}
 	for (i = 0; i < nk; i++)
 		kv[i] = r->f[keys[i]];
+	/* A whole count's total row would be added in as a group. */
+	if (rec_str_eq(kv[0], str(GROUP_TOTAL))) {
+		rec_reject(in, r, "field '%s': a total row (count the parts "
+			   "with --partial)", rec_reader_name(in, keys[0]));
+		return;
+	}
 	group_add(g, kv, (uint64_t)n);
 }
 
