@@ -225,7 +225,7 @@ add_alias(struct cli *cli, const char *arg)
 static int
 shared(struct cli *cli, int id, const struct cli_opt *opts)
 {
-	size_t n, i, k;
+	size_t n;
 
 	switch (id) {
 	case 'o': cli->wo.path = cli->optarg; break;
@@ -261,11 +261,6 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		break;
 	case OPT_MASK:
 		cli->mask = cli_split_list(cli, "--mask", cli->optarg, &n);
-		/* Mask by the output's names: map -F aliases. */
-		for (i = 0; i < n; i++)
-			for (k = 0; k < cli->ro.nalias; k++)
-				if (strcmp(cli->mask[i], cli->alias_from[k]) == 0)
-					cli->mask[i] = cli->alias_to[k];
 		cli->wo.mask = cli->mask;
 		cli->wo.nmask = n;
 		break;
@@ -404,6 +399,16 @@ cli_open_inputs(struct cli *cli)
 struct rec_writer *
 cli_open_output(struct cli *cli)
 {
+	size_t i, k;
+
+	/* Mask by the output's names: map -F aliases (given before or after
+	 * --mask). */
+	for (i = 0; i < cli->wo.nmask; i++)
+		for (k = 0; k < cli->ro.nalias; k++)
+			if (strcmp(cli->mask[i], cli->alias_from[k]) == 0) {
+				cli->mask[i] = cli->alias_to[k];
+				break;
+			}
 	cli->out = rec_writer_open(&cli->wo);
 	return cli->out;
 }
