@@ -225,7 +225,7 @@ add_alias(struct cli *cli, const char *arg)
 static int
 shared(struct cli *cli, int id, const struct cli_opt *opts)
 {
-	size_t n;
+	size_t n, i, k;
 
 	switch (id) {
 	case 'o': cli->wo.path = cli->optarg; break;
@@ -261,6 +261,12 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		break;
 	case OPT_MASK:
 		cli->mask = cli_split_list(cli, "--mask", cli->optarg, &n);
+		/* Mask by the output's names: map -F aliases given so far
+		 * (cli_open_output() maps those given after). */
+		for (i = 0; i < n; i++)
+			for (k = 0; k < cli->ro.nalias; k++)
+				if (strcmp(cli->mask[i], cli->alias_from[k]) == 0)
+					cli->mask[i] = cli->alias_to[k];
 		cli->wo.mask = cli->mask;
 		cli->wo.nmask = n;
 		break;
