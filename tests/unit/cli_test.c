@@ -383,10 +383,7 @@ Test(cli, shared_options_set_reader_and_writer)
 	cr_assert_eq(C.wo.fmt, REC_JSONL);
 	cr_assert_str_eq(C.ro.encoding, "gb18030");
 	cr_assert_eq(C.ro.max_line, 100);
-	/* Masks name output fields: -F maps them. */
 	cr_assert_eq(C.wo.nmask, 2);
-	cr_assert_str_eq(C.wo.mask[0], "身份证号");
-	cr_assert_str_eq(C.wo.mask[1], "phone");
 	cr_assert_eq(date_from_ymd(2024, 2, 29, &day), 0);
 	cr_assert_eq(C.asof_given, 1);
 	cr_assert_eq(C.asof, day);
@@ -711,21 +708,48 @@ Test(cli, finish_keeps_a_raised_status)
 	cr_assert_eq(cli_finish(&C, in, NULL), 3);
 }
 
-#if 0 /* BUG: lib/cli.c shared(), case OPT_MASK: --mask names are mapped
-       * through the -F aliases given so far only, so the order of options
-       * matters: "--mask id_no -F id_no=身份证号" leaves the mask on
-       * "id_no", and the writer (whose columns carry the input's names)
-       * then dies with "--mask: no field 'id_no' in the output", while
-       * "-F id_no=身份证号 --mask id_no" works.  Fix: map the mask names
-       * after option parsing (e.g. when cli_getopt() returns -1, or in
-       * cli_open_output()). */
-Test(cli, mask_mapped_whatever_the_option_order)
+/* Masks name output fields, so -F maps them: the output's columns carry
+ * the input's names. */
+static void
+check_mask_mapped(void)
 {
-	start("--mask", "id_no,phone", "-F", "id_no=身份证号", NULL);
-	cr_assert_eq(next(), -1);
+	struct rec_writer *w;
+	const char *o = tpath("masked.tsv");
+
+	C.wo.path = o;
+	w = cli_open_output(&C);
 	cr_assert_eq(C.wo.nmask, 2);
 	cr_assert_str_eq(C.wo.mask[0], "身份证号");
 	cr_assert_str_eq(C.wo.mask[1], "phone");
-	cli_finish(&C, NULL, NULL);
+	rec_writer_add(w, "身份证号");
+	rec_writer_add(w, "phone");
+	rec_writer_add(w, "name");
+	rec_writer_puts(w, "431102199003071235");
+	rec_writer_puts(w, "13812345678");
+	rec_writer_puts(w, "张三");
+	rec_writer_end(w);
+	cr_assert_eq(cli_finish(&C, NULL, w), 0);
+	assert_file(o, "身份证号\tphone\tname\n"
+		    "4311**********1235\t138****5678\t张三\n");
+}
+
+Test(cli, mask_mapped_through_earlier_alias)
+{
+	start("-F", "id_no=身份证号", "--mask", "id_no,phone", NULL);
+	cr_assert_eq(next(), -1);
+	check_mask_mapped();
+}
+
+#if 0 /* BUG: lib/cli.c shared(), case OPT_MASK (HEAD): --mask names are
+       * mapped through the -F aliases given so far only, so the order of
+       * options matters: "--mask id_no -F id_no=身份证号" leaves the mask
+       * on "id_no" and the writer dies with "--mask: no field 'id_no' in
+       * the output".  The uncommitted lib/cli.c in the working tree (the
+       * mapping moved to cli_open_output()) passes this test. */
+Test(cli, mask_mapped_through_later_alias)
+{
+	start("--mask", "id_no,phone", "-F", "id_no=身份证号", NULL);
+	cr_assert_eq(next(), -1);
+	check_mask_mapped();
 }
 #endif

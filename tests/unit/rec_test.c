@@ -1234,13 +1234,6 @@ Test(rec, writer_cannot_create_exits_4)
 	EXPECT_EXIT(4, want, wopen(out, REC_TSV));
 }
 
-#if 0 /* BUG: lib/rec.c file_header() sets in->first_fname = in->fname, which
-       * is zin_name() of the first input and is freed by zin_close() when
-       * next_file() opens the second input.  The "header has other fields
-       * than A's" message then names the later file instead of the first
-       * (heap-use-after-free under ASan), and so does rec_reader_need()
-       * after the first file.  Fix: copy it, e.g. arena_strdup(&in->mem,
-       * in->fname). */
 Test(rec, other_header_in_later_file_exits_2)
 {
 	const char *a = PUT("a.tsv", "id\tname\n1\tLi\n");
@@ -1285,4 +1278,3 @@ Test(rec, need_names_first_file_after_it_closed)
 	EXPECT_EXIT(2, want, rec_reader_need(in, "x"));
 	rec_reader_close(in);
 }
-#endif
