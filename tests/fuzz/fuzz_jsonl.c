@@ -10,6 +10,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	fuzz_rec_run(d, n, REC_JSONL, NULL, NULL);
+	fuzz_rec_run(d, n, REC_JSONL, NULL, NULL, "{\"a\":\"",
+		     "\",\"b\":\"\",\"c\":\"skip\"}\n");
 	return 0;
 }

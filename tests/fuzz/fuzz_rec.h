@@ -10,9 +10,11 @@
  *        bit 6     the file(s) gzip-compressed
  *        bit 7     --encoding gb18030, when the whole body converts
  *   d[1] bits 0-5  where to split the body (in 64ths)
- *        bits 6-7  3: put 256 KiB of filler lines (rejected: one field)
- *                  before the body, so that the body straddles the
- *                  reader's first block end (at the split point)
+ *        bits 6-7  3: put 256 KiB of filler records before the body,
+ *                  so that the body straddles the reader's first block
+ *                  end at the split point.  A filler record is
+ *                  fill_head, about 4000 'x', fill_tail; its last field
+ *                  is "skip", so it is cheaply filtered, not written.
  * Each file is a memfd read through "/proc/self/fd/N"; TSV and CSV files
  * start with a fixed valid header (a bad header exits 2 by design).
  *
@@ -235,7 +237,8 @@ fuzz_check_rec(const struct rec_reader *in, const struct rec *r)
 
 static void
 fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
-	     const char *hdr1, const char *hdr2)
+	     const char *hdr1, const char *hdr2, const char *fill_head,
+	     const char *fill_tail)
 {
 	static const size_t maxlines[4] = { 0, 8, 100, 2000 };
 	static const enum rec_fmt wfmts[4] = {
@@ -243,7 +246,7 @@ fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
 	};
 	unsigned sel = n > 0 ? d[0] : 0, sel2 = n > 1 ? d[1] : 0;
 	const uint8_t *body = n > 2 ? d + 2 : d;
-	size_t blen = n > 2 ? n - 2 : 0, split, i;
+	size_t blen = n > 2 ? n - 2 : 0, split, i, k;
 	struct buf all = BUF_INIT, file[2] = { BUF_INIT, BUF_INIT };
 	struct buf log = BUF_INIT;
 	char names[2][32], outname[32];
@@ -260,7 +263,10 @@ fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
 
 	buf_add(&all, body, blen);
 	split = all.len * (sel2 & 63) / 64;
-	if ((sel & 128) && fuzz_gb18030_ok(all.p, all.len))
+	/* Each file must convert: the split may cut a character. */
+	i = nfiles == 2 ? split : all.len;
+	if ((sel & 128) && fuzz_gb18030_ok(all.p, i) &&
+	    fuzz_gb18030_ok(all.p + i, all.len - i))
 		gb = 1;
 	if (sel & 16)
 		buf_adds(&file[0], gb ? "\x84\x31\x95\x33" : "\xef\xbb\xbf");
@@ -268,13 +274,15 @@ fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
 		buf_adds(&file[0], hdr1);
 	if ((sel2 >> 6) == 3) {
 		/* Filler up to the block end minus the split point. */
-		while (file[0].len + 1 + split < FUZZ_BLOCK) {
-			i = FUZZ_BLOCK - split - file[0].len - 1;
+		k = strlen(fill_head) + strlen(fill_tail);
+		while (file[0].len + k + split < FUZZ_BLOCK) {
+			i = FUZZ_BLOCK - split - file[0].len - k;
 			i = i > 4000 ? 4000 : i;
-			buf_grow(&file[0], i + 1);
+			buf_adds(&file[0], fill_head);
+			buf_grow(&file[0], i);
 			memset(file[0].p + file[0].len, 'x', i);
 			file[0].len += i;
-			buf_addc(&file[0], '\n');
+			buf_adds(&file[0], fill_tail);
 		}
 	}
 	if (nfiles == 1)

@@ -11,6 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	fuzz_rec_run(d, n, REC_TSV, "a\tb\tc\n", "c\ta\tb\n");
+	fuzz_rec_run(d, n, REC_TSV, "a\tb\tc\n", "c\ta\tb\n", "",
+		     "\t\tskip\n");
 	return 0;
 }
