@@ -1577,8 +1577,12 @@ rec_reader_next(struct rec_reader *in)
 			reject_cols(in, nc);
 			continue;
 		}
-		place(in, in->cols);
-		r->f = in->f;
+		if (in->map == NULL) {
+			r->f = in->cols;
+		} else {
+			place(in, in->cols);
+			r->f = in->f;
+		}
 		r->n = in->n;
 		return r;
 	}
