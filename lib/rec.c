@@ -725,35 +725,52 @@ split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
 }
 #undef FIELD_END
 
-/* Undo TSV escapes in place; returns the new length. */
-static size_t
-unescape_tsv(char *p, size_t len)
+const char rec_null[1];
+
+/* Undo the TSV escapes of field c in place; "\N" becomes rec_null.  An
+ * escape we do not know keeps its backslash. */
+static void
+unescape_tsv(struct rec_str *c)
 {
-	size_t i, o = 0;
+	char *p = (char *)c->p;
+	size_t i, o = 0, len = c->len;
 
-	if (len == 2 && p[0] == '\\' && p[1] == 'N')
-		return 0;
+	if (len == 2 && p[0] == '\\' && p[1] == 'N') {
+		c->p = rec_null;
+		c->len = 0;
+		return;
+	}
 	for (i = 0; i < len; i++) {
-		char c = p[i];
+		char ch = p[i];
 
-		if (c == '\\' && i + 1 < len) {
+		if (ch == '\\' && i + 1 < len) {
 			switch (p[++i]) {
-			case 't': c = '\t'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'v': c = '\v'; break;
-			case '\\': c = '\\'; break;
+			case 't': ch = '\t'; break;
+			case 'n': ch = '\n'; break;
+			case 'r': ch = '\r'; break;
+			case 'b': ch = '\b'; break;
+			case 'f': ch = '\f'; break;
+			case 'v': ch = '\v'; break;
+			case '\\': ch = '\\'; break;
 			default:
-				/* Not an escape we know: keep it as it is. */
 				p[o++] = '\\';
-				c = p[i];
+				ch = p[i];
 			}
 		}
-		p[o++] = c;
+		p[o++] = ch;
 	}
-	return o;
+	c->len = o;
+}
+
+/* Undo escapes in the first nc columns that have a backslash. */
+static void
+unescape_cols(struct rec_str *c, size_t nc)
+{
+	size_t i;
+
+	for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
+		if (memchr(c[i].p, '\\', c[i].len))
+			unescape_tsv(&c[i]);
 }
 
 /* Which field does byte offset off of the line fall in? */
@@ -1165,7 +1182,8 @@ parse_jsonl(struct rec_reader *in, const char *p, size_t len)
 			if (jp_string(&j, s) < 0)
 				return -1;
 		} else if (j.end - j.p >= 4 && memcmp(j.p, "null", 4) == 0) {
-			j.p += 4;	/* null: an empty field */
+			j.p += 4;	/* null: an empty NULL field */
+			in->seen[idx] = 2;
 		} else {
 			vstart = j.p;
 			if (jp_skip(&j, 0) < 0)
@@ -1197,8 +1215,9 @@ end:
 		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
 	}
 	for (i = 0; i < in->n; i++) {
-		if (!in->seen[i]) {
-			in->f[i].p = "";
+		if (in->seen[i] != 1) {
+			/* null, or a key the object does not have: NULL */
+			in->f[i].p = rec_null;
 			in->f[i].len = 0;
 			continue;
 		}
@@ -1251,12 +1270,7 @@ file_header(struct rec_reader *in, char *p, size_t len)
 	} else {
 		nc = split_tsv(in, p, len, &seen);
 		if (seen & SEEN_ODD)
-			for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
-				if (memchr(in->cols[i].p, '\\',
-					   in->cols[i].len))
-					in->cols[i].len = unescape_tsv(
-						(char *)in->cols[i].p,
-						in->cols[i].len);
+			unescape_cols(in->cols, nc);
 	}
 	if (nc > REC_MAX_FIELDS)
 		diag_die(JW_EXIT_USAGE, "%s:1: more than %d fields",
@@ -1537,12 +1551,7 @@ rec_reader_next(struct rec_reader *in)
 			       (end > in->cok && has_odd(p, len) ? SEEN_ODD : 0);
 			if (nc > in->fcols || nc < in->fcols ||
 			    check_bytes(in, p, len, in->cols, nc, seen) < 0) {
-				for (i = 0; i < nc && i <= REC_MAX_FIELDS; i++)
-					if (memchr(in->cols[i].p, '\\',
-						   in->cols[i].len))
-						in->cols[i].len = unescape_tsv(
-							(char *)in->cols[i].p,
-							in->cols[i].len);
+				unescape_cols(in->cols, nc);
 				if (nc != in->fcols) {
 					buf_reset(&in->msg);
 					if (len == 0)
@@ -1559,12 +1568,7 @@ rec_reader_next(struct rec_reader *in)
 				continue;
 			}
 			if (seen & SEEN_ODD) {
-				for (i = 0; i < nc; i++)
-					if (memchr(in->cols[i].p, '\\',
-						   in->cols[i].len))
-						in->cols[i].len = unescape_tsv(
-							(char *)in->cols[i].p,
-							in->cols[i].len);
+				unescape_cols(in->cols, nc);
 			} else if (in->map == NULL) {
 				r->raw = p;
 				r->rawlen = len;

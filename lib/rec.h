@@ -41,6 +41,12 @@ struct rec_str {
 	size_t len;
 };
 
+/* A NULL field (TSV "\N", JSON null or a missing key) is empty and points
+ * at rec_null, so that writers give it back as \N (TSV) or null (JSON
+ * Lines) and PostgreSQL's COPY round trip keeps NULL apart from ''. */
+extern const char rec_null[1];
+static inline int rec_str_is_null(struct rec_str s) { return s.p == rec_null; }
+
 struct rec {
 	struct rec_str *f;	/* n fields, in header order */
 	size_t n;

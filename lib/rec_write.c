@@ -306,6 +306,29 @@ rec_writer_put(struct rec_writer *w, const char *p, size_t n)
 	if (w->col >= w->n)
 		diag_die(JW_EXIT_INTERNAL, "bug: more fields than the %zu "
 			 "columns", w->n);
+	if (p == rec_null) {
+		/* NULL: \N in TSV, null in JSON, empty elsewhere. */
+		switch (w->o.fmt) {
+		case REC_TSV:
+			emit(w, w->col ? "\t\\N" : "\\N", w->col ? 3 : 2);
+			break;
+		case REC_JSONL:
+			emit(w, w->col ? "," : "{", 1);
+			put_json_string(w, w->names[w->col],
+					strlen(w->names[w->col]));
+			emit(w, ":null", 5);
+			break;
+		case REC_CSV:
+			if (w->col)
+				emit(w, ",", 1);
+			break;
+		case REC_PRETTY:
+			put_pretty(w, "", 0);
+			break;
+		}
+		w->col++;
+		return;
+	}
 	if (w->masked[w->col]) {
 		buf_reset(&w->tmp);
 		mask_value(&w->tmp, p, n);
