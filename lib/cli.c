@@ -1,4 +1,5 @@
 /* cli: shared command line.  See cli.h. */
+#include <iconv.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -225,6 +226,7 @@ add_alias(struct cli *cli, const char *arg)
 static int
 shared(struct cli *cli, int id, const struct cli_opt *opts)
 {
+	iconv_t cd;
 	size_t n, i, k;
 
 	switch (id) {
@@ -247,7 +249,14 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		cli->ro.fmt = cli->wo.fmt = REC_JSONL;
 		cli->ro.fmt_auto = 0;
 		break;
-	case OPT_ENCODING: cli->ro.encoding = cli->optarg; break;
+	case OPT_ENCODING:
+		cd = iconv_open("UTF-8", cli->optarg);
+		if (cd == (iconv_t)-1)
+			cli_usage(cli, "--encoding: unknown encoding '%s' "
+				  "(iconv -l lists them)", cli->optarg);
+		iconv_close(cd);
+		cli->ro.encoding = cli->optarg;
+		break;
 	case OPT_ASOF:
 		if (date_parse(cli->optarg, strlen(cli->optarg),
 			       &cli->asof) < 0)

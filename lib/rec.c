@@ -187,8 +187,7 @@ block_check(struct rec_reader *in)
 	last = memrchr(in->buf + from, '\n', in->end - from);
 	if (last == NULL)
 		return;
-	if (in->o.encoding == NULL &&
-	    utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
+	if (utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
 		in->vok = (size_t)(last - in->buf);
 	from = in->cok > in->pos ? in->cok : in->pos;
 	if (!has_odd(in->buf + from, (size_t)(last - in->buf) - from))
@@ -799,6 +798,20 @@ col_field(const struct rec_reader *in, size_t i)
 	return REC_NONE;
 }
 
+/* Say why the bytes at offset k of a line are not text.  With --encoding
+ * the converter passed a sequence invalid in that encoding through
+ * unconverted, which is never valid UTF-8. */
+static void
+bad_text(struct rec_reader *in, size_t k)
+{
+	if (in->o.encoding != NULL)
+		buf_printf(&in->msg, "not valid %s at byte %zu",
+			   in->o.encoding, k + 1);
+	else
+		buf_printf(&in->msg, "invalid UTF-8 at byte %zu "
+			   "(--encoding gb18030 reads GBK exports)", k + 1);
+}
+
 /* Check a whole line for NUL and UTF-8; 0, or -1 with in->msg set. */
 static int
 check_bytes(struct rec_reader *in, const char *p, size_t len,
@@ -816,17 +829,12 @@ check_bytes(struct rec_reader *in, const char *p, size_t len,
 		return -1;
 	}
 	if ((seen & SEEN_HIGH) && (k = utf8_valid_prefix(p, len)) != len) {
-		if (in->o.encoding == NULL) {
-			fi = c ? field_at(c, nc, p, k) : 0;
-			buf_reset(&in->msg);
-			if (c && (fi = col_field(in, fi)) != REC_NONE)
-				buf_printf(&in->msg, "field '%s': ",
-					   in->names[fi]);
-			buf_printf(&in->msg, "invalid UTF-8 at byte %zu "
-				   "(--encoding gb18030 reads GBK exports)",
-				   k + 1);
-			return -1;
-		}
+		fi = c ? field_at(c, nc, p, k) : 0;
+		buf_reset(&in->msg);
+		if (c && (fi = col_field(in, fi)) != REC_NONE)
+			buf_printf(&in->msg, "field '%s': ", in->names[fi]);
+		bad_text(in, k);
+		return -1;
 	}
 	return 0;
 }
@@ -1275,9 +1283,12 @@ file_header(struct rec_reader *in, char *p, size_t len)
 	if (nc > REC_MAX_FIELDS)
 		diag_die(JW_EXIT_USAGE, "%s:1: more than %d fields",
 			 in->fname, REC_MAX_FIELDS);
-	if (!utf8_is_valid(p, len) && in->o.encoding == NULL)
-		diag_die(JW_EXIT_USAGE, "%s:1: header is not valid UTF-8 "
-			 "(--encoding gb18030 reads GBK exports)", in->fname);
+	if (!utf8_is_valid(p, len)) {
+		buf_reset(&in->msg);
+		bad_text(in, utf8_valid_prefix(p, len));
+		diag_die(JW_EXIT_USAGE, "%s:1: header: %s", in->fname,
+			 in->msg.p);
+	}
 	free(in->map);
 	in->map = NULL;
 	in->fcols = nc;
@@ -1508,10 +1519,9 @@ rec_reader_next(struct rec_reader *in)
 		}
 		in->nread++;
 		if (in->fmt == REC_CSV) {
-			if (!utf8_is_valid(p, len) && in->o.encoding == NULL) {
+			if (!utf8_is_valid(p, len)) {
 				buf_reset(&in->msg);
-				buf_printf(&in->msg, "invalid UTF-8 at byte %zu",
-					   utf8_valid_prefix(p, len) + 1);
+				bad_text(in, utf8_valid_prefix(p, len));
 				in->cols[0].p = p;
 				in->cols[0].len = len;
 				reject_raw(in, in->cols, 1);

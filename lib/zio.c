@@ -219,16 +219,16 @@ zin_read(struct zin *z, char *p, size_t n)
 		if (op > p)
 			return op - p;
 		if (r == (size_t)-1 && errno == EILSEQ) {
-			snprintf(z->err, sizeof z->err,
-				 "not valid %s at byte offset %llu", z->enc,
-				 z->cin_off + z->cinpos);
-			return -1;
+			/* Pass the offending byte through unconverted: it
+			 * is >= 0x80 and never valid UTF-8 before converted
+			 * text, so the reader rejects just that line. */
+			p[0] = z->cin[z->cinpos++];
+			return 1;
 		}
 		if (r == (size_t)-1 && errno == EINVAL && z->cin_eof) {
-			snprintf(z->err, sizeof z->err,
-				 "incomplete %s sequence at byte offset %llu",
-				 z->enc, z->cin_off + z->cinpos);
-			return -1;
+			/* A sequence cut by the end of the input: the same. */
+			p[0] = z->cin[z->cinpos++];
+			return 1;
 		}
 		if (r == (size_t)-1 && errno == E2BIG && op == p)
 			diag_die(JW_EXIT_INTERNAL, "zin_read: buffer too small");

@@ -6,8 +6,9 @@
  * member after member; a file that ends inside a member, or whose CRC does
  * not match, is an error, never a silently short stream.  With an encoding
  * (e.g. "gb18030") the bytes are converted to UTF-8 with iconv after
- * decompression; a byte sequence that is not valid in that encoding is an
- * error naming its byte offset.
+ * decompression; a byte sequence that is not valid in that encoding (or is
+ * cut by the end) is passed through unconverted, which is never valid
+ * UTF-8, so the record reader rejects that line alone.
  *
  * An output stream writes standard output or a file.  A file is written to a
  * temporary name beside it and renamed into place only by zout_close() with
@@ -29,7 +30,8 @@ struct zout;
  * an iconv name.  Returns NULL and sets *err (caller frees) when the file
  * cannot be opened or the encoding is unknown. */
 struct zin *zin_open(const char *path, const char *encoding, char **err);
-/* Read up to n bytes.  Returns the count, 0 at the end, or -1 on error
+/* Read up to n bytes (n >= 4 with an encoding: a whole character).
+ * Returns the count, 0 at the end, or -1 on error
  * (zin_error() says what, without the file name). */
 ssize_t zin_read(struct zin *z, char *buf, size_t n);
 const char *zin_error(const struct zin *z);

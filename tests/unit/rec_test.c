@@ -637,8 +637,8 @@ Test(rec, header_errors_exit_2)
 	snprintf(want, sizeof want, "t: %s:1: field 2 has an empty name\n",
 		 emp);
 	EXPECT_EXIT(2, want, open_tsv(emp));
-	snprintf(want, sizeof want, "t: %s:1: header is not valid UTF-8 "
-		 "(--encoding gb18030 reads GBK exports)\n", bad);
+	snprintf(want, sizeof want, "t: %s:1: header: invalid UTF-8 at byte "
+		 "1 (--encoding gb18030 reads GBK exports)\n", bad);
 	EXPECT_EXIT(2, want, open_tsv(bad));
 }
 
