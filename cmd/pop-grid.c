@@ -644,13 +644,11 @@ verb_diff(struct cli *cli, int argc, char *argv[])
 	d.cli = cli;
 	oldf[0] = cli->args[0];
 	newf[0] = cli->args[1];
-	/* XXX OLD's rejects go to stderr: a second reader with the same
-	 * --rejects FILE would replace NEW's file (or NEW's would replace
-	 * it), and rec has no way to share one rejects stream. */
-	oro = cli->ro;
-	oro.rejects = NULL;
-	d.old = rec_reader_open(oldf, &oro);
+	/* One --rejects FILE for both: OLD's go into NEW's stream. */
 	d.new = cli_open_files(cli, newf);
+	oro = cli->ro;
+	oro.rejects_into = d.new;
+	d.old = rec_reader_open(oldf, &oro);
 	d.n = rec_reader_nfields(d.new);
 	d.key = rec_reader_need(d.new, key);
 	d.gp = rec_reader_field(d.new, "gridpoint");

@@ -68,6 +68,7 @@ struct rec_reader {
 	unsigned char *seen;		/* JSON: key seen in this object */
 
 	int peeked;			/* in->rec is read and not yet returned */
+	struct rec_reader *into;	/* rejects go to its stream */
 
 	/* JSONL lines rejected before the header was known. */
 	struct buf pending;
@@ -90,6 +91,8 @@ struct rec_reader {
 };
 
 static void die_input(struct rec_reader *in);
+static size_t name_index(const struct rec_reader *in, const char *p,
+			 size_t n);
 
 /* ---- small helpers ---- */
 
@@ -498,6 +501,27 @@ reject_fields(struct rec_reader *in, const struct rec_str *f, size_t nf,
 		buf_add(&in->pending, f[0].p, f[0].len);
 		return;
 	}
+	if (in->into != NULL && nf == in->n && in->n > 0) {
+		/* Into another reader's rejects stream: its columns, the
+		 * fields found by name (rec_reader_opts.rejects_into). */
+		struct rec_reader *to = in->into;
+		struct rec_str *g = xcalloc(to->n + 1, sizeof *g);
+
+		for (i = 0; i < to->n; i++) {
+			size_t k = name_index(in, to->names[i],
+					      strlen(to->names[i]));
+
+			g[i] = k == REC_NONE ? (struct rec_str){ "", 0 } : f[k];
+		}
+		buf_reset(&to->msg);
+		buf_add(&to->msg, in->msg.p, in->msg.len);
+		to->nrej--;	/* counted here, not there */
+		reject_fields(to, g, to->n, file, line);
+		free(g);
+		return;
+	}
+	if (in->into != NULL)
+		in = in->into;	/* a raw line: as it was */
 	if (in->rej == NULL)
 		rejects_open(in);
 	if (in->n == 0)
@@ -648,6 +672,10 @@ rec_reader_need(const struct rec_reader *in, const char *name)
 
 	if (i != REC_NONE)
 		return i;
+	if (in->n == 0)
+		diag_die(JW_EXIT_USAGE, "%s: no header line (empty input), "
+			 "so no field '%s'", in->nfiles ? in->files[0] :
+			 "<stdin>", name);
 	for (k = 0; k < in->n && k < 20; k++)
 		buf_printf(&list, "%s%s", k ? ", " : "", in->names[k]);
 	if (k < in->n)
@@ -1383,6 +1411,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	struct rec_reader *in = xcalloc(1, sizeof *in);
 
 	in->o = *o;
+	in->into = o->rejects_into;
 	/* UTF-8 needs no conversion, so iconv does not check it either:
 	 * check it as without --encoding. */
 	if (in->o.encoding != NULL &&
@@ -1407,7 +1436,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->rf = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->rf);
 	in->toff = xreallocarray(NULL, TABCAP, sizeof *in->toff);
 	in->rec.file = "";
-	in->tty = o->progress && isatty(2);
+	in->tty = o->progress && !diag_quiet && isatty(2);
 #if defined(__x86_64__) && defined(__GNUC__)
 	in->avx2 = __builtin_cpu_supports("avx2");
 #endif
@@ -1631,17 +1660,18 @@ rec_reader_close(struct rec_reader *in)
 		in->have_header = 1;
 		flush_pending(in);
 	}
-	if (in->rej != NULL)
+	if (in->rej != NULL) {
 		rec_writer_close(in->rej);
-	else if (in->o.rejects != NULL) {
+	} else if (in->o.rejects != NULL && in->into == NULL) {
 		/* An empty rejects file still says "none", with columns. */
 		rejects_open(in);
 		rec_writer_close(in->rej);
 	}
 	if (in->nrej > 0)
-		diag_error("%llu of %llu record%s rejected%s", in->nrej,
-			   in->nread, in->nread == 1 ? "" : "s",
-			   in->o.rejects ? "" :
+		diag_error("%s%s%llu of %llu record%s rejected%s",
+			   in->nfiles == 1 ? in->files[0] : "",
+			   in->nfiles == 1 ? ": " : "", in->nrej, in->nread,
+			   in->nread == 1 ? "" : "s", in->o.rejects ? "" :
 			   " (--rejects FILE keeps them)");
 	zin_close(in->z);
 	free(in->buf);

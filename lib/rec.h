@@ -68,6 +68,10 @@ struct rec_reader_opts {
 	const char *const *alias_from, *const *alias_to;
 	size_t nalias;
 	int progress;		/* allow the progress line on a TTY */
+	/* Send the rejects to this reader's rejects stream (one --rejects
+	 * FILE for two readers, as diff OLD NEW needs): under its columns,
+	 * found by name, counted here.  Close this reader first. */
+	struct rec_reader *rejects_into;
 };
 
 struct rec_reader;

@@ -687,7 +687,8 @@ Test(cli, finish_counts_rejects_and_runs_deferred)
 	got = slurp_stream(e);
 	fclose(e);
 	snprintf(want, sizeof want, "t: %s:3: 1 field, expected 2\n"
-		 "t: 1 of 3 records rejected (--rejects FILE keeps them)\n", p);
+		 "t: %s: 1 of 3 records rejected (--rejects FILE keeps them)\n",
+		 p, p);
 	cr_assert_str_eq(got, want);
 	free(got);
 	assert_file(o, "a,b\n1,2\n4,5\n");

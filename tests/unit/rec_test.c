@@ -165,6 +165,17 @@ assert_err_end(const char *want)
 	free(got);
 }
 
+/* The same with the input's name put in (the rejects summary names a
+ * single input file). */
+static void
+assert_err_endf(const char *fmt, const char *path)
+{
+	char want[4096];
+
+	snprintf(want, sizeof want, fmt, path);
+	assert_err_end(want);
+}
+
 /* Run stmt in a child with stderr to a file: it must exit with status and
  * print exactly want.  (Criterion's .exit_code cannot look at stderr:
  * nothing of the test runs after the exit.) */
@@ -429,7 +440,7 @@ Test(rec, ragged_lines_rejected_and_counted)
 	cr_assert_eq(rec_reader_count_rejected(in), 3);
 	err_begin();
 	rec_reader_close(in);
-	assert_err_end("t: 3 of 5 records rejected\n");
+	assert_err_endf("t: %s: 3 of 5 records rejected\n", p);
 	/* Extra fields stay, TAB-joined, in the last column. */
 	snprintf(want, sizeof want,
 		 "a\tb\tc\t_file\t_line\t_error\n"
@@ -456,8 +467,8 @@ Test(rec, rejects_on_stderr_first_ten_then_count)
 		w += (size_t)snprintf(want + w, sizeof want - w,
 				      "t: %s:%d: 1 field, expected 2\n", p,
 				      i + 2);
-	snprintf(want + w, sizeof want - w, "t: 12 of 13 records rejected "
-		 "(--rejects FILE keeps them)\n");
+	snprintf(want + w, sizeof want - w, "t: %s: 12 of 13 records rejected "
+		 "(--rejects FILE keeps them)\n", p);
 	err_begin();
 	in = open_tsv(p);
 	while (rec_reader_next(in) != NULL)
@@ -486,7 +497,7 @@ Test(rec, program_reject_and_filtered_accounting)
 	cr_assert_eq(rec_reader_count_filtered(in), 1);
 	err_begin();
 	rec_reader_close(in);
-	assert_err_end("t: 1 of 3 records rejected\n");
+	assert_err_endf("t: %s: 1 of 3 records rejected\n", p);
 	snprintf(want, sizeof want, "id\tv\t_file\t_line\t_error\n"
 		 "2\tbad\t%s\t3\tfield 'v': not ok: 'bad'\n", p);
 	assert_file(rj, want);
@@ -517,8 +528,8 @@ Test(rec, invalid_utf8_and_nul_name_the_field)
 		 "t: %s:2: field 'b': invalid UTF-8 at byte 5 (--encoding "
 		 "gb18030 reads GBK exports)\n"
 		 "t: %s:3: field 'b': NUL byte at byte 5\n"
-		 "t: 2 of 3 records rejected (--rejects FILE keeps them)\n",
-		 p, p);
+		 "t: %s: 2 of 3 records rejected (--rejects FILE keeps them)\n",
+		 p, p, p);
 	err_begin();
 	in = open_tsv(p);
 	r = next_ok(in);
@@ -768,7 +779,7 @@ Test(rec, overlong_line_rejected_with_its_start)
 	cr_assert_eq(rec_reader_count_rejected(in), 1);
 	err_begin();
 	rec_reader_close(in);
-	assert_err_end("t: 1 of 2 records rejected\n");
+	assert_err_endf("t: %s: 1 of 2 records rejected\n", p);
 	snprintf(want, sizeof want, "a\tb\t_file\t_line\t_error\n"
 		 "0123456789\\tabcdefghijklmnopqrstuvwxyz\t\t%s\t2\t"
 		 "line of 37 bytes is longer than --max-line 16 (first 1024 "
@@ -797,8 +808,8 @@ Test(rec, csv_quotes_multiline_and_errors)
 		 "t: %s:6: 2 fields, expected 3\n"
 		 "t: %s:7: field 1: text after the closing quote\n"
 		 "t: %s:9: field 1: quoted field not closed\n"
-		 "t: 3 of 7 records rejected (--rejects FILE keeps them)\n",
-		 p, p, p);
+		 "t: %s: 3 of 7 records rejected (--rejects FILE keeps them)\n",
+		 p, p, p, p);
 	err_begin();
 	in = open1(p, REC_CSV, NULL);
 	cr_assert_eq(rec_reader_nfields(in), 3);
@@ -871,8 +882,8 @@ Test(rec, jsonl_types_and_errors)
 		 "t: %s:7: bad JSON at byte 7: lone low surrogate\n"
 		 "t: %s:8: key 'a' repeated\n"
 		 "t: %s:9: bad JSON at byte 7: ',' or '}' expected\n"
-		 "t: 5 of 9 records rejected (--rejects FILE keeps them)\n",
-		 p, p, p, p, p);
+		 "t: %s: 5 of 9 records rejected (--rejects FILE keeps them)\n",
+		 p, p, p, p, p, p);
 	err_begin();
 	in = open1(p, REC_JSONL, NULL);
 	cr_assert_eq(rec_reader_nfields(in), 7);
@@ -929,7 +940,7 @@ Test(rec, jsonl_header_from_first_good_object)
 	cr_assert_eq(rec_reader_count_rejected(in), 1);
 	err_begin();
 	rec_reader_close(in);
-	assert_err_end("t: 1 of 2 records rejected\n");
+	assert_err_endf("t: %s: 1 of 2 records rejected\n", p);
 	snprintf(want, sizeof want, "k\tn\t_file\t_line\t_error\n"
 		 "[1]\t\t%s\t1\tbad JSON at byte 1: not an object\n", p);
 	assert_file(rj, want);
