@@ -66,10 +66,33 @@ emit(struct rec_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
+/* Open writers, so that a closed pipe on one (`| head`) still commits
+ * the files of the others: the rejects seen so far are kept. */
+static struct rec_writer **live;
+static size_t nlive;
+
+static void
+commit_files(void)
+{
+	while (nlive > 0) {
+		struct rec_writer *w = live[nlive - 1];
+
+		if (w->o.path == NULL || strcmp(w->o.path, "-") == 0) {
+			nlive--;	/* the closed pipe itself, perhaps */
+			continue;
+		}
+		rec_writer_close(w);
+	}
+}
+
 struct rec_writer *
 rec_writer_open(const struct rec_writer_opts *o)
 {
 	struct rec_writer *w = xcalloc(1, sizeof *w);
+
+	live = xreallocarray(live, nlive + 1, sizeof *live);
+	live[nlive++] = w;
+	zout_on_epipe(commit_files);
 
 	w->o = *o;
 	w->z = zout_open(o->path, o->gzip);
@@ -480,8 +503,19 @@ pretty_finish(struct rec_writer *w)
 void
 rec_writer_close(struct rec_writer *w)
 {
+	size_t i;
+
 	if (w == NULL)
 		return;
+	for (i = 0; i < nlive; i++)
+		if (live[i] == w) {
+			live[i] = live[--nlive];
+			break;
+		}
+	if (nlive == 0) {
+		free(live);
+		live = NULL;
+	}
 	if (!w->started)
 		start(w);	/* the header, even with no records */
 	if (w->o.fmt == REC_PRETTY)

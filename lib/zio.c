@@ -36,6 +36,7 @@ struct zin {
 
 	iconv_t cd;		/* (iconv_t)-1 when not converting */
 	const char *enc;
+	size_t unit;		/* bytes per code unit: UTF-16 2, UTF-32 4 */
 	char *cin;		/* bytes in the source encoding */
 	size_t cinpos, cinlen;
 	int cin_eof;
@@ -76,6 +77,26 @@ fill_raw(struct zin *z)
 	return 0;
 }
 
+/* Bytes per code unit of an iconv encoding name: 2 for UTF-16 and UCS-2,
+ * 4 for UTF-32 and UCS-4, else 1. */
+static size_t
+enc_unit(const char *e)
+{
+	static const char *const two[] = { "UTF-16", "UTF16", "UCS-2", "UCS2",
+					   "UNICODE", NULL };
+	static const char *const four[] = { "UTF-32", "UTF32", "UCS-4", "UCS4",
+					    "WCHAR_T", NULL };
+	size_t i;
+
+	for (i = 0; two[i] != NULL; i++)
+		if (strncasecmp(e, two[i], strlen(two[i])) == 0)
+			return 2;
+	for (i = 0; four[i] != NULL; i++)
+		if (strncasecmp(e, four[i], strlen(four[i])) == 0)
+			return 4;
+	return 1;
+}
+
 struct zin *
 zin_open(const char *path, const char *encoding, char **err)
 {
@@ -103,6 +124,7 @@ zin_open(const char *path, const char *encoding, char **err)
 			goto fail;
 		}
 		z->enc = encoding;
+		z->unit = enc_unit(encoding);
 		z->cin = xmalloc(ZIO_CONV_BLOCK);
 	}
 	z->raw = xmalloc(ZIO_BLOCK);
@@ -181,6 +203,26 @@ read_plain(struct zin *z, char *p, size_t n)
 	}
 }
 
+/* An offending byte: itself (>= 0x80 in an ASCII-based encoding).  In
+ * UTF-16 or UTF-32 a whole code unit, as 0xff bytes: its raw bytes could
+ * be a newline or a tab, and one byte alone would put the rest of the
+ * file out of step (n >= 4 leaves room). */
+static ssize_t
+pass_bad(struct zin *z, char *p)
+{
+	size_t k = z->cinlen - z->cinpos;
+
+	if (z->unit == 1) {
+		p[0] = z->cin[z->cinpos++];
+		return 1;
+	}
+	if (k > z->unit)
+		k = z->unit;
+	memset(p, 0xff, k);
+	z->cinpos += k;
+	return (ssize_t)k;
+}
+
 ssize_t
 zin_read(struct zin *z, char *p, size_t n)
 {
@@ -222,13 +264,11 @@ zin_read(struct zin *z, char *p, size_t n)
 			/* Pass the offending byte through unconverted: it
 			 * is >= 0x80 and never valid UTF-8 before converted
 			 * text, so the reader rejects just that line. */
-			p[0] = z->cin[z->cinpos++];
-			return 1;
+			return pass_bad(z, p);
 		}
 		if (r == (size_t)-1 && errno == EINVAL && z->cin_eof) {
 			/* A sequence cut by the end of the input: the same. */
-			p[0] = z->cin[z->cinpos++];
-			return 1;
+			return pass_bad(z, p);
 		}
 		if (r == (size_t)-1 && errno == E2BIG && op == p)
 			diag_die(JW_EXIT_INTERNAL, "zin_read: buffer too small");
@@ -311,6 +351,14 @@ tmp_forget(const char *tmp)
 			tmp_live[i] = NULL;
 }
 
+static void (*epipe_hook)(void);
+
+void
+zout_on_epipe(void (*fn)(void))
+{
+	epipe_hook = fn;
+}
+
 static void
 write_all(struct zout *z, const void *p, size_t n)
 {
@@ -321,8 +369,18 @@ write_all(struct zout *z, const void *p, size_t n)
 		r = write(z->fd, s, n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && errno == EPIPE)
-			exit(JW_EXIT_OK);	/* the reader is done */
+		if (r < 0 && errno == EPIPE) {
+			/* The reader is done (`| head`): end quietly, but
+			 * first let the other outputs (a rejects file) keep
+			 * what they have. */
+			static int ending;
+
+			if (epipe_hook != NULL && !ending) {
+				ending = 1;
+				epipe_hook();
+			}
+			exit(JW_EXIT_OK);
+		}
 		if (r < 0)
 			diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
 				 strerror(errno));

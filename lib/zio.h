@@ -50,5 +50,8 @@ void zout_write(struct zout *z, const void *p, size_t n);
  * it is removed.  Exits 4 on a write error. */
 void zout_close(struct zout *z, int commit);
 const char *zout_name(const struct zout *z);
+/* Call fn before the quiet exit on EPIPE (the record writer commits its
+ * other open files there).  fn runs once; an EPIPE inside it just exits. */
+void zout_on_epipe(void (*fn)(void));
 
 #endif
