@@ -12,9 +12,12 @@
  *   d[1..2]        P, big-endian, taken modulo the length
  * The file is a memfd read through "/proc/self/fd/N"; the stream is read to
  * the end or an error.  Checks (abort() on failure):
- *   - what is read is exactly the body (converted by iconv in one go when
- *     there is an encoding), and an error is reported exactly when the
- *     conversion fails, with the bytes before it read;
+ *   - what is read is exactly the body, converted by iconv in one go
+ *     when there is an encoding, with each byte iconv refuses passed
+ *     through (zio.h), whatever the read size;
+ *   - with an encoding, line by line: a line that converts on its own
+ *     comes out as exactly that, any other comes out as invalid UTF-8 or
+ *     with a NUL byte, so that the record reader rejects it alone;
  *   - a gzip file cut inside its compressed data is an error, never an
  *     early end, and what was read before it is a prefix of the body;
  *   - an error carries a message (zin_error);
@@ -35,6 +38,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "utf8.h"
 #include "zio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -65,9 +69,11 @@ gz_member(struct buf *out, const void *p, size_t n, int level)
 }
 
 /* Convert p[0..n) from enc in one go onto out; 0, or -1 when the input
- * has an invalid or incomplete sequence (out then has what came before). */
+ * has an invalid or incomplete sequence.  With pass 0 it stops there;
+ * with 1 the offending byte is copied as it is and the conversion goes on;
+ * with 2 (UTF-16) 2 bytes are replaced by 0xff (zio.c pass_bad()). */
 static int
-convert(struct buf *out, const char *enc, const void *p, size_t n)
+convert(struct buf *out, const char *enc, const void *p, size_t n, int pass)
 {
 	iconv_t cd = iconv_open("UTF-8", enc);
 	char tmp[4096], *ip = (char *)(uintptr_t)p, *op;
@@ -83,11 +89,64 @@ convert(struct buf *out, const char *enc, const void *p, size_t n)
 		buf_add(out, tmp, (size_t)(op - tmp));
 		if (r == (size_t)-1 && errno != E2BIG) {
 			ret = -1;
-			break;
+			if (pass == 0)
+				break;
+			if (pass == 1) {
+				buf_addc(out, *ip++);
+				il--;
+				continue;
+			}
+			for (r = 0; r < 2 && il > 0; r++, il--, ip++)
+				buf_addc(out, 0xff);
 		}
 	}
 	iconv_close(cd);
 	return ret;
+}
+
+/* The end of the line that starts at p (its newline or end). */
+static size_t
+line_end(const char *p, size_t n, int utf16)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += utf16 ? 2 : 1)
+		if (p[i] == '\n' && (!utf16 || (i + 1 < n && p[i + 1] == 0)))
+			return i;
+	return n;
+}
+
+/* Each line of the body either converts alone to exactly the line read,
+ * or the line read is invalid UTF-8 or holds a NUL. */
+static void
+check_lines(const char *enc, const char *b, size_t bn, const char *g,
+	    size_t gn)
+{
+	int utf16 = strcmp(enc, "utf-16le") == 0;
+	size_t bl, gl;
+	struct buf one = BUF_INIT;
+
+	for (;;) {
+		bl = line_end(b, bn, utf16);
+		gl = line_end(g, gn, 0);
+		buf_reset(&one);
+		if (convert(&one, enc, b, bl, 0) == 0) {
+			if (one.len != gl || memcmp(one.p, g, gl) != 0)
+				abort();
+		} else if (utf8_is_valid(g, gl) && memchr(g, 0, gl) == NULL) {
+			abort();	/* a bad line would be read as good */
+		}
+		if ((bl == bn) != (gl == gn))
+			abort();	/* lines joined or split */
+		if (bl == bn)
+			break;
+		bl += utf16 ? 2 : 1;
+		b += bl;
+		bn -= bl;
+		g += gl + 1;
+		gn -= gl + 1;
+	}
+	buf_release(&one);
 }
 
 int
@@ -104,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	const uint8_t *body = n > 3 ? d + 3 : d;
 	size_t blen = n > 3 ? n - 3 : 0, chunk = sizes[(sel >> 4) & 7];
 	const char *enc = encs[(sel >> 2) & 3];
-	int level = (sel & 128) ? 0 : 6, fd, want_err = 0, cut = 0, magic;
+	int level = (sel & 128) ? 0 : 6, fd, cut = 0, magic;
 	struct buf file = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
 	char name[32], *err = NULL, *rbuf;
 	struct zin *z;
@@ -145,7 +204,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	}
 	/* What must come out. */
 	if (enc != NULL)
-		want_err = convert(&want, enc, body, blen) < 0;
+		convert(&want, enc, body, blen,
+			strcmp(enc, "utf-16le") == 0 ? 2 : 1);
 	else
 		buf_add(&want, body, blen);
 
@@ -180,14 +240,15 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (mode != 0 || !magic) {
 		if (got.len > want.len || memcmp(got.p, want.p, got.len) != 0)
 			abort();	/* not a prefix of the body */
-		if (cut || want_err) {
+		if (cut) {
 			if (r >= 0)
 				abort();	/* an error read as the end */
 		} else if (r != 0 || got.len != want.len) {
 			abort();
 		}
-		if (want_err && !cut && got.len != want.len)
-			abort();	/* lost bytes before a bad sequence */
+		if (!cut && enc != NULL)
+			check_lines(enc, (const char *)body, blen, got.p,
+				    got.len);
 	}
 	zin_close(z);
 	free(rbuf);
