@@ -1,4 +1,5 @@
 /* cli: shared command line.  See cli.h. */
+#include <ctype.h>
 #include <iconv.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -160,8 +161,11 @@ cli_long(struct cli *cli, const char *what, long min, long max)
 	char *end;
 	long v;
 
+	/* Digits only (strtol alone would take " 5" and "+5"). */
 	v = strtol(cli->optarg, &end, 10);
-	if (*cli->optarg == '\0' || *end != '\0' || v < min || v > max)
+	if (!(isdigit((unsigned char)cli->optarg[0]) ||
+	      (cli->optarg[0] == '-' && isdigit((unsigned char)cli->optarg[1]))) ||
+	    *end != '\0' || v < min || v > max)
 		cli_usage(cli, "%s: expected a whole number from %ld to %ld, "
 			  "not '%s'", what, min, max, cli->optarg);
 	return v;

@@ -78,11 +78,14 @@ item(struct cli *cli, const struct rec_reader *in, const char *opt,
 		b = one(in, hi);
 		free(lo);
 		free(hi);
-		if (a == REC_NONE || b == REC_NONE || a > b)
+		if (a != REC_NONE && b != REC_NONE && a <= b) {
+			for (i = a; i <= b; i++)
+				add(s, i);
+			return;
+		}
+		/* Not two fields: a glob may still hold '-' ("[a-c]*"). */
+		if (!glob)
 			unknown(cli, in, opt, raw, "no such range");
-		for (i = a; i <= b; i++)
-			add(s, i);
-		return;
 	}
 	if (glob) {
 		for (i = 0; i < nf; i++)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const struct cli_opt cat_opts[] = {
 	{ 'r', "reject", CLI_ARG, "FIELD=TEXT",
@@ -34,7 +35,7 @@ verb_cat(struct cli *cli, int argc, char *argv[])
 		eq = strchr(rej, '=');
 		if (eq == NULL)
 			cli_usage(cli, "-r: expected FIELD=TEXT");
-		field = strndup(rej, (size_t)(eq - rej));
+		field = xmemdup(rej, (size_t)(eq - rej));
 		ri = rec_reader_need(in, field);
 		free(field);
 		rej = eq + 1;

@@ -741,16 +741,10 @@ Test(cli, mask_mapped_through_earlier_alias)
 	check_mask_mapped();
 }
 
-#if 0 /* BUG: lib/cli.c shared(), case OPT_MASK (HEAD): --mask names are
-       * mapped through the -F aliases given so far only, so the order of
-       * options matters: "--mask id_no -F id_no=身份证号" leaves the mask
-       * on "id_no" and the writer dies with "--mask: no field 'id_no' in
-       * the output".  The uncommitted lib/cli.c in the working tree (the
-       * mapping moved to cli_open_output()) passes this test. */
+/* --mask names go through -F aliases wherever the -F stands. */
 Test(cli, mask_mapped_through_later_alias)
 {
 	start("--mask", "id_no,phone", "-F", "id_no=身份证号", NULL);
 	cr_assert_eq(next(), -1);
 	check_mask_mapped();
 }
-#endif
