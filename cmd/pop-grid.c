@@ -124,7 +124,8 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 	struct rec_writer *out;
 	struct grid *g;
 	struct idno id;
-	struct buf q = BUF_INIT;
+	struct rec fixed;
+	struct rec_str *fixf;
 	size_t ncols = 5, iid, iaddr;
 	enum idno_err e;
 	int c, derive = 0;
@@ -143,15 +144,16 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 	iaddr = rec_reader_need(in, "address");
 	if (derive)
 		ncols = 8;
+	fixf = xcalloc(rec_reader_nfields(in) + 1, sizeof *fixf);
 	out = cli_open_output(cli);
 	outcols_add(out, in, cols, ncols);
 	while ((r = rec_reader_next(in)) != NULL) {
 		e = idno_parse(r->f[iid].p, r->f[iid].len, asof, &id);
 		if (e != IDNO_OK) {
-			buf_reset(&q);
-			buf_add_quoted(&q, r->f[iid].p, r->f[iid].len);
-			rec_reject(in, r, "field 'id_no': %s: '%s'",
-				   idno_strerror(e), q.p);
+			/* The number itself stays out of the message: it is
+			 * personal data, and the line locates it. */
+			rec_reject(in, r, "field 'id_no': %s",
+				   idno_strerror(e));
 			continue;
 		}
 		if (grid_match(g, r->f[iaddr].p, r->f[iaddr].len, &pt,
@@ -172,9 +174,19 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 			vals[6].len = 1;
 			vals[7] = str(age);
 		}
+		if (r->f[iid].p[17] == 'x') {
+			/* Written as normalised: 11010519491231002X. */
+			fixed = *r;
+			fixed.raw = NULL;
+			fixed.f = fixf;
+			memcpy(fixf, r->f, r->n * sizeof *fixf);
+			fixf[iid].p = id.no;
+			outcols_put(out, &fixed, cols, vals, ncols);
+			continue;
+		}
 		outcols_put(out, r, cols, vals, ncols);
 	}
-	buf_release(&q);
+	free(fixf);
 	return cli_finish(cli, in, out);
 }
 
@@ -184,13 +196,14 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 struct grouping {
 	const char *by;
 	int total, partial, merge;
+	int by_given;	/* -b was on the command line (else by is the default) */
 };
 
 static int
 grouping_opt(struct cli *cli, struct grouping *gp, int c)
 {
 	switch (c) {
-	case 'b': gp->by = cli->optarg; return 1;
+	case 'b': gp->by = cli->optarg; gp->by_given = 1; return 1;
 	case OPT_NO_TOTAL: gp->total = 0; return 1;
 	case OPT_PARTIAL: gp->partial = 1; return 1;
 	case OPT_MERGE: gp->merge = 1; return 1;
@@ -212,16 +225,27 @@ static struct group *
 grouping_start(struct cli *cli, struct grouping *gp, struct rec_reader *in,
 	       struct rec_writer *out, const size_t **keys, size_t *nk)
 {
+	struct buf label = BUF_INIT;
 	struct group *g;
 	size_t i;
 
 	if (gp->partial && gp->merge)
 		cli_usage(cli, "--partial and --merge do not go together");
-	*keys = fsel_parse(cli, in, "-b", gp->by, nk);
+	buf_printf(&label, gp->by_given ? "-b" : "-b (default %s)", gp->by);
+	*keys = fsel_parse(cli, in, label.p, gp->by, nk);
+	buf_release(&label);
 	g = group_new(*nk);
 	cli_defer(cli, group_free_v, g);
-	for (i = 0; i < *nk; i++)
+	for (i = 0; i < *nk; i++) {
+		if (strcmp(rec_reader_name(in, (*keys)[i]), "count") == 0 &&
+		    !gp->merge)
+			cli_usage(cli, "-b: 'count' names the output's count "
+				  "column; group by another field");
+		if (strcmp(rec_reader_name(in, (*keys)[i]), "count") == 0)
+			cli_usage(cli, "-b: with --merge, 'count' holds the "
+				  "partial counts and is no group field");
 		rec_writer_add(out, rec_reader_name(in, (*keys)[i]));
+	}
 	rec_writer_add(out, "count");
 	return g;
 }
@@ -269,7 +293,7 @@ static const struct cli_opt count_opts[] = {
 static int
 verb_count(struct cli *cli, int argc, char *argv[])
 {
-	struct grouping gp = { "community,grid", 1, 0, 0 };
+	struct grouping gp = { "community,grid", 1, 0, 0, 0 };
 	const struct rec *r;
 	const size_t *keys;
 	struct rec_reader *in;
@@ -318,7 +342,7 @@ static const struct cli_opt due_opts[] = {
 static int
 verb_due(struct cli *cli, int argc, char *argv[])
 {
-	struct grouping gp = { "work_city", 1, 0, 0 };
+	struct grouping gp = { "work_city", 1, 0, 0, 0 };
 	const struct rec *r;
 	const size_t *keys = NULL;
 	struct rec_reader *in;
@@ -328,13 +352,15 @@ verb_due(struct cli *cli, int argc, char *argv[])
 	struct buf q = BUF_INIT;
 	size_t nk = 0, i, iexp, icount = REC_NONE;
 	long within = 90;
-	int c, list = 0, expired = 0;
+	int c, list = 0, expired = 0, within_given = 0;
 	int32_t asof, day;
 	char num[16];
 
 	while ((c = cli_getopt(cli, due_opts, argc, argv)) != -1)
-		if (c == 'w')
+		if (c == 'w') {
 			within = cli_long(cli, "--within", 0, 36500);
+			within_given = 1;
+		}
 		else if (c == OPT_LIST)
 			list = 1;
 		else if (c == OPT_EXPIRED)
@@ -344,8 +370,12 @@ verb_due(struct cli *cli, int argc, char *argv[])
 	if (!cli->asof_given && !gp.merge)
 		cli_usage(cli, "--asof DATE is required: the day the window "
 			  "starts");
-	if (list && (gp.partial || gp.merge))
-		cli_usage(cli, "--list does not go with --partial or --merge");
+	if (list && (gp.partial || gp.merge || gp.by_given || !gp.total))
+		cli_usage(cli, "--list lists residents: it does not go with "
+			  "-b, --no-total, --partial or --merge");
+	if (gp.merge && (within_given || expired))
+		cli_usage(cli, "--merge adds up partial counts: the window "
+			  "(--within, --expired) was applied by --partial");
 	asof = gp.merge ? 0 : cli_asof(cli);
 	in = cli_open_inputs(cli);
 	out = cli_open_output(cli);
@@ -748,10 +778,20 @@ verb_check(struct cli *cli, int argc, char *argv[])
 				rec_reject(in, r, "field 'address': %s", why);
 				continue;
 			}
-			if (nh < 2)
+			if (nh == 1)
 				continue;
 			buf_reset(&where);
 			buf_printf(&where, "%s:%llu", r->file, r->line);
+			if (nh == 0) {
+				/* assign would reject it: a gap in the grid */
+				buf_reset(&msg);
+				buf_adds(&msg, "address '");
+				buf_add_quoted(&msg, r->f[iaddr].p,
+					       r->f[iaddr].len);
+				buf_adds(&msg, "' matches no grid point");
+				finding(out, "warning", where.p, msg.p);
+				continue;
+			}
 			buf_reset(&msg);
 			buf_adds(&msg, "address '");
 			buf_add_quoted(&msg, r->f[iaddr].p, r->f[iaddr].len);
