@@ -22,6 +22,15 @@ rotl(uint64_t x, int r)
 	return x << r | x >> (64 - r);
 }
 
+static inline uint32_t
+load32(const unsigned char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, 4);
+	return w;
+}
+
 static inline uint64_t
 load64(const unsigned char *s)
 {
@@ -74,8 +83,20 @@ hash_bytes(const void *p, size_t n)
 		n -= 8;
 	}
 	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
+		/* The last 1-7 bytes without a call to memcpy: overlapping
+		 * loads that still take every byte once (the length is
+		 * mixed in above).  Nothing before p or past the end is read:
+		 * a longer key rereads its own bytes. */
+		const unsigned char *e = s + n;
+		size_t total = (size_t)(e - (const unsigned char *)p);
+
+		if (total >= 8)
+			w = load64(e - 8) >> (8 * (8 - n));
+		else if (n >= 4)
+			w = (uint64_t)load32(s) | (uint64_t)load32(e - 4) << 32;
+		else
+			w = (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
+			    (uint64_t)e[-1] << 16;
 		h ^= rotl(w * P2, 31) * P1;
 		h = rotl(h, 23) * P2 + P3;
 	}
