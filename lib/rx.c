@@ -21,6 +21,7 @@
 struct rx {
 	pcre2_code *code;
 	char *pat;
+	int jit;		/* JIT-compiled: pcre2_jit_match() applies */
 };
 
 /* What every match needs is shared by all patterns (a grid has tens of
@@ -69,7 +70,7 @@ rx_compile(const char *pat, int caseless, char **err)
 	}
 	/* Without JIT support (or with it refused, e.g. no executable
 	 * memory) pcre2_match() interprets: slower, same results. */
-	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 	if (shared.users++ == 0) {
 		shared.md = pcre2_match_data_create(1, NULL);
 		rx_oom(shared.md);
@@ -105,6 +106,13 @@ rx_free(struct rx *r)
 int
 rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo)
 {
+	return rx_match_at(r, s, n, 0, so, eo);
+}
+
+int
+rx_match_at(struct rx *r, const char *s, size_t n, size_t start, size_t *so,
+	    size_t *eo)
+{
 	PCRE2_SIZE *ov;
 	int rc;
 
@@ -112,9 +120,15 @@ rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo)
 	if (s == NULL && n == 0)
 		s = "";
 	/* Records are valid UTF-8 (the reader rejects the rest), so PCRE2
-	 * need not check it again on every match. */
-	rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
-			 shared.md, shared.mctx);
+	 * need not check it again on every match.  JIT code is called
+	 * directly: pcre2_match() would only pass the call on, after
+	 * setting up for the interpreter. */
+	if (r->jit)
+		rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, start, 0,
+				     shared.md, shared.mctx);
+	else
+		rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, start,
+				 PCRE2_NO_UTF_CHECK, shared.md, shared.mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	/* Limits (PCRE2_ERROR_MATCHLIMIT, _DEPTHLIMIT, _JIT_STACKLIMIT),

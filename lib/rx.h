@@ -33,6 +33,10 @@ void rx_free(struct rx *r);
  * exhausted (a match error, not "no match").  s must be valid UTF-8
  * (records are validated); invalid UTF-8 also returns -1. */
 int rx_match(struct rx *r, const char *s, size_t n, size_t *so, size_t *eo);
+/* The same, the match starting at byte start or later (start <= n, on a
+ * character boundary); lookbehinds still see the bytes before start. */
+int rx_match_at(struct rx *r, const char *s, size_t n, size_t start,
+		size_t *so, size_t *eo);
 /* The pattern text as given, owned by r. */
 const char *rx_pattern(const struct rx *r);
 
