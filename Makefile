@@ -105,4 +105,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz bin out
 
--include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
+	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/scripts/jw-gen.d

@@ -16,7 +16,8 @@
 enum {
 	OPT_REJECTS = 256, OPT_ICSV, OPT_IJSONL, OPT_ITSV, OPT_OCSV,
 	OPT_OJSONL, OPT_OTSV, OPT_OPRETTY, OPT_ENCODING, OPT_ASOF,
-	OPT_MAXLINE, OPT_MASK, OPT_VERSION, OPT_HELP, OPT_CSV, OPT_JSONL
+	OPT_MAXLINE, OPT_MASK, OPT_VERSION, OPT_HELP, OPT_CSV, OPT_JSONL,
+	OPT_HNAMES, OPT_HLESS
 };
 
 static const struct cli_opt shared_opts[] = {
@@ -37,6 +38,10 @@ static const struct cli_opt shared_opts[] = {
 	  "output aligned columns for a terminal" },
 	{ OPT_CSV, "csv", CLI_NOARG, NULL, "CSV in and out" },
 	{ OPT_JSONL, "jsonl", CLI_NOARG, NULL, "JSON Lines in and out" },
+	{ OPT_HNAMES, "header-names", CLI_ARG, "FIELDS",
+	  "the input has no header line: these name its fields" },
+	{ OPT_HLESS, "headerless-output", CLI_NOARG, NULL,
+	  "write no header line (TSV, CSV)" },
 	{ OPT_ENCODING, "encoding", CLI_ARG, "ENC",
 	  "input encoding, e.g. gb18030 (default UTF-8)" },
 	{ OPT_ASOF, "asof", CLI_ARG, "DATE",
@@ -253,6 +258,11 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		cli->ro.fmt = cli->wo.fmt = REC_JSONL;
 		cli->ro.fmt_auto = 0;
 		break;
+	case OPT_HNAMES:
+		cli->ro.names = cli_split_list(cli, "--header-names",
+					       cli->optarg, &cli->ro.nnames);
+		break;
+	case OPT_HLESS: cli->wo.headerless = 1; break;
 	case OPT_ENCODING:
 		cd = iconv_open("UTF-8", cli->optarg);
 		if (cd == (iconv_t)-1)

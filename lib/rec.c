@@ -458,7 +458,7 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 static void
 rejects_open(struct rec_reader *in)
 {
-	struct rec_writer_opts wo = { REC_TSV, in->o.rejects, 0, NULL, 0 };
+	struct rec_writer_opts wo = { REC_TSV, in->o.rejects, 0, NULL, 0, 0 };
 	size_t i;
 
 	in->rej = rec_writer_open(&wo);
@@ -1353,6 +1353,25 @@ differ:
 		 in->first_fname);
 }
 
+/* --header-names: the input has no header line; the names are given. */
+static void
+implicit_header(struct rec_reader *in)
+{
+	size_t i;
+
+	if (!in->have_header) {
+		for (i = 0; i < in->o.nnames; i++)
+			add_name(in, in->o.names[i], strlen(in->o.names[i]),
+				 "--header-names");
+		in->have_header = 1;
+		in->first_fname = arena_strdup(&in->mem, in->fname);
+		in->f = xreallocarray(in->f, in->n, sizeof *in->f);
+	}
+	free(in->map);
+	in->map = NULL;
+	in->fcols = in->n;
+}
+
 /* Open the next file; 0 when there is none. */
 static int
 next_file(struct rec_reader *in)
@@ -1389,6 +1408,10 @@ next_file(struct rec_reader *in)
 		refill(in);
 	if (in->end >= 3 && memcmp(in->buf, "\xef\xbb\xbf", 3) == 0)
 		in->pos = 3;
+	if (in->o.names != NULL && in->fmt != REC_JSONL) {
+		implicit_header(in);
+		return 1;
+	}
 	if (in->fmt == REC_JSONL) {
 		free(in->map);
 		in->map = NULL;
@@ -1409,6 +1432,8 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 {
 	static const char *const stdin_only[] = { "-", NULL };
 	struct rec_reader *in = xcalloc(1, sizeof *in);
+	const char **fl;
+	size_t i;
 
 	in->o = *o;
 	in->into = o->rejects_into;
@@ -1422,12 +1447,18 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 		in->o.max_line = REC_MAX_LINE_DEFAULT;
 	if (files == NULL || files[0] == NULL)
 		files = stdin_only;
-	in->files = files;
+	/* The reader keeps its own copy of the names: the caller's array
+	 * may be gone before the reader is closed. */
+	arena_init(&in->mem);
 	while (files[in->nfiles] != NULL)
 		in->nfiles++;
+	fl = arena_alloc(&in->mem, (in->nfiles + 1) * sizeof *fl);
+	for (i = 0; i < in->nfiles; i++)
+		fl[i] = arena_strdup(&in->mem, files[i]);
+	fl[i] = NULL;
+	in->files = (const char *const *)fl;
 	in->cap = BLOCK;
 	in->buf = xmalloc(in->cap + SLACK);
-	arena_init(&in->mem);
 	htab_init(&in->byname, sizeof(size_t));
 	buf_init(&in->scratch);
 	buf_init(&in->msg);
@@ -1652,6 +1683,8 @@ rec_reader_count_filtered(const struct rec_reader *in)
 void
 rec_reader_close(struct rec_reader *in)
 {
+	int named;
+
 	if (in == NULL)
 		return;
 	progress(in, 1);
@@ -1667,10 +1700,12 @@ rec_reader_close(struct rec_reader *in)
 		rejects_open(in);
 		rec_writer_close(in->rej);
 	}
+	/* A single named input is named: diff has two readers. */
+	named = in->nfiles == 1 && strcmp(in->files[0], "-") != 0;
 	if (in->nrej > 0)
 		diag_error("%s%s%llu of %llu record%s rejected%s",
-			   in->nfiles == 1 ? in->files[0] : "",
-			   in->nfiles == 1 ? ": " : "", in->nrej, in->nread,
+			   named ? in->files[0] : "", named ? ": " : "",
+			   in->nrej, in->nread,
 			   in->nread == 1 ? "" : "s", in->o.rejects ? "" :
 			   " (--rejects FILE keeps them)");
 	zin_close(in->z);

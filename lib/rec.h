@@ -68,6 +68,10 @@ struct rec_reader_opts {
 	const char *const *alias_from, *const *alias_to;
 	size_t nalias;
 	int progress;		/* allow the progress line on a TTY */
+	/* --header-names: no header line in the inputs; these name the
+	 * fields (TSV and CSV). */
+	const char *const *names;
+	size_t nnames;
 	/* Send the rejects to this reader's rejects stream (one --rejects
 	 * FILE for two readers, as diff OLD NEW needs): under its columns,
 	 * found by name, counted here.  Close this reader first. */
@@ -123,6 +127,7 @@ struct rec_writer_opts {
 	int gzip;		/* -z */
 	const char *const *mask;	/* --mask field names */
 	size_t nmask;
+	int headerless;		/* --headerless-output: no header line */
 };
 
 struct rec_writer;

@@ -264,7 +264,7 @@ start(struct rec_writer *w)
 		}
 		return;
 	}
-	if (w->o.fmt == REC_JSONL || w->n == 0)
+	if (w->o.fmt == REC_JSONL || w->n == 0 || w->o.headerless)
 		return;
 	for (i = 0; i < w->n; i++) {
 		if (i)
