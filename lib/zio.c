@@ -37,6 +37,7 @@ struct zin {
 	iconv_t cd;		/* (iconv_t)-1 when not converting */
 	const char *enc;
 	size_t unit;		/* bytes per code unit: UTF-16 2, UTF-32 4 */
+	int pass_lead;		/* the last byte out was a passed lead byte */
 	char *cin;		/* bytes in the source encoding */
 	size_t cinpos, cinlen;
 	int cin_eof;
@@ -213,7 +214,14 @@ pass_bad(struct zin *z, char *p)
 	size_t k = z->cinlen - z->cinpos;
 
 	if (z->unit == 1) {
+		/* A UTF-8 continuation byte right after a passed lead byte
+		 * becomes 0xff: together they could be valid UTF-8
+		 * ("\xe6\x96\x87" is bad Big5, good UTF-8). */
 		p[0] = z->cin[z->cinpos++];
+		if ((unsigned char)p[0] >= 0x80 &&
+		    (unsigned char)p[0] < 0xc0 && z->pass_lead)
+			p[0] = (char)0xff;
+		z->pass_lead = (unsigned char)p[0] >= 0xc0;
 		return 1;
 	}
 	if (k > z->unit)
@@ -258,8 +266,10 @@ zin_read(struct zin *z, char *p, size_t n)
 		ol = n;
 		r = iconv(z->cd, &ip, &il, &op, &ol);
 		z->cinpos = (size_t)(ip - z->cin);
-		if (op > p)
+		if (op > p) {
+			z->pass_lead = 0;
 			return op - p;
+		}
 		if (r == (size_t)-1 && errno == EILSEQ) {
 			/* Pass the offending byte through unconverted: it
 			 * is >= 0x80 and never valid UTF-8 before converted

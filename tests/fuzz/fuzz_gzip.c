@@ -70,7 +70,8 @@ gz_member(struct buf *out, const void *p, size_t n, int level)
 
 /* Convert p[0..n) from enc in one go onto out; 0, or -1 when the input
  * has an invalid or incomplete sequence.  With pass 0 it stops there;
- * with 1 the offending byte is copied as it is and the conversion goes on;
+ * with 1 the offending byte is copied (0xff for 0x80-0xbf right after a
+ * copied byte >= 0xc0) and the conversion goes on;
  * with 2 (UTF-16) 2 bytes are replaced by 0xff (zio.c pass_bad()). */
 static int
 convert(struct buf *out, const char *enc, const void *p, size_t n, int pass)
@@ -78,7 +79,8 @@ convert(struct buf *out, const char *enc, const void *p, size_t n, int pass)
 	iconv_t cd = iconv_open("UTF-8", enc);
 	char tmp[4096], *ip = (char *)(uintptr_t)p, *op;
 	size_t il = n, ol, r;
-	int ret = 0;
+	unsigned c;
+	int ret = 0, lead = 0;
 
 	if (cd == (iconv_t)-1)
 		abort();
@@ -87,12 +89,18 @@ convert(struct buf *out, const char *enc, const void *p, size_t n, int pass)
 		ol = sizeof tmp;
 		r = iconv(cd, &ip, &il, &op, &ol);
 		buf_add(out, tmp, (size_t)(op - tmp));
+		if (op > tmp)
+			lead = 0;
 		if (r == (size_t)-1 && errno != E2BIG) {
 			ret = -1;
 			if (pass == 0)
 				break;
 			if (pass == 1) {
-				buf_addc(out, *ip++);
+				c = (unsigned char)*ip++;
+				if (c >= 0x80 && c < 0xc0 && lead)
+					c = 0xff;
+				lead = c >= 0xc0;
+				buf_addc(out, (int)c);
 				il--;
 				continue;
 			}
