@@ -41,6 +41,7 @@ struct ac {
 	uint32_t *dense;	/* ndense tables of 256 transitions */
 	size_t ndense;
 	uint32_t *stamp;	/* per literal: scan number it was last seen */
+	uint32_t *slot;		/* per literal: its index in ids */
 	uint32_t scan;
 };
 
@@ -82,6 +83,7 @@ ac_free(struct ac *a)
 	free(a->etarget);
 	free(a->dense);
 	free(a->stamp);
+	free(a->slot);
 	free(a);
 }
 
@@ -210,6 +212,7 @@ ac_build(struct ac *a)
 	free(a->node);
 	a->node = NULL;
 	a->stamp = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->stamp);
+	a->slot = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->slot);
 	queue = xreallocarray(NULL, a->nst, sizeof *queue);
 	/* Breadth first: a state's failure target is shallower, so its
 	 * links and table are complete when the state is reached. */
@@ -245,7 +248,14 @@ ac_build(struct ac *a)
 }
 
 size_t
-ac_find(struct ac *a, const char *str, size_t n, unsigned *ids, size_t *ends)
+ac_find(struct ac *a, const char *s, size_t n, unsigned *ids, size_t *ends)
+{
+	return ac_find_last(a, s, n, ids, ends, NULL);
+}
+
+size_t
+ac_find_last(struct ac *a, const char *str, size_t n, unsigned *ids,
+	     size_t *ends, size_t *lasts)
 {
 	const unsigned char *p = (const unsigned char *)str;
 	size_t i, nfound = 0;
@@ -264,9 +274,14 @@ ac_find(struct ac *a, const char *str, size_t n, unsigned *ids, size_t *ends)
 			id = a->st[u].out;
 			if (a->stamp[id] != a->scan) {
 				a->stamp[id] = a->scan;
+				a->slot[id] = (uint32_t)nfound;
 				if (ends)
 					ends[nfound] = i + 1;
+				if (lasts)
+					lasts[nfound] = i + 1;
 				ids[nfound++] = id;
+			} else if (lasts) {
+				lasts[a->slot[id]] = i + 1;
 			}
 			if (u == 0)
 				break;

@@ -43,5 +43,9 @@ void ac_build(struct ac *a);
  * Allocates nothing. */
 size_t ac_find(struct ac *a, const char *s, size_t n, unsigned *ids,
 	       size_t *ends);
+/* The same, and when lasts is not NULL, lasts[i] is the offset just past
+ * the last occurrence of ids[i] (overlapping occurrences count). */
+size_t ac_find_last(struct ac *a, const char *s, size_t n, unsigned *ids,
+		    size_t *ends, size_t *lasts);
 
 #endif

@@ -16,6 +16,14 @@
 #define GRID_MAX_COUNT 1000000L
 /* Bytes after a key literal checked before a pattern is run. */
 #define GRID_FOLLOW 4
+/* Subjects longer than this are left to PCRE2 (see "Plans"). */
+#define GRID_PLAN_MAXLEN 256
+/* The newline characters of every PCRE2 newline convention ("." does not
+ * match them): LF, VT, FF, CR, NEL, LS, PS. */
+static const char *const grid_nl[] = {
+	"\n", "\v", "\f", "\r", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"
+};
+#define GRID_NNL 7
 
 /* The staff roles of the "4+X" model, in the order of rules.staff_minimum. */
 static const char *const grid_roles[] = {
@@ -29,13 +37,31 @@ struct grid_pat {
 	const struct cfg_node *node;
 	uint32_t point;
 	uint32_t key;			/* literal that selects it, or NONE */
+	uint32_t lead;			/* literal every match starts with */
 	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
+	uint32_t plan;			/* g->plans index, or NONE: PCRE2 */
+};
+
+/* A pattern matched without PCRE2 (see "Plans" below): [L0 ".*"] L
+ * then one of the paths. */
+struct grid_plan {
+	uint32_t lit0;			/* literal id of L0, or NONE */
+	uint32_t lit1;			/* a literal L starts with, or NONE */
+	char *l;			/* L: the bytes every path starts with */
+	uint32_t llen;
+	uint32_t path0, npaths;		/* g->paths[path0..]: the rest */
+};
+
+/* A path after L: slots g->slots[slot0..slot0 + len). */
+struct grid_ppath {
+	uint32_t slot0, len;
 };
 
 /* A pattern as its key literal's posting list holds it: what the filter
  * needs without touching struct grid_pat. */
 struct grid_cand {
 	uint32_t pat;
+	uint32_t plan;			/* as in struct grid_pat */
 	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
 	uint16_t fset[GRID_FOLLOW];	/* after the key: set ids, 0 = any */
 };
@@ -61,22 +87,36 @@ struct grid {
 	struct grid_cand *post;
 	uint32_t *always;		/* patterns without a literal */
 	size_t nalways;
+	struct grid_plan *plans;
+	size_t nplans, capplans;
+	struct grid_ppath *paths;
+	size_t npaths, cappaths;
+	uint16_t *slots;
+	size_t nslots, capslots;
+	uint64_t (*psets)[4];		/* byte sets of slots */
+	size_t npsets;
 	/* scratch for matching */
 	unsigned *found;
 	size_t *ends;			/* end of each found literal */
 	uint32_t *litstamp, *ptstamp, *pthit, stamp;
+	size_t *litend;			/* per literal: end of the first */
+	size_t *lasts, *litlast;	/* end of the last occurrence */
 	struct grid_hit *hits;
 	size_t nhits;
 	struct buf why;
 };
 
 static size_t grid_extract(const char *pat, struct buf *out,
-			   const char **follow, size_t cap);
+			   const char **follow, size_t cap, int *lead);
 struct grid_fwalk {
 	uint64_t set[GRID_FOLLOW][4];
 	int budget;
 };
 static void grid_fany(struct grid_fwalk *f, size_t d);
+static void grid_plan(struct grid *g, struct grid_pat *p, const char *pat);
+static int grid_plan_run(const struct grid *g, const struct grid_plan *pl,
+			 const char *s, size_t n, size_t *so, size_t *eo);
+static int grid_has_newline(const struct grid *g);
 static void grid_fwalk(struct grid_fwalk *f, const char *p, size_t d,
 		       const char *after);
 
@@ -213,6 +253,23 @@ grid_load_staff(const struct cfg *c, const struct cfg_node *comm)
 			cfg_str(c, co->items[i], "coordinators");
 }
 
+/* The id of literal l[0..n) (NUL-terminated), added when new. */
+static unsigned
+grid_lit(struct grid *g, const char *l, size_t n)
+{
+	unsigned id = ac_add(g->ac, l, n);
+
+	if (id == g->nlits) {
+		g->litlen = xreallocarray(g->litlen, g->nlits + 1,
+					  sizeof *g->litlen);
+		g->littext = xreallocarray(g->littext, g->nlits + 1,
+					   sizeof *g->littext);
+		g->littext[g->nlits] = xstrdup(l);
+		g->litlen[g->nlits++] = n;
+	}
+	return id;
+}
+
 static void
 grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		 int lenient, struct buf *lits)
@@ -223,6 +280,7 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 	char *err = NULL;
 	size_t nl, i, j;
 	unsigned id;
+	int lead;
 
 	if (g->npats == g->cappats) {
 		g->cappats = g->cappats ? g->cappats * 2 : 64;
@@ -232,7 +290,7 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 	memset(p, 0, sizeof *p);
 	p->node = n;
 	p->point = point;
-	p->key = GRID_NONE_ID;
+	p->key = p->lead = p->plan = GRID_NONE_ID;
 	p->lit0 = (uint32_t)g->npatlits;
 	if (*s == '\0')
 		err = xstrdup("empty pattern");
@@ -250,17 +308,11 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		return;
 	}
 	buf_reset(lits);
-	nl = grid_extract(s, lits, follow, JW_ARRAY_LEN(follow));
+	nl = grid_extract(s, lits, follow, JW_ARRAY_LEN(follow), &lead);
 	for (i = 0, l = lits->p; i < nl; i++, l += strlen(l) + 1) {
-		id = ac_add(g->ac, l, strlen(l));
-		if (id == g->nlits) {
-			g->litlen = xreallocarray(g->litlen, g->nlits + 1,
-						  sizeof *g->litlen);
-			g->littext = xreallocarray(g->littext, g->nlits + 1,
-						   sizeof *g->littext);
-			g->littext[g->nlits] = xstrdup(l);
-			g->litlen[g->nlits++] = strlen(l);
-		}
+		id = grid_lit(g, l, strlen(l));
+		if (i == 0 && lead)
+			p->lead = id;
 		for (j = p->lit0; j < g->npatlits; j++)
 			if (g->patlits[j] == id)
 				break;
@@ -282,6 +334,7 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		g->patlits[g->npatlits++] = id;
 		p->nlit++;
 	}
+	grid_plan(g, p, s);
 }
 
 static void
@@ -479,6 +532,7 @@ grid_index(struct grid *g)
 			continue;
 		cd = &g->post[g->post_start[p->key] + fill[p->key]++];
 		cd->pat = (uint32_t)i;
+		cd->plan = p->plan;
 		cd->lit0 = p->lit0;
 		cd->nlit = p->nlit;
 		for (j = 0; j < p->nlit; j++)
@@ -491,6 +545,9 @@ grid_index(struct grid *g)
 	g->found = xcalloc(g->nlits + 1, sizeof *g->found);
 	g->ends = xcalloc(g->nlits + 1, sizeof *g->ends);
 	g->litstamp = xcalloc(g->nlits + 1, sizeof *g->litstamp);
+	g->litend = xcalloc(g->nlits + 1, sizeof *g->litend);
+	g->lasts = xcalloc(g->nlits + 1, sizeof *g->lasts);
+	g->litlast = xcalloc(g->nlits + 1, sizeof *g->litlast);
 	g->ptstamp = xcalloc(g->npoints + 1, sizeof *g->ptstamp);
 	g->pthit = xcalloc(g->npoints + 1, sizeof *g->pthit);
 	g->hits = xcalloc(g->npoints + 1, sizeof *g->hits);
@@ -500,6 +557,7 @@ static struct grid *
 grid_from_cfg(struct cfg *c, char *err, int lenient)
 {
 	struct grid *g;
+	size_t i;
 
 	if (c == NULL) {
 		/* Copy the message so that nothing is left allocated. */
@@ -514,6 +572,9 @@ grid_from_cfg(struct cfg *c, char *err, int lenient)
 	g = xcalloc(1, sizeof *g);
 	g->cfg = c;
 	g->ac = ac_new();
+	/* Literal ids 0 .. GRID_NNL - 1: characters "." does not match. */
+	for (i = 0; i < GRID_NNL; i++)
+		grid_lit(g, grid_nl[i], strlen(grid_nl[i]));
 	buf_init(&g->why);
 	grid_load_tree(g, lenient);
 	grid_index(g);
@@ -562,9 +623,18 @@ grid_free(struct grid *g)
 	free(g->post_start);
 	free(g->post);
 	free(g->always);
+	for (i = 0; i < g->nplans; i++)
+		free(g->plans[i].l);
+	free(g->plans);
+	free(g->paths);
+	free(g->slots);
+	free(g->psets);
 	free(g->found);
 	free(g->ends);
 	free(g->litstamp);
+	free(g->litend);
+	free(g->lasts);
+	free(g->litlast);
 	free(g->ptstamp);
 	free(g->pthit);
 	free(g->hits);
@@ -616,14 +686,15 @@ grid_why_limit(struct grid *g, const struct grid_pat *p)
 		   cfg_name(g->cfg), p->node->line);
 }
 
+static void grid_hit(struct grid *g, uint32_t pt, size_t chars);
+
 /* Run pattern i; record a hit.  Returns -1 on a match error. */
 static int
 grid_try(struct grid *g, uint32_t i, const char *s, size_t n)
 {
 	const struct grid_pat *p = &g->pats[i];
-	size_t so, eo, chars;
+	size_t so, eo;
 	int r = rx_match(p->rx, s, n, &so, &eo);
-	struct grid_hit *h;
 
 	if (r == 0)
 		return 0;
@@ -631,19 +702,27 @@ grid_try(struct grid *g, uint32_t i, const char *s, size_t n)
 		grid_why_limit(g, p);
 		return -1;
 	}
-	chars = grid_chars(s, so, eo);
-	if (g->ptstamp[p->point] != g->stamp) {
-		g->ptstamp[p->point] = g->stamp;
-		g->pthit[p->point] = (uint32_t)g->nhits;
+	grid_hit(g, p->point, grid_chars(s, so, eo));
+	return 0;
+}
+
+/* Record a hit of point pt covering chars characters. */
+static void
+grid_hit(struct grid *g, uint32_t pt, size_t chars)
+{
+	struct grid_hit *h;
+
+	if (g->ptstamp[pt] != g->stamp) {
+		g->ptstamp[pt] = g->stamp;
+		g->pthit[pt] = (uint32_t)g->nhits;
 		h = &g->hits[g->nhits++];
-		h->point = &g->points[p->point];
+		h->point = &g->points[pt];
 		h->chars = chars;
 	} else {
-		h = &g->hits[g->pthit[p->point]];
+		h = &g->hits[g->pthit[pt]];
 		if (chars > h->chars)
 			h->chars = chars;
 	}
-	return 0;
 }
 
 /* memmem() for short texts: glibc's costs more to set up than the search
@@ -694,8 +773,9 @@ grid_follow_ok(const struct grid *g, const struct grid_cand *cd, uint32_t key,
 static int
 grid_collect(struct grid *g, const char *s, size_t n)
 {
-	size_t nf, i, j, k;
+	size_t nf, i, j, k, so, eo;
 	uint32_t id;
+	int plans = -1;		/* may plans be used on s? -1: not known */
 
 	g->nhits = 0;
 	if (++g->stamp == 0) {
@@ -703,9 +783,12 @@ grid_collect(struct grid *g, const char *s, size_t n)
 		memset(g->ptstamp, 0, g->npoints * sizeof *g->ptstamp);
 		g->stamp = 1;
 	}
-	nf = ac_find(g->ac, s, n, g->found, g->ends);
-	for (i = 0; i < nf; i++)
+	nf = ac_find_last(g->ac, s, n, g->found, g->ends, g->lasts);
+	for (i = 0; i < nf; i++) {
 		g->litstamp[g->found[i]] = g->stamp;
+		g->litend[g->found[i]] = g->ends[i];
+		g->litlast[g->found[i]] = g->lasts[i];
+	}
 	for (i = 0; i < nf; i++) {
 		id = g->found[i];
 		for (j = g->post_start[id]; j < g->post_start[id + 1]; j++) {
@@ -717,6 +800,16 @@ grid_collect(struct grid *g, const char *s, size_t n)
 					break;
 			if (k < cd->nlit)
 				continue;
+			if (cd->plan != GRID_NONE_ID && plans < 0)
+				plans = n <= GRID_PLAN_MAXLEN &&
+				    !grid_has_newline(g);
+			if (cd->plan != GRID_NONE_ID && plans) {
+				if (grid_plan_run(g, &g->plans[cd->plan], s, n,
+						  &so, &eo))
+					grid_hit(g, g->pats[cd->pat].point,
+						 grid_chars(s, so, eo));
+				continue;
+			}
 			if ((cd->fset[0] || cd->fset[1] || cd->fset[2] ||
 			     cd->fset[3]) &&
 			    !grid_follow_ok(g, cd, id, s, n, g->ends[i]))
@@ -983,17 +1076,22 @@ grid_utf8_len(unsigned char c)
  * described, or NULL when nothing can be said (a repeated character). */
 static size_t
 grid_extract(const char *pat, struct buf *out, const char **follow,
-	     size_t cap)
+	     size_t cap, int *lead)
 {
 	const size_t start = out->len;
 	size_t run = out->len, last = 0, nruns = 0, len, k;
-	const char *p = pat, *lastp = pat;
+	const char *p = pat, *lastp = pat, *runp = NULL;
 	long min;
 	int lit;
+
+	if (lead)
+		*lead = 0;
 
 /* End the current run, keeping it when not empty. */
 #define GRID_END_RUN(f) do {						\
 		if (out->len > run) {					\
+			if (nruns == 0 && lead)				\
+				*lead = runp == pat;			\
 			buf_addc(out, '\0');				\
 			if (nruns < cap)				\
 				follow[nruns] = (f);			\
@@ -1018,6 +1116,8 @@ grid_extract(const char *pat, struct buf *out, const char **follow,
 				GRID_END_RUN(p);
 				p += 2;
 			} else {
+				if (out->len == run)
+					runp = p;
 				last = out->len;
 				lastp = p;
 				buf_addc(out, p[1]);
@@ -1053,6 +1153,8 @@ grid_extract(const char *pat, struct buf *out, const char **follow,
 			/* not a quantifier: a literal brace */
 			/* FALLTHROUGH */
 		default:
+			if (out->len == run)
+				runp = p;
 			last = out->len;
 			lastp = p;
 			len = grid_utf8_len((unsigned char)*p);
@@ -1079,6 +1181,8 @@ grid_extract(const char *pat, struct buf *out, const char **follow,
 	out->p[out->len] = '\0';
 	return nruns;
 unsure:
+	if (lead)
+		*lead = 0;
 	out->len = start;
 	out->p[out->len] = '\0';
 	return 0;
@@ -1088,7 +1192,7 @@ unsure:
 size_t
 grid_pattern_literals(const char *pat, struct buf *out)
 {
-	return grid_extract(pat, out, NULL, 0);
+	return grid_extract(pat, out, NULL, 0, NULL);
 }
 
 /* What may follow a literal run: for each of the next GRID_FOLLOW bytes of
@@ -1253,6 +1357,522 @@ grid_fwalk(struct grid_fwalk *f, const char *p, size_t d, const char *after)
 		d += n;
 		p = q;
 	}
+}
+
+/* Plans: patterns matched without PCRE2.
+ *
+ * Most grid patterns read "L0.*REST": plain literal text L0, then ".*",
+ * then a finite REST (literal characters, ASCII classes, \d, escaped
+ * punctuation, groups with alternatives, and the quantifiers ?, {n} and
+ * {n,m}, greedy or lazy), or a finite REST alone.  Such a pattern is
+ * matched here, with the match PCRE2 would report:
+ *
+ * - REST is expanded into its paths, in the order backtracking tries
+ *   them; a path is a fixed sequence of byte slots, each one byte or an
+ *   ASCII byte set.  All paths start with the same bytes L, so REST can
+ *   only match where L occurs (and there it is on a character boundary).
+ * - Without L0 the match is the leftmost occurrence of L where a path
+ *   matches, ending where the first such path ends.
+ * - With L0 (and no newline in the subject for "." to stop at) the
+ *   match starts at the first occurrence of L0, since any later start
+ *   leaves REST fewer places, and ".*" gives back characters from the
+ *   end: REST matches at the last occurrence of L after L0 where a path
+ *   matches.
+ *
+ * Anything else (anchors, lookaround, unbounded repeats, "." in REST,
+ * non-ASCII classes, ...) is left to PCRE2.  So are subjects with a
+ * newline character and long ones, where PCRE2 might reach its match
+ * limit. */
+#define GRID_PLAN_PATHS 64
+#define GRID_PLAN_SLOTS 64
+#define GRID_PLAN_NODES 256
+#define GRID_PLAN_KIDS 1024
+#define GRID_PLAN_REPEAT 8
+/* A slot below 256 is a byte; GRID_SET + i is the byte set g->psets[i]. */
+#define GRID_SET 256
+
+enum grid_ptype { GRID_PATOM, GRID_PSEQ, GRID_PALT };
+
+struct grid_pnode {
+	enum grid_ptype type;
+	uint16_t slot[4];		/* atom: one character's slots */
+	size_t nslot;
+	size_t kid0, nkid;		/* seq, alt: kid[kid0..kid0 + nkid) */
+};
+
+struct grid_pbuild {
+	struct grid *g;
+	struct grid_pnode node[GRID_PLAN_NODES];
+	size_t nnode;
+	uint32_t kid[GRID_PLAN_KIDS];
+	size_t nkid;
+	uint16_t cur[GRID_PLAN_SLOTS];
+	size_t ncur;
+	uint16_t path[GRID_PLAN_PATHS][GRID_PLAN_SLOTS];
+	size_t len[GRID_PLAN_PATHS], npath;
+	int fail, budget;
+};
+
+/* The continuation of a walk: what follows in the enclosing sequences. */
+struct grid_pk {
+	uint32_t seq;
+	size_t i;
+	const struct grid_pk *up;
+};
+
+static uint32_t
+grid_pnode(struct grid_pbuild *b, enum grid_ptype type)
+{
+	if (b->nnode == GRID_PLAN_NODES) {
+		b->fail = 1;
+		return 0;
+	}
+	memset(&b->node[b->nnode], 0, sizeof b->node[0]);
+	b->node[b->nnode].type = type;
+	return (uint32_t)b->nnode++;
+}
+
+/* A node with the kids k[0..n). */
+static uint32_t
+grid_pkids(struct grid_pbuild *b, enum grid_ptype type, const uint32_t *k,
+	   size_t n)
+{
+	uint32_t x = grid_pnode(b, type);
+
+	if (b->fail || b->nkid + n > GRID_PLAN_KIDS) {
+		b->fail = 1;
+		return 0;
+	}
+	memcpy(&b->kid[b->nkid], k, n * sizeof *k);
+	b->node[x].kid0 = b->nkid;
+	b->node[x].nkid = n;
+	b->nkid += n;
+	return x;
+}
+
+/* The slot for byte set w (GRID_SET + index), added when new. */
+static uint16_t
+grid_pset(struct grid_pbuild *b, const uint64_t *w)
+{
+	struct grid *g = b->g;
+	size_t i;
+
+	for (i = 0; i < g->npsets; i++)
+		if (memcmp(g->psets[i], w, sizeof g->psets[i]) == 0)
+			return (uint16_t)(GRID_SET + i);
+	if (g->npsets == UINT16_MAX - GRID_SET) {
+		b->fail = 1;
+		return 0;
+	}
+	g->psets = xreallocarray(g->psets, g->npsets + 1, sizeof *g->psets);
+	memcpy(g->psets[g->npsets], w, sizeof g->psets[0]);
+	return (uint16_t)(GRID_SET + g->npsets++);
+}
+
+static const char *grid_palt(struct grid_pbuild *b, const char *p,
+			     uint32_t *out);
+
+/* The quantifier at p: *min, *max and *lazy; returns the byte after it,
+ * p itself when there is none, or NULL when not supported. */
+static const char *
+grid_pquant(const char *p, long *min, long *max, int *lazy)
+{
+	size_t len;
+	const char *q;
+
+	*min = *max = 1;
+	*lazy = 0;
+	if (*p == '?') {
+		*min = 0;
+		q = p + 1;
+	} else if (*p == '{') {
+		switch (grid_brace(p, &len, min)) {
+		case 0:
+			return p;	/* a literal brace */
+		case 1:
+			break;
+		default:
+			return NULL;
+		}
+		for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+			;
+		if (*q == ',') {
+			if (q[1] < '0' || q[1] > '9')
+				return NULL;	/* unbounded */
+			*max = strtol(q + 1, NULL, 10);
+		} else {
+			*max = *min;
+		}
+		q = p + len;
+	} else if (*p == '*' || *p == '+') {
+		return NULL;
+	} else {
+		return p;
+	}
+	if (*max > GRID_PLAN_REPEAT || *min > *max)
+		return NULL;
+	if (*q == '?') {
+		*lazy = 1;
+		q++;
+	} else if (*q == '+') {
+		return NULL;		/* possessive */
+	}
+	return q;
+}
+
+/* The items of a sequence from p into a SEQ node; returns where it ends
+ * ('|', ')' or the end). */
+static const char *
+grid_pseq(struct grid_pbuild *b, const char *p, uint32_t *out)
+{
+	uint32_t items[GRID_PLAN_KIDS / 4], rep[GRID_PLAN_REPEAT + 1],
+		reps[GRID_PLAN_REPEAT + 1];
+	size_t nitems = 0, i, n;
+	uint64_t set[4];
+	uint32_t x = 0;
+	long min, max, k;
+	int lazy;
+
+	while (!b->fail && *p && *p != '|' && *p != ')') {
+		memset(set, 0, sizeof set);
+		if (*p == '(') {
+			p = p[1] != '?' ? p + 1 : p[2] == ':' ? p + 3 : NULL;
+			if (p == NULL || *(p = grid_palt(b, p, &x)) != ')')
+				goto bad;
+			p++;
+		} else if (*p == '[' || (*p == '\\' && p[1] == 'd')) {
+			if (*p == '[') {
+				p = grid_fclass(p, set);
+			} else {
+				set[0] = (uint64_t)0x3ff << '0';
+				p += 2;
+			}
+			if (p == NULL)
+				goto bad;
+			x = grid_pnode(b, GRID_PATOM);
+			b->node[x].slot[0] = grid_pset(b, set);
+			b->node[x].nslot = 1;
+		} else if (*p == '\\') {
+			if (!(p[1] > ' ' && p[1] < 0x7f) ||
+			    (p[1] >= '0' && p[1] <= '9') ||
+			    (p[1] >= 'A' && p[1] <= 'Z') ||
+			    (p[1] >= 'a' && p[1] <= 'z'))
+				goto bad;
+			x = grid_pnode(b, GRID_PATOM);
+			b->node[x].slot[0] = (unsigned char)p[1];
+			b->node[x].nslot = 1;
+			p += 2;
+		} else if (strchr(".^$*+?", *p) ||
+			   (*p == '{' && grid_brace(p, &n, &min) != 0)) {
+			goto bad;
+		} else {
+			n = grid_utf8_len((unsigned char)*p);
+			x = grid_pnode(b, GRID_PATOM);
+			for (i = 0; i < n; i++) {
+				if (p[i] == '\0')
+					b->fail = 1;
+				b->node[x].slot[i] = (unsigned char)p[i];
+			}
+			b->node[x].nslot = n;
+			p += n;
+		}
+		if (b->fail || (p = grid_pquant(p, &min, &max, &lazy)) == NULL)
+			goto bad;
+		if (min != 1 || max != 1) {
+			/* x{min,max}: the counts in the order tried */
+			for (i = 0; i <= GRID_PLAN_REPEAT; i++)
+				rep[i] = x;
+			for (k = 0; k <= max - min; k++)
+				reps[k] = grid_pkids(b, GRID_PSEQ, rep,
+						     (size_t)(lazy ? min + k :
+							      max - k));
+			x = grid_pkids(b, GRID_PALT, reps,
+				       (size_t)(max - min + 1));
+		}
+		if (nitems == JW_ARRAY_LEN(items))
+			goto bad;
+		items[nitems++] = x;
+	}
+	*out = grid_pkids(b, GRID_PSEQ, items, nitems);
+	return b->fail ? "" : p;
+bad:
+	b->fail = 1;
+	*out = 0;
+	return "";
+}
+
+/* Alternatives from p into a SEQ node; returns where they end (')' or
+ * the end). */
+static const char *
+grid_palt(struct grid_pbuild *b, const char *p, uint32_t *out)
+{
+	uint32_t alts[32], x;
+	size_t n = 0;
+
+	for (;;) {
+		p = grid_pseq(b, p, &alts[n++]);
+		if (b->fail || *p != '|')
+			break;
+		if (n == JW_ARRAY_LEN(alts)) {
+			b->fail = 1;
+			break;
+		}
+		p++;
+	}
+	if (n == 1) {
+		*out = alts[0];
+		return p;
+	}
+	x = grid_pkids(b, GRID_PALT, alts, n);
+	*out = grid_pkids(b, GRID_PSEQ, &x, 1);
+	return p;
+}
+
+/* Every path from item i of sequence seq on, then on through up. */
+static void
+grid_pwalk(struct grid_pbuild *b, uint32_t seq, size_t i,
+	   const struct grid_pk *up)
+{
+	const struct grid_pnode *n = &b->node[seq], *x;
+	struct grid_pk k;
+	size_t j;
+
+	if (b->fail || --b->budget < 0) {
+		b->fail = 1;
+		return;
+	}
+	if (i == n->nkid) {
+		if (up) {
+			grid_pwalk(b, up->seq, up->i, up->up);
+		} else if (b->npath == GRID_PLAN_PATHS) {
+			b->fail = 1;
+		} else {
+			memcpy(b->path[b->npath], b->cur,
+			       b->ncur * sizeof b->cur[0]);
+			b->len[b->npath++] = b->ncur;
+		}
+		return;
+	}
+	x = &b->node[b->kid[n->kid0 + i]];
+	k.seq = seq;
+	k.i = i + 1;
+	k.up = up;
+	switch (x->type) {
+	case GRID_PATOM:
+		if (b->ncur + x->nslot > GRID_PLAN_SLOTS) {
+			b->fail = 1;
+			return;
+		}
+		memcpy(&b->cur[b->ncur], x->slot, x->nslot * sizeof x->slot[0]);
+		b->ncur += x->nslot;
+		grid_pwalk(b, seq, i + 1, up);
+		b->ncur -= x->nslot;
+		break;
+	case GRID_PSEQ:
+		grid_pwalk(b, b->kid[n->kid0 + i], 0, &k);
+		break;
+	case GRID_PALT:
+		for (j = 0; j < x->nkid; j++)
+			grid_pwalk(b, b->kid[x->kid0 + j], 0, &k);
+		break;
+	}
+}
+
+/* Make a plan for pattern p (text pat) when it has one of the forms. */
+static void
+grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
+{
+	struct grid_pbuild *b;
+	struct grid_plan *pl;
+	struct buf l0 = BUF_INIT;
+	const char *q = pat, *rest = pat;
+	size_t n, i, k, j;
+	uint32_t root;
+	long min, max;
+	int lazy;
+
+	/* L0 ".*": literal characters without quantifiers. */
+	for (;;) {
+		if (*q == '\\' && q[1] > ' ' && q[1] < 0x7f &&
+		    !((q[1] >= '0' && q[1] <= '9') ||
+		      (q[1] >= 'A' && q[1] <= 'Z') ||
+		      (q[1] >= 'a' && q[1] <= 'z'))) {
+			n = 2;
+		} else if (*q == '\0' || strchr("\\.^$*+?|()[", *q) ||
+			   (*q == '{' && grid_brace(q, &n, &min) != 0)) {
+			break;
+		} else {
+			n = grid_utf8_len((unsigned char)*q);
+			for (i = 0; i < n; i++)
+				if (q[i] == '\0')
+					return;
+		}
+		if (grid_pquant(q + n, &min, &max, &lazy) != q + n)
+			break;
+		if (*q == '\\')
+			buf_addc(&l0, q[1]);
+		else
+			buf_add(&l0, q, n);
+		q += n;
+	}
+	if (l0.len && q[0] == '.' && q[1] == '*' && q[2] != '?' &&
+	    q[2] != '+') {
+		rest = q + 2;
+		if (p->lead == GRID_NONE_ID || g->litlen[p->lead] != l0.len ||
+		    memcmp(g->littext[p->lead], l0.p, l0.len) != 0) {
+			buf_release(&l0);
+			return;
+		}
+	}
+	buf_release(&l0);
+	b = xcalloc(1, sizeof *b);
+	b->g = g;
+	b->budget = 4096;
+	if (*grid_palt(b, rest, &root) == '\0' && !b->fail)
+		grid_pwalk(b, root, 0, NULL);
+	if (b->fail || b->npath == 0)
+		goto out;
+	/* The bytes every path starts with. */
+	for (k = 0;; k++) {
+		for (j = 0; j < b->npath; j++)
+			if (k == b->len[j] || b->path[j][k] >= GRID_SET ||
+			    b->path[j][k] != b->path[0][k])
+				break;
+		if (j < b->npath)
+			break;
+	}
+	if (k == 0)
+		goto out;
+	if (g->nplans == g->capplans) {
+		g->capplans = g->capplans ? g->capplans * 2 : 64;
+		g->plans = xreallocarray(g->plans, g->capplans,
+					 sizeof *g->plans);
+	}
+	pl = &g->plans[g->nplans];
+	pl->lit0 = rest == pat ? GRID_NONE_ID : p->lead;
+	pl->l = xmalloc(k);
+	for (i = 0; i < k; i++)
+		pl->l[i] = (char)b->path[0][i];
+	pl->llen = (uint32_t)k;
+	pl->lit1 = GRID_NONE_ID;
+	for (j = 0; j < p->nlit; j++) {
+		uint32_t id = g->patlits[p->lit0 + j];
+
+		if (g->litlen[id] <= k &&
+		    memcmp(g->littext[id], pl->l, g->litlen[id]) == 0 &&
+		    (pl->lit1 == GRID_NONE_ID ||
+		     g->litlen[id] > g->litlen[pl->lit1]))
+			pl->lit1 = id;
+	}
+	pl->path0 = (uint32_t)g->npaths;
+	pl->npaths = (uint32_t)b->npath;
+	for (j = 0; j < b->npath; j++) {
+		n = b->len[j] - k;
+		if (g->npaths == g->cappaths) {
+			g->cappaths = g->cappaths ? g->cappaths * 2 : 256;
+			g->paths = xreallocarray(g->paths, g->cappaths,
+						 sizeof *g->paths);
+		}
+		g->paths[g->npaths].slot0 = (uint32_t)g->nslots;
+		g->paths[g->npaths++].len = (uint32_t)n;
+		if (g->nslots + n > g->capslots) {
+			g->capslots = (g->capslots + n) * 2;
+			g->slots = xreallocarray(g->slots, g->capslots,
+						 sizeof *g->slots);
+		}
+		if (n)
+			memcpy(&g->slots[g->nslots], &b->path[j][k],
+			       n * sizeof *g->slots);
+		g->nslots += n;
+	}
+	p->plan = (uint32_t)g->nplans++;
+out:
+	free(b);
+}
+
+/* The end of the first path of pl that matches at s[q..n) after L, or
+ * (size_t)-1. */
+static size_t
+grid_plan_at(const struct grid *g, const struct grid_plan *pl, const char *s,
+	     size_t n, size_t q)
+{
+	const struct grid_ppath *pa = &g->paths[pl->path0],
+		*end = pa + pl->npaths;
+	const unsigned char *u = (const unsigned char *)s;
+	const uint16_t *sl;
+	size_t k;
+	unsigned c;
+
+	q += pl->llen;
+	for (; pa < end; pa++) {
+		if (pa->len > n - q)
+			continue;
+		sl = &g->slots[pa->slot0];
+		for (k = 0; k < pa->len; k++) {
+			c = u[q + k];
+			if (sl[k] < GRID_SET ? sl[k] != c :
+			    !(g->psets[sl[k] - GRID_SET][c >> 6] >> (c & 63) & 1))
+				break;
+		}
+		if (k == pa->len)
+			return q + k;
+	}
+	return (size_t)-1;
+}
+
+/* Does the subject have a newline character (one of grid_nl)? */
+static int
+grid_has_newline(const struct grid *g)
+{
+	size_t i;
+
+	for (i = 0; i < GRID_NNL; i++)
+		if (g->litstamp[i] == g->stamp)
+			return 1;
+	return 0;
+}
+
+/* Match plan pl as the pattern would: 1 and the span, or 0.  All the
+ * pattern's literals occur in s. */
+static int
+grid_plan_run(const struct grid *g, const struct grid_plan *pl,
+	      const char *s, size_t n, size_t *so, size_t *eo)
+{
+	const char *l = pl->l;
+	size_t ll = pl->llen, lo = 0, first, last, q, e;
+
+	if (n < ll)
+		return 0;
+	/* L can only occur where its first literal does. */
+	first = 0;
+	last = n - ll;
+	if (pl->lit1 != GRID_NONE_ID) {
+		first = g->litend[pl->lit1] - g->litlen[pl->lit1];
+		q = g->litlast[pl->lit1] - g->litlen[pl->lit1];
+		if (q < last)
+			last = q;
+	}
+	if (pl->lit0 == GRID_NONE_ID) {
+		for (q = first; q <= last; q++)
+			if (s[q] == *l && memcmp(s + q, l, ll) == 0 &&
+			    (e = grid_plan_at(g, pl, s, n, q)) != (size_t)-1) {
+				*so = q;
+				*eo = e;
+				return 1;
+			}
+		return 0;
+	}
+	lo = g->litend[pl->lit0];
+	if (first < lo)
+		first = lo;
+	for (q = last + 1; q-- > first;)
+		if (s[q] == *l && memcmp(s + q, l, ll) == 0 &&
+		    (e = grid_plan_at(g, pl, s, n, q)) != (size_t)-1) {
+			*so = lo - g->litlen[pl->lit0];
+			*eo = e;
+			return 1;
+		}
+	return 0;
 }
 
 /* Lint. */
