@@ -271,9 +271,8 @@ zin_read(struct zin *z, char *p, size_t n)
 			return op - p;
 		}
 		if (r == (size_t)-1 && errno == EILSEQ) {
-			/* Pass the offending byte through unconverted: it
-			 * is >= 0x80 and never valid UTF-8 before converted
-			 * text, so the reader rejects just that line. */
+			/* Pass the offending bytes through as never-valid
+			 * UTF-8, so the reader rejects just that line. */
 			return pass_bad(z, p);
 		}
 		if (r == (size_t)-1 && errno == EINVAL && z->cin_eof) {

@@ -7,8 +7,10 @@
  * not match, is an error, never a silently short stream.  With an encoding
  * (e.g. "gb18030") the bytes are converted to UTF-8 with iconv after
  * decompression; a byte sequence that is not valid in that encoding (or is
- * cut by the end) is passed through unconverted, which is never valid
- * UTF-8, so the record reader rejects that line alone.
+ * cut by the end) is passed through in a form that is never valid UTF-8
+ * (the byte itself, a continuation byte after a passed lead byte as 0xff, a
+ * whole UTF-16 or UTF-32 unit as 0xff bytes), so the record reader rejects
+ * that line alone.
  *
  * An output stream writes standard output or a file.  A file is written to a
  * temporary name beside it and renamed into place only by zout_close() with
