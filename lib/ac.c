@@ -13,10 +13,16 @@
 #define AC_DENSE_MIN 6
 #define AC_DENSE_BIT 0x80000000u
 #define AC_EDGE_BITS 27
+/* A state with one edge (most are: the tails of literals) keeps it in its
+ * link: AC_ONE_BIT | byte << AC_ONE_SHIFT | target, when the targets fit. */
+#define AC_ONE_BIT 0x40000000u
+#define AC_ONE_SHIFT 22
+#define AC_ONE_MAX ((uint32_t)1 << AC_ONE_SHIFT)
 
 /* The scanning state: 16 bytes. */
 struct ac_state {
-	/* AC_DENSE_BIT | table index, or edge start | nedges << 27 */
+	/* AC_DENSE_BIT | table index, AC_ONE_BIT | byte | target, or edge
+	 * start | nedges << 27 */
 	uint32_t link;
 	uint32_t fail;		/* longest proper suffix that is a state */
 	uint32_t emit;		/* first state on the fail chain (itself
@@ -142,8 +148,12 @@ ac_step(const struct ac *a, uint32_t s, unsigned char c)
 		link = a->st[s].link;
 		if (link & AC_DENSE_BIT)
 			return a->dense[(size_t)(link & ~AC_DENSE_BIT) * 256 + c];
-		if ((t = ac_edge(a, link, c)) != AC_NONE)
+		if (link & AC_ONE_BIT) {
+			if ((link >> AC_ONE_SHIFT & 0xff) == c)
+				return link & (AC_ONE_MAX - 1);
+		} else if ((t = ac_edge(a, link, c)) != AC_NONE) {
 			return t;
+		}
 		s = a->st[s].fail;	/* the root is dense, so this ends */
 	}
 }
@@ -176,6 +186,10 @@ ac_layout(struct ac *a)
 		if (i == 0 || nkids >= AC_DENSE_MIN) {
 			a->st[i].link = AC_DENSE_BIT | (uint32_t)a->ndense++;
 			/* the table is filled from the edges, kept too */
+		} else if (nkids == 1 && a->nst <= AC_ONE_MAX) {
+			a->st[i].link = AC_ONE_BIT |
+			    (uint32_t)kids[0]->byte << AC_ONE_SHIFT |
+			    (uint32_t)(kids[0] - a->node);
 		} else {
 			a->st[i].link = (uint32_t)nedge |
 			    (uint32_t)nkids << AC_EDGE_BITS;

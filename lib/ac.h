@@ -10,8 +10,9 @@
  * ac_find() uses scratch memory inside the ac, so one ac is not for use by
  * two threads at once.
  *
- * Layout: a state is 16 bytes; states with few edges keep a short edge
- * list and fall back along failure links, while the root and every state
+ * Layout: a state is 16 bytes; a state with one edge keeps it inline,
+ * states with few edges keep a short edge list, and both fall back along
+ * failure links, while the root and every state
  * with many edges get a full 256-entry table of DFA transitions.  Scanning
  * costs about one table or short-list lookup per byte, and the memory stays
  * proportional to the literals.

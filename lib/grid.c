@@ -667,10 +667,18 @@ grid_point_path(const struct grid_point *p, struct buf *b)
 static size_t
 grid_chars(const char *s, size_t so, size_t eo)
 {
-	size_t i, n = 0;
+	const uint64_t top = 0x8080808080808080u;
+	size_t i = so, n = eo - so;
+	uint64_t w;
 
-	for (i = so; i < eo; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	/* Eight bytes at a time: a continuation byte has bit 7 set and bit
+	 * 6 clear. */
+	for (; i + 8 <= eo; i += 8) {
+		memcpy(&w, s + i, 8);
+		n -= (size_t)__builtin_popcountll(w & ~(w << 1) & top);
+	}
+	for (; i < eo; i++)
+		n -= ((unsigned char)s[i] & 0xC0) == 0x80;
 	return n;
 }
 
@@ -1839,11 +1847,12 @@ grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 	      const char *s, size_t n, size_t *so, size_t *eo)
 {
 	const char *l = pl->l;
-	size_t ll = pl->llen, lo = 0, first, last, q, e;
+	size_t ll = pl->llen, lo = 0, first, last, q, e, f1 = n, l1 = n;
 
 	if (n < ll)
 		return 0;
-	/* L can only occur where its first literal does. */
+	/* L can only occur where its first literal does, and where that is
+	 * all of L, it occurs at the first and last place found. */
 	first = 0;
 	last = n - ll;
 	if (pl->lit1 != GRID_NONE_ID) {
@@ -1851,10 +1860,16 @@ grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 		q = g->litlast[pl->lit1] - g->litlen[pl->lit1];
 		if (q < last)
 			last = q;
+		if (g->litlen[pl->lit1] == ll) {
+			f1 = first;
+			l1 = q;
+		}
 	}
+#define GRID_L_AT(q) ((q) == f1 || (q) == l1 ||				\
+		      (s[q] == *l && memcmp(s + (q), l, ll) == 0))
 	if (pl->lit0 == GRID_NONE_ID) {
 		for (q = first; q <= last; q++)
-			if (s[q] == *l && memcmp(s + q, l, ll) == 0 &&
+			if (GRID_L_AT(q) &&
 			    (e = grid_plan_at(g, pl, s, n, q)) != (size_t)-1) {
 				*so = q;
 				*eo = e;
@@ -1866,13 +1881,14 @@ grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 	if (first < lo)
 		first = lo;
 	for (q = last + 1; q-- > first;)
-		if (s[q] == *l && memcmp(s + q, l, ll) == 0 &&
+		if (GRID_L_AT(q) &&
 		    (e = grid_plan_at(g, pl, s, n, q)) != (size_t)-1) {
 			*so = lo - g->litlen[pl->lit0];
 			*eo = e;
 			return 1;
 		}
 	return 0;
+#undef GRID_L_AT
 }
 
 /* Lint. */
