@@ -131,6 +131,48 @@ htab_release(struct htab *h)
 }
 
 /* Slot index for an absent key with this hash (linear probing). */
+/* Short keys (up to 16 bytes, the usual group key) are held as two words
+ * as well: overlapping loads that take every byte, so that with the length
+ * they name the key, and a lookup compares them without a call to memcmp
+ * or a visit to the key bytes. */
+static inline void
+key_words(const unsigned char *s, size_t n, uint64_t *w0, uint64_t *w1)
+{
+	if (n >= 8) {
+		*w0 = load64(s);
+		*w1 = load64(s + n - 8);
+	} else if (n >= 4) {
+		*w0 = load32(s);
+		*w1 = load32(s + n - 4);
+	} else {
+		*w0 = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
+			  (uint64_t)s[n - 1] << 16 : 0;
+		*w1 = 0;
+	}
+}
+
+/* The hash of a key: from its words when short, else hash_bytes(). */
+static inline uint64_t
+key_hash(const void *p, size_t n, uint64_t *w0, uint64_t *w1)
+{
+	uint64_t h;
+
+	if (n > 16) {
+		*w0 = *w1 = 0;
+		return hash_bytes(p, n);
+	}
+	key_words(p, n, w0, w1);
+	h = *w0 * P1 ^ rotl(*w1 * P2, 31) ^ (uint64_t)n * P5;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
+#define TAG(hash) ((uint64_t)(uint32_t)((hash) >> 32) << 32)
+
 static size_t
 slot_free(const struct htab *h, uint64_t hash)
 {
@@ -152,22 +194,29 @@ slots_grow(struct htab *h)
 	h->slots = xcalloc(n, sizeof *h->slots);
 	h->nslots = n;
 	for (i = 0; i < h->count; i++)
-		h->slots[slot_free(h, h->keys[i].hash)] = (uint32_t)(i + 1);
+		h->slots[slot_free(h, h->keys[i].hash)] =
+			TAG(h->keys[i].hash) | (uint32_t)(i + 1);
 }
 
-/* Slot holding the key, or the empty slot where it would go. */
+/* Slot holding the key, or the empty slot where it would go.  A slot is
+ * the hash's high half (a tag that rules out most others at once) and the
+ * entry index + 1. */
 static size_t
-slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash)
+slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
+	  uint64_t w0, uint64_t w1)
 {
 	size_t mask = h->nslots - 1, i = (size_t)hash & mask;
 	const struct htab_key *k;
-	uint32_t e;
+	uint64_t e, tag = TAG(hash);
 
 	while ((e = h->slots[i]) != 0) {
-		k = &h->keys[e - 1];
-		if (k->hash == hash && k->len == n &&
-		    (n == 0 || memcmp(k->p, p, n) == 0))
-			return i;
+		if ((e & ~(uint64_t)UINT32_MAX) == tag) {
+			k = &h->keys[(uint32_t)e - 1];
+			if (k->len == n && (n <= 16 ?
+			    k->w0 == w0 && k->w1 == w1 :
+			    memcmp(k->p, p, n) == 0))
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 	return i;
@@ -176,17 +225,17 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash)
 void *
 htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 {
-	uint64_t hash = hash_bytes(p, n);
+	uint64_t w0, w1, hash = key_hash(p, n, &w0, &w1);
 	size_t i = 0, vs = h->valsize ? h->valsize : 1;
 	struct htab_key *k;
 	unsigned char *v;
 
 	if (h->nslots) {
-		i = slot_find(h, p, n, hash);
+		i = slot_find(h, p, n, hash, w0, w1);
 		if (h->slots[i] != 0) {
 			if (isnew)
 				*isnew = 0;
-			return htab_val_at(h, h->slots[i] - 1);
+			return htab_val_at(h, (uint32_t)h->slots[i] - 1);
 		}
 	}
 	if (h->count >= UINT32_MAX - 1)
@@ -206,9 +255,11 @@ htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 	k->p = arena_memdup(&h->keymem, p, n);
 	k->len = n;
 	k->hash = hash;
+	k->w0 = w0;
+	k->w1 = w1;
 	v = h->vals + h->count * h->valsize;
 	memset(v, 0, h->valsize);
-	h->slots[i] = (uint32_t)(++h->count);
+	h->slots[i] = TAG(hash) | (uint32_t)(++h->count);
 	if (isnew)
 		*isnew = 1;
 	return v;
@@ -217,12 +268,14 @@ htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 void *
 htab_find(const struct htab *h, const void *p, size_t n)
 {
+	uint64_t w0, w1, hash;
 	size_t i;
 
 	if (h->nslots == 0)
 		return NULL;
-	i = slot_find(h, p, n, hash_bytes(p, n));
+	hash = key_hash(p, n, &w0, &w1);
+	i = slot_find(h, p, n, hash, w0, w1);
 	if (h->slots[i] == 0)
 		return NULL;
-	return htab_val_at(h, h->slots[i] - 1);
+	return htab_val_at(h, (uint32_t)h->slots[i] - 1);
 }

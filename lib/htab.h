@@ -20,10 +20,11 @@ struct htab_key {
 	const char *p;
 	size_t len;
 	uint64_t hash;
+	uint64_t w0, w1;	/* a key of up to 16 bytes as two words */
 };
 
 struct htab {
-	uint32_t *slots;	/* 0 = empty, else entry index + 1 */
+	uint64_t *slots;	/* 0 = empty, else hash tag | entry index + 1 */
 	size_t nslots;		/* power of two */
 	struct htab_key *keys;	/* per entry, insertion order */
 	unsigned char *vals;	/* per entry, valsize bytes each */
