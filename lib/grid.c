@@ -373,6 +373,11 @@ grid_load_point(struct grid *g, const struct cfg_node *pn, const char *county,
 		if (*pt->coordinator == '\0')
 			pt->coordinator = NULL;
 	}
+	pt->county_len = strlen(county);
+	pt->community_len = strlen(community);
+	pt->grid_len = strlen(gridname);
+	pt->name_len = strlen(pt->name);
+	pt->coordinator_len = pt->coordinator ? strlen(pt->coordinator) : 0;
 	g->npoints++;
 	if ((pats = grid_opt_list(c, pn, "patterns", "a list of patterns")))
 		for (i = 0; i < pats->len; i++)

@@ -31,6 +31,9 @@ struct grid_point {
 	const char *coordinator;	/* NULL when the point has none */
 	unsigned line;			/* line of the point in the YAML */
 	unsigned community_no;		/* communities numbered from 0 */
+	/* strlen() of the names, so that callers need not count per
+	 * record; coordinator_len is 0 when coordinator is NULL. */
+	size_t county_len, community_len, grid_len, name_len, coordinator_len;
 };
 
 /* An address matched the patterns of point, covering chars characters

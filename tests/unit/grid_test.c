@@ -97,7 +97,13 @@ Test(grid_match, point_fields_kept)
 	cr_assert_str_eq(p->coordinator, "唐小红");
 	cr_assert_eq(p->line, 8);
 	cr_assert_eq(p->community_no, 0);
+	cr_assert_eq(p->county_len, 6);
+	cr_assert_eq(p->community_len, 12);
+	cr_assert_eq(p->grid_len, 12);
+	cr_assert_eq(p->name_len, 16);
+	cr_assert_eq(p->coordinator_len, 9);
 	cr_assert_null(grid_point_at(g, 4)->coordinator);
+	cr_assert_eq(grid_point_at(g, 4)->coordinator_len, 0);
 	p = grid_point_at(g, 5);
 	cr_assert_str_eq(p->name, "东门路1-49号");
 	cr_assert_eq(p->line, 20);
