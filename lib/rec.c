@@ -175,6 +175,45 @@ has_odd(const char *p, size_t len)
 	       memchr(p, '\0', len) != NULL;
 }
 
+#ifdef REC_AVX2
+/* has_odd() in one pass of vector compares (the buffer has SLACK readable
+ * bytes past every run, masked off here). */
+__attribute__((target("avx2"))) static int
+odd_avx2(const char *p, size_t len)
+{
+	const __m256i bsl = _mm256_set1_epi8('\\');
+	const __m256i cr = _mm256_set1_epi8('\r');
+	const __m256i zero = _mm256_setzero_si256();
+	size_t i;
+
+	for (i = 0; i < len; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, bsl),
+					_mm256_cmpeq_epi8(v, cr)),
+			_mm256_cmpeq_epi8(v, zero)));
+
+		if (len - i < 32)
+			m &= (1u << (len - i)) - 1;
+		if (m)
+			return 1;
+	}
+	return 0;
+}
+#endif
+
+static int
+block_has_odd(const struct rec_reader *in, const char *p, size_t len)
+{
+#ifdef REC_AVX2
+	if (in->avx2)
+		return odd_avx2(p, len);
+#else
+	(void)in;
+#endif
+	return has_odd(p, len);
+}
+
 /* Check whole lines read so far in one run, which is much cheaper than
  * line by line: UTF-8 validity up to in->vok, and the absence of bytes
  * that need a closer look (backslash, CR, NUL) up to in->cok.  Lines past
@@ -193,7 +232,7 @@ block_check(struct rec_reader *in)
 	if (utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
 		in->vok = (size_t)(last - in->buf);
 	from = in->cok > in->pos ? in->cok : in->pos;
-	if (!has_odd(in->buf + from, (size_t)(last - in->buf) - from))
+	if (!block_has_odd(in, in->buf + from, (size_t)(last - in->buf) - from))
 		in->cok = (size_t)(last - in->buf);
 }
 
