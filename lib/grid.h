@@ -14,7 +14,9 @@
  * grid_pattern_literals()).  One Aho-Corasick pass over the address finds
  * which literals occur; a pattern is run only when all its literals occur,
  * and patterns without any literal are run on every address (check warns
- * about them).
+ * about them).  Patterns of the usual form "LITERAL.*REST", REST finite
+ * (literals, ASCII classes, groups, ?, {n,m}), are matched without PCRE2,
+ * with the same span PCRE2 reports; the rest run through PCRE2.
  */
 #ifndef JW_GRID_H
 #define JW_GRID_H
