@@ -161,11 +161,12 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 			rec_reject(in, r, "field 'address': %s", why);
 			continue;
 		}
-		vals[0] = str(pt->county);
-		vals[1] = str(pt->community);
-		vals[2] = str(pt->grid);
-		vals[3] = str(pt->name);
-		vals[4] = str(pt->coordinator);
+		vals[0] = (struct rec_str){ pt->county, pt->county_len };
+		vals[1] = (struct rec_str){ pt->community, pt->community_len };
+		vals[2] = (struct rec_str){ pt->grid, pt->grid_len };
+		vals[3] = (struct rec_str){ pt->name, pt->name_len };
+		vals[4] = (struct rec_str){ pt->coordinator ? pt->coordinator :
+					    "", pt->coordinator_len };
 		if (derive) {
 			date_format(id.birth, birth);
 			snprintf(age, sizeof age, "%d", idno_age(&id, asof));
