@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "testutil.h"
 
 #define Y "testdata/yaml/"
 
@@ -57,55 +57,9 @@ mem_err(const char *text)
 	cr_assert_not_null(err);
 	return err;
 }
-
-/* Set in the child of EXPECT_DIE: it exits from inside the library on
- * purpose, holding memory, and LeakSanitizer would report that (and print
- * noise into the stderr being checked).  Only sanitizer builds call this. */
-static volatile int in_death_child;
-int __lsan_is_turned_off(void);
-
-int
-__lsan_is_turned_off(void)
-{
-	return in_death_child;
-}
-
-/* Check that the statement, run in a child process with stderr sent to a
- * file, exits 3 and prints exactly want.  (Criterion's .exit_code cannot
- * look at stderr: nothing runs after the exit.) */
-static void
-check_child(pid_t pid, FILE *f, const char *want)
-{
-	char got[4096];
-	size_t n;
-	int st;
-
-	cr_assert_neq(pid, -1);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	rewind(f);
-	n = fread(got, 1, sizeof got - 1, f);
-	got[n] = '\0';
-	fclose(f);
-	cr_assert(WIFEXITED(st), "child did not exit: status %d", st);
-	cr_assert_eq(WEXITSTATUS(st), 3, "exit %d, stderr: %s",
-		     WEXITSTATUS(st), got);
-	cr_assert_str_eq(got, want);
-}
-
-#define EXPECT_DIE(want, stmt) do {					\
-	FILE *f_ = tmpfile();						\
-	pid_t pid_;							\
-									\
-	cr_assert_not_null(f_);						\
-	fflush(NULL);							\
-	if ((pid_ = fork()) == 0) {					\
-		in_death_child = 1;					\
-		dup2(fileno(f_), STDERR_FILENO);			\
-		stmt;							\
-		_exit(99);						\
-	}								\
-	check_child(pid_, f_, want);					\
-} while (0)
+/* The statement must exit 3 (a configuration error) and print exactly
+ * want on stderr, nothing on stdout. */
+#define EXPECT_DIE(want, stmt) EXPECT_EXIT(3, (want), stmt)
 
 /* Loading good files. */
 

@@ -1,12 +1,10 @@
 /* fsel: field lists by name, number, range, glob and escapes; unknown
  * items exit 2 naming the option and the header. */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -14,141 +12,11 @@
 #include "cli.h"
 #include "diag.h"
 #include "fsel.h"
+#include "testutil.h"
 
 /* ---- fixtures ---- */
 
-static char tdir[64];
-static pid_t owner;
-
-/* Set in children that exit from inside the library on purpose, holding
- * memory: LeakSanitizer would report that (into the stderr checked). */
-static volatile int dying;
-int __lsan_is_turned_off(void);
-
-int
-__lsan_is_turned_off(void)
-{
-	return dying;
-}
-
-static int
-rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-tmp_remove(void)
-{
-	if (getpid() == owner && tdir[0] != '\0')
-		nftw(tdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-setup(void)
-{
-	diag_prog = "t";
-	diag_quiet = 0;
-	owner = getpid();
-	strcpy(tdir, "/tmp/jw-fsel.XXXXXX");
-	cr_assert_not_null(mkdtemp(tdir));
-	atexit(tmp_remove);
-}
-
-TestSuite(fsel, .init = setup, .fini = tmp_remove);
-
-static const char *
-tpath(const char *name)
-{
-	static char ring[8][256];
-	static int k;
-	char *p = ring[k++ & 7];
-
-	snprintf(p, 256, "%s/%s", tdir, name);
-	return p;
-}
-
-static const char *
-put_file(const char *name, const char *data)
-{
-	const char *path = tpath(name);
-	FILE *f = fopen(path, "wb");
-
-	cr_assert_not_null(f, "%s", path);
-	fputs(data, f);
-	cr_assert_eq(fclose(f), 0);
-	return path;
-}
-
-static char *
-slurp_stream(FILE *f)
-{
-	char *p = malloc(16384);
-	size_t n;
-
-	cr_assert_not_null(p);
-	rewind(f);
-	n = fread(p, 1, 16383, f);
-	p[n] = '\0';
-	return p;
-}
-
-/* Run stmt in a child with stdout and stderr sent to files: it must exit
- * with status and print exactly want_out and want_err (want_out NULL: not
- * checked, but returned).  (Criterion's .exit_code cannot look at stderr:
- * nothing of the test runs after the exit.)  Returns stdout; caller
- * frees. */
-static char *
-check_child(pid_t pid, FILE *o, FILE *e, int status, const char *want_out,
-	    const char *want_err)
-{
-	char *out, *err;
-	int st;
-
-	cr_assert_neq(pid, -1);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	out = slurp_stream(o);
-	err = slurp_stream(e);
-	fclose(o);
-	fclose(e);
-	cr_assert(WIFEXITED(st), "child did not exit: status %d", st);
-	cr_assert_eq(WEXITSTATUS(st), status, "exit %d, stderr: %s",
-		     WEXITSTATUS(st), err);
-	cr_assert_str_eq(err, want_err);
-	if (want_out != NULL)
-		cr_assert_str_eq(out, want_out);
-	free(err);
-	return out;
-}
-
-#define RUN_CHILD(out_, status, want_out, want_err, stmt) do {		\
-	FILE *o_ = tmpfile(), *e_ = tmpfile();				\
-	pid_t pid_;							\
-									\
-	cr_assert_not_null(o_);						\
-	cr_assert_not_null(e_);						\
-	fflush(NULL);							\
-	if ((pid_ = fork()) == 0) {					\
-		dying = 1;						\
-		dup2(fileno(o_), STDOUT_FILENO);			\
-		dup2(fileno(e_), STDERR_FILENO);			\
-		stmt;							\
-		fflush(NULL);						\
-		_exit(99);						\
-	}								\
-	out_ = check_child(pid_, o_, e_, (status), (want_out),		\
-			   (want_err));					\
-} while (0)
-
-#define EXPECT_EXIT(status, want_err, stmt) do {			\
-	char *eo_;							\
-									\
-	RUN_CHILD(eo_, (status), "", (want_err), stmt);			\
-	free(eo_);							\
-} while (0)
+TESTUTIL_SUITE(fsel);
 
 /* ---- a header to select from ---- */
 
@@ -180,7 +48,7 @@ static struct rec_reader *in;
 static void
 start(const char *header)
 {
-	const char *p = put_file("h.tsv", header);
+	const char *p = put_str("h.tsv", header);
 
 	memset(&C, 0, sizeof C);
 	C.prog = "t";
@@ -290,7 +158,7 @@ Test(fsel, aliases_apply)
 	C.ro.alias_to = to;
 	C.ro.nalias = 1;
 	in = cli_open_files(&C, (const char *const[]){
-			    put_file("h.tsv", HEADER), NULL });
+			    PUT("h.tsv", HEADER), NULL });
 	CHECK("person,id", 1, 0);
 	CHECK("person-opened", 1, 2);
 	finish();

@@ -1,12 +1,10 @@
 /* group: counts per group, sorted in byte order field by field, with and
  * without the total row, one and several keys, many groups. */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -14,97 +12,11 @@
 #include "diag.h"
 #include "group.h"
 #include "rec.h"
+#include "testutil.h"
 
 /* ---- fixtures ---- */
 
-static char tdir[64];
-static pid_t owner;
-
-/* Set in children that exit from inside the library on purpose, holding
- * memory: LeakSanitizer would report that (into the stderr checked). */
-static volatile int dying;
-int __lsan_is_turned_off(void);
-
-int
-__lsan_is_turned_off(void)
-{
-	return dying;
-}
-
-static int
-rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-tmp_remove(void)
-{
-	if (getpid() == owner && tdir[0] != '\0')
-		nftw(tdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-setup(void)
-{
-	diag_prog = "t";
-	owner = getpid();
-	strcpy(tdir, "/tmp/jw-group.XXXXXX");
-	cr_assert_not_null(mkdtemp(tdir));
-	atexit(tmp_remove);	/* also after a test that exits on purpose */
-}
-
-TestSuite(group, .init = setup, .fini = tmp_remove);
-
-/* The path of name in the temporary directory (a ring of 8). */
-static const char *
-tpath(const char *name)
-{
-	static char ring[8][256];
-	static int k;
-	char *p = ring[k++ & 7];
-
-	snprintf(p, 256, "%s/%s", tdir, name);
-	return p;
-}
-
-/* The whole file, NUL-terminated; *n gets its length.  Caller frees. */
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	char *p = NULL;
-	size_t len = 0, cap = 0, k;
-
-	cr_assert_not_null(f, "%s", path);
-	do {
-		if (cap - len < 4096)
-			p = realloc(p, cap = cap * 2 + 4096);
-		cr_assert_not_null(p);
-		k = fread(p + len, 1, cap - len - 1, f);
-		len += k;
-	} while (k > 0);
-	fclose(f);
-	p[len] = '\0';
-	if (n != NULL)
-		*n = len;
-	return p;
-}
-
-static void
-assert_file(const char *path, const char *want)
-{
-	size_t n;
-	char *got = slurp(path, &n);
-
-	cr_assert_eq(n, strlen(want), "%s: %zu bytes, want %zu:\n%s", path,
-		     n, strlen(want), got);
-	cr_assert_str_eq(got, want, "%s", path);
-	free(got);
-}
+TESTUTIL_SUITE(group);
 
 static struct rec_str
 S(const char *s)

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,157 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <criterion/criterion.h>
 
 #include "diag.h"
+#include "testutil.h"
 #include "zio.h"
 
 /* ---- fixtures ---- */
 
-static char tdir[64];
-static pid_t owner;
-
-/* Set in children that exit from inside the library on purpose, holding
- * memory: LeakSanitizer would report that (into the stderr checked). */
-static volatile int dying;
-int __lsan_is_turned_off(void);
-
-int
-__lsan_is_turned_off(void)
-{
-	return dying;
-}
-
-static int
-rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void
-tmp_remove(void)
-{
-	if (getpid() == owner && tdir[0] != '\0')
-		nftw(tdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-setup(void)
-{
-	diag_prog = "t";
-	owner = getpid();
-	strcpy(tdir, "/tmp/jw-zio.XXXXXX");
-	cr_assert_not_null(mkdtemp(tdir));
-	atexit(tmp_remove);	/* also after a test that exits on purpose */
-}
-
-TestSuite(zio, .init = setup, .fini = tmp_remove);
-
-/* The path of name in the temporary directory (a ring of 8). */
-static const char *
-tpath(const char *name)
-{
-	static char ring[8][256];
-	static int k;
-	char *p = ring[k++ & 7];
-
-	snprintf(p, 256, "%s/%s", tdir, name);
-	return p;
-}
-
-/* Write n bytes to the file name; returns its path. */
-static const char *
-put_file(const char *name, const char *data, size_t n)
-{
-	const char *path = tpath(name);
-	FILE *f = fopen(path, "wb");
-
-	cr_assert_not_null(f, "%s", path);
-	cr_assert_eq(fwrite(data, 1, n, f), n);
-	cr_assert_eq(fclose(f), 0);
-	return path;
-}
-
-#define PUT(name, lit) put_file((name), (lit), sizeof(lit) - 1)
-
-/* The whole file, NUL-terminated; *n gets its length.  Caller frees. */
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	char *p = NULL;
-	size_t len = 0, cap = 0, k;
-
-	cr_assert_not_null(f, "%s", path);
-	do {
-		if (cap - len < 4096)
-			p = realloc(p, cap = cap * 2 + 4096);
-		cr_assert_not_null(p);
-		k = fread(p + len, 1, cap - len - 1, f);
-		len += k;
-	} while (k > 0);
-	fclose(f);
-	p[len] = '\0';
-	if (n != NULL)
-		*n = len;
-	return p;
-}
-
-static void
-assert_file(const char *path, const char *want)
-{
-	size_t n;
-	char *got = slurp(path, &n);
-
-	cr_assert_eq(n, strlen(want), "%s: %zu bytes, want %zu:\n%s", path,
-		     n, strlen(want), got);
-	cr_assert_str_eq(got, want, "%s", path);
-	free(got);
-}
-
-/* Run stmt in a child with stderr to a file: it must exit with status and
- * print exactly want.  (Criterion's .exit_code cannot look at stderr:
- * nothing of the test runs after the exit.) */
-static void
-check_child(pid_t pid, FILE *f, int status, const char *want)
-{
-	char got[8192];
-	size_t n;
-	int st;
-
-	cr_assert_neq(pid, -1);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	rewind(f);
-	n = fread(got, 1, sizeof got - 1, f);
-	got[n] = '\0';
-	fclose(f);
-	cr_assert(WIFEXITED(st), "child did not exit: status %d", st);
-	cr_assert_eq(WEXITSTATUS(st), status, "exit %d, stderr: %s",
-		     WEXITSTATUS(st), got);
-	cr_assert_str_eq(got, want);
-}
-
-#define EXPECT_EXIT(status, want, stmt) do {				\
-	FILE *f_ = tmpfile();						\
-	pid_t pid_;							\
-									\
-	cr_assert_not_null(f_);						\
-	fflush(NULL);							\
-	if ((pid_ = fork()) == 0) {					\
-		dying = 1;						\
-		dup2(fileno(f_), STDERR_FILENO);			\
-		stmt;							\
-		_exit(99);						\
-	}								\
-	check_child(pid_, f_, (status), (want));			\
-} while (0)
+TESTUTIL_SUITE(zio);
 
 /* Bytes built up by a test. */
 struct bytes {
