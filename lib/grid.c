@@ -47,9 +47,13 @@ struct grid_pat {
 struct grid_plan {
 	uint32_t lit0;			/* literal id of L0, or NONE */
 	uint32_t lit1;			/* a literal L starts with, or NONE */
-	char *l;			/* L: the bytes every path starts with */
-	uint32_t llen;
-	uint32_t path0, npaths;		/* g->paths[path0..]: the rest */
+	uint32_t loff;			/* L, the bytes every path starts
+					 * with: g->lpool + loff */
+	uint16_t llen;
+	uint16_t npaths;
+	/* the rest: g->paths[path0..] while loading, then (the copies in
+	 * the posting lists) the index in g->slots, see grid_relayout() */
+	uint32_t path0;
 };
 
 /* A path after L: slots g->slots[slot0..slot0 + len). */
@@ -58,12 +62,29 @@ struct grid_ppath {
 };
 
 /* A pattern as its key literal's posting list holds it: what the filter
- * needs without touching struct grid_pat. */
+ * needs without touching struct grid_pat, its plan included.  The plans'
+ * L and paths are laid out in the order of the posting lists, so that the
+ * candidates of one literal read memory in sequence. */
 struct grid_cand {
 	uint32_t pat;
-	uint32_t plan;			/* as in struct grid_pat */
+	uint32_t point;			/* as in struct grid_pat */
+	struct grid_plan pl;		/* a copy of its plan; npaths is 0
+					 * when it has none */
+};
+
+/* What a candidate run through PCRE2 needs besides (g->postx, parallel
+ * to g->post). */
+struct grid_candx {
 	uint32_t lit0, nlit;		/* its literals: g->patlits[lit0..] */
 	uint16_t fset[GRID_FOLLOW];	/* after the key: set ids, 0 = any */
+};
+
+/* Per literal, what the last scan found: matching reads one line. */
+struct grid_lst {
+	size_t end;			/* end of the first occurrence */
+	size_t last;			/* end of the last occurrence */
+	uint32_t stamp;			/* g->stamp when found */
+	uint32_t len;			/* bytes */
 };
 
 struct grid {
@@ -85,6 +106,9 @@ struct grid {
 	struct ac *ac;
 	uint32_t *post_start;		/* per key literal: its patterns */
 	struct grid_cand *post;
+	struct grid_candx *postx;
+	char *lpool;			/* the L of the plans */
+	size_t nlpool, caplpool;
 	uint32_t *always;		/* patterns without a literal */
 	size_t nalways;
 	struct grid_plan *plans;
@@ -98,9 +122,9 @@ struct grid {
 	/* scratch for matching */
 	unsigned *found;
 	size_t *ends;			/* end of each found literal */
-	uint32_t *litstamp, *ptstamp, *pthit, stamp;
-	size_t *litend;			/* per literal: end of the first */
-	size_t *lasts, *litlast;	/* end of the last occurrence */
+	uint32_t *ptstamp, *pthit, stamp;
+	struct grid_lst *lst;		/* per literal */
+	size_t *lasts;			/* end of the last occurrence */
 	struct grid_hit *hits;
 	size_t nhits;
 	struct buf why;
@@ -485,6 +509,48 @@ grid_follow(struct grid *g, const char *follow, uint16_t *fset)
 		fset[d] = grid_fset_id(g, f.set[d]);
 }
 
+/* Lay out the L and the paths of the plans in the posting lists in their
+ * order, each path as its length and then its slots, all in g->slots; the
+ * path0 of a plan becomes the index of its first path there.  From then on
+ * the plans are used through the copies in the posting lists only. */
+static void
+grid_relayout(struct grid *g, size_t nkeyed)
+{
+	const struct grid_ppath *pa;
+	char *lpool = xmalloc(g->nlpool + 1);
+	uint16_t *slots;
+	size_t j, k, ns = 0, nl = 0;
+
+	slots = xcalloc(g->nslots + g->npaths + 1, sizeof *slots);
+	for (j = 0; j < nkeyed; j++) {
+		struct grid_plan *pl = &g->post[j].pl;
+
+		if (pl->npaths == 0)
+			continue;
+		memcpy(lpool + nl, g->lpool + pl->loff, pl->llen);
+		pl->loff = (uint32_t)nl;
+		nl += pl->llen;
+		pa = &g->paths[pl->path0];
+		pl->path0 = (uint32_t)ns;
+		for (k = 0; k < pl->npaths; k++, pa++) {
+			slots[ns++] = (uint16_t)pa->len;
+			if (pa->len)
+				memcpy(&slots[ns], &g->slots[pa->slot0],
+				       pa->len * sizeof *slots);
+			ns += pa->len;
+		}
+	}
+	free(g->lpool);
+	g->lpool = lpool;
+	g->caplpool = g->nlpool + 1;
+	free(g->paths);
+	free(g->slots);
+	g->paths = NULL;
+	g->npaths = g->cappaths = 0;
+	g->slots = slots;
+	g->nslots = g->capslots = ns;
+}
+
 /* Choose each pattern's key literal (the one the fewest patterns need,
  * then the longest) and build the posting lists and the scratch. */
 static void
@@ -528,31 +594,37 @@ grid_index(struct grid *g)
 	for (i = 0; i < g->nlits; i++)
 		g->post_start[i + 1] += g->post_start[i];
 	g->post = xcalloc(nkeyed + 1, sizeof *g->post);
+	g->postx = xcalloc(nkeyed + 1, sizeof *g->postx);
 	fill = xcalloc(g->nlits + 1, sizeof *fill);
 	for (i = 0; i < g->npats; i++) {
 		const struct grid_pat *p = &g->pats[i];
 		struct grid_cand *cd;
+		struct grid_candx *cx;
 
 		if (p->key == GRID_NONE_ID)
 			continue;
 		cd = &g->post[g->post_start[p->key] + fill[p->key]++];
+		cx = &g->postx[cd - g->post];
 		cd->pat = (uint32_t)i;
-		cd->plan = p->plan;
-		cd->lit0 = p->lit0;
-		cd->nlit = p->nlit;
+		cd->point = p->point;
+		if (p->plan != GRID_NONE_ID)
+			cd->pl = g->plans[p->plan];
+		cx->lit0 = p->lit0;
+		cx->nlit = p->nlit;
 		for (j = 0; j < p->nlit; j++)
 			if (g->patlits[p->lit0 + j] == p->key)
 				break;
-		grid_follow(g, g->patfollow[p->lit0 + j], cd->fset);
+		grid_follow(g, g->patfollow[p->lit0 + j], cx->fset);
 	}
 	free(fill);
 	free(freq);
+	grid_relayout(g, nkeyed);
 	g->found = xcalloc(g->nlits + 1, sizeof *g->found);
 	g->ends = xcalloc(g->nlits + 1, sizeof *g->ends);
-	g->litstamp = xcalloc(g->nlits + 1, sizeof *g->litstamp);
-	g->litend = xcalloc(g->nlits + 1, sizeof *g->litend);
+	g->lst = xcalloc(g->nlits + 1, sizeof *g->lst);
+	for (i = 0; i < g->nlits; i++)
+		g->lst[i].len = (uint32_t)g->litlen[i];
 	g->lasts = xcalloc(g->nlits + 1, sizeof *g->lasts);
-	g->litlast = xcalloc(g->nlits + 1, sizeof *g->litlast);
 	g->ptstamp = xcalloc(g->npoints + 1, sizeof *g->ptstamp);
 	g->pthit = xcalloc(g->npoints + 1, sizeof *g->pthit);
 	g->hits = xcalloc(g->npoints + 1, sizeof *g->hits);
@@ -627,19 +699,17 @@ grid_free(struct grid *g)
 	ac_free(g->ac);
 	free(g->post_start);
 	free(g->post);
+	free(g->postx);
+	free(g->lpool);
 	free(g->always);
-	for (i = 0; i < g->nplans; i++)
-		free(g->plans[i].l);
 	free(g->plans);
 	free(g->paths);
 	free(g->slots);
 	free(g->psets);
 	free(g->found);
 	free(g->ends);
-	free(g->litstamp);
-	free(g->litend);
+	free(g->lst);
 	free(g->lasts);
-	free(g->litlast);
 	free(g->ptstamp);
 	free(g->pthit);
 	free(g->hits);
@@ -759,7 +829,7 @@ grid_memmem(const char *h, size_t hn, const char *nd, size_t nn)
 /* Is some occurrence of the key literal of cd in s[0..n) followed as the
  * pattern needs?  The first occurrence ends at first. */
 static int
-grid_follow_ok(const struct grid *g, const struct grid_cand *cd, uint32_t key,
+grid_follow_ok(const struct grid *g, const struct grid_candx *cd, uint32_t key,
 	       const char *s, size_t n, size_t first)
 {
 	const char *lit = g->littext[key], *at, *end = s + n;
@@ -792,40 +862,52 @@ grid_collect(struct grid *g, const char *s, size_t n)
 
 	g->nhits = 0;
 	if (++g->stamp == 0) {
-		memset(g->litstamp, 0, g->nlits * sizeof *g->litstamp);
+		for (i = 0; i < g->nlits; i++)
+			g->lst[i].stamp = 0;
 		memset(g->ptstamp, 0, g->npoints * sizeof *g->ptstamp);
 		g->stamp = 1;
 	}
 	nf = ac_find_last(g->ac, s, n, g->found, g->ends, g->lasts);
 	for (i = 0; i < nf; i++) {
-		g->litstamp[g->found[i]] = g->stamp;
-		g->litend[g->found[i]] = g->ends[i];
-		g->litlast[g->found[i]] = g->lasts[i];
+		struct grid_lst *ls = &g->lst[g->found[i]];
+
+		ls->stamp = g->stamp;
+		ls->end = g->ends[i];
+		ls->last = g->lasts[i];
 	}
 	for (i = 0; i < nf; i++) {
 		id = g->found[i];
 		for (j = g->post_start[id]; j < g->post_start[id + 1]; j++) {
 			const struct grid_cand *cd = &g->post[j];
+			const struct grid_candx *cx;
 
-			for (k = 0; k < cd->nlit; k++)
-				if (g->litstamp[g->patlits[cd->lit0 + k]] !=
-				    g->stamp)
-					break;
-			if (k < cd->nlit)
-				continue;
-			if (cd->plan != GRID_NONE_ID && plans < 0)
+			if (cd->pl.npaths && plans < 0)
 				plans = n <= GRID_PLAN_MAXLEN &&
 				    !grid_has_newline(g);
-			if (cd->plan != GRID_NONE_ID && plans) {
-				if (grid_plan_run(g, &g->plans[cd->plan], s, n,
-						  &so, &eo))
-					grid_hit(g, g->pats[cd->pat].point,
+			if (cd->pl.npaths && plans) {
+				/* The plan matches exactly as the pattern
+				 * does, so it needs only the literals whose
+				 * places it reads: L0's and L's. */
+				if ((cd->pl.lit0 != GRID_NONE_ID &&
+				     g->lst[cd->pl.lit0].stamp != g->stamp) ||
+				    (cd->pl.lit1 != GRID_NONE_ID &&
+				     g->lst[cd->pl.lit1].stamp != g->stamp))
+					continue;
+				if (grid_plan_run(g, &cd->pl, s, n, &so, &eo))
+					grid_hit(g, cd->point,
 						 grid_chars(s, so, eo));
 				continue;
 			}
-			if ((cd->fset[0] || cd->fset[1] || cd->fset[2] ||
-			     cd->fset[3]) &&
-			    !grid_follow_ok(g, cd, id, s, n, g->ends[i]))
+			cx = &g->postx[j];
+			for (k = 0; k < cx->nlit; k++)
+				if (g->lst[g->patlits[cx->lit0 + k]].stamp !=
+				    g->stamp)
+					break;
+			if (k < cx->nlit)
+				continue;
+			if ((cx->fset[0] || cx->fset[1] || cx->fset[2] ||
+			     cx->fset[3]) &&
+			    !grid_follow_ok(g, cx, id, s, n, g->ends[i]))
 				continue;
 			if (grid_try(g, cd->pat, s, n) < 0)
 				return -1;
@@ -1699,6 +1781,7 @@ grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
 	struct grid_plan *pl;
 	struct buf l0 = BUF_INIT;
 	const char *q = pat, *rest = pat;
+	char *l;
 	size_t n, i, k, j;
 	uint32_t root;
 	long min, max;
@@ -1763,22 +1846,28 @@ grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
 	}
 	pl = &g->plans[g->nplans];
 	pl->lit0 = rest == pat ? GRID_NONE_ID : p->lead;
-	pl->l = xmalloc(k);
+	pl->loff = (uint32_t)g->nlpool;
+	if (g->nlpool + k > g->caplpool) {
+		g->caplpool = (g->nlpool + k) * 2;
+		g->lpool = xrealloc(g->lpool, g->caplpool);
+	}
+	l = g->lpool + g->nlpool;
 	for (i = 0; i < k; i++)
-		pl->l[i] = (char)b->path[0][i];
-	pl->llen = (uint32_t)k;
+		l[i] = (char)b->path[0][i];
+	g->nlpool += k;
+	pl->llen = (uint16_t)k;
 	pl->lit1 = GRID_NONE_ID;
 	for (j = 0; j < p->nlit; j++) {
 		uint32_t id = g->patlits[p->lit0 + j];
 
 		if (g->litlen[id] <= k &&
-		    memcmp(g->littext[id], pl->l, g->litlen[id]) == 0 &&
+		    memcmp(g->littext[id], l, g->litlen[id]) == 0 &&
 		    (pl->lit1 == GRID_NONE_ID ||
 		     g->litlen[id] > g->litlen[pl->lit1]))
 			pl->lit1 = id;
 	}
 	pl->path0 = (uint32_t)g->npaths;
-	pl->npaths = (uint32_t)b->npath;
+	pl->npaths = (uint16_t)b->npath;
 	for (j = 0; j < b->npath; j++) {
 		n = b->len[j] - k;
 		if (g->npaths == g->cappaths) {
@@ -1809,25 +1898,25 @@ static size_t
 grid_plan_at(const struct grid *g, const struct grid_plan *pl, const char *s,
 	     size_t n, size_t q)
 {
-	const struct grid_ppath *pa = &g->paths[pl->path0],
-		*end = pa + pl->npaths;
+	const uint16_t *sl = &g->slots[pl->path0];
 	const unsigned char *u = (const unsigned char *)s;
-	const uint16_t *sl;
-	size_t k;
+	size_t k, len, i;
 	unsigned c;
 
 	q += pl->llen;
-	for (; pa < end; pa++) {
-		if (pa->len > n - q)
+	/* Each path: its length, then its slots (see grid_relayout()). */
+	for (i = 0; i < pl->npaths; i++, sl += len + 1) {
+		len = sl[0];
+		if (len > n - q)
 			continue;
-		sl = &g->slots[pa->slot0];
-		for (k = 0; k < pa->len; k++) {
+		for (k = 0; k < len; k++) {
 			c = u[q + k];
-			if (sl[k] < GRID_SET ? sl[k] != c :
-			    !(g->psets[sl[k] - GRID_SET][c >> 6] >> (c & 63) & 1))
+			if (sl[k + 1] < GRID_SET ? sl[k + 1] != c :
+			    !(g->psets[sl[k + 1] - GRID_SET][c >> 6] >>
+			      (c & 63) & 1))
 				break;
 		}
-		if (k == pa->len)
+		if (k == len)
 			return q + k;
 	}
 	return (size_t)-1;
@@ -1840,7 +1929,7 @@ grid_has_newline(const struct grid *g)
 	size_t i;
 
 	for (i = 0; i < GRID_NNL; i++)
-		if (g->litstamp[i] == g->stamp)
+		if (g->lst[i].stamp == g->stamp)
 			return 1;
 	return 0;
 }
@@ -1851,7 +1940,7 @@ static int
 grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 	      const char *s, size_t n, size_t *so, size_t *eo)
 {
-	const char *l = pl->l;
+	const char *l = g->lpool + pl->loff;
 	size_t ll = pl->llen, lo = 0, first, last, q, e, f1 = n, l1 = n;
 
 	if (n < ll)
@@ -1861,14 +1950,19 @@ grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 	first = 0;
 	last = n - ll;
 	if (pl->lit1 != GRID_NONE_ID) {
-		first = g->litend[pl->lit1] - g->litlen[pl->lit1];
-		q = g->litlast[pl->lit1] - g->litlen[pl->lit1];
+		const struct grid_lst *l1s = &g->lst[pl->lit1];
+
+		first = l1s->end - l1s->len;
+		q = l1s->last - l1s->len;
 		if (q < last)
 			last = q;
-		if (g->litlen[pl->lit1] == ll) {
+		if (l1s->len == ll) {
 			f1 = first;
 			l1 = q;
 		}
+		/* One occurrence of the literal: L can start only there. */
+		if (q == first && last > first)
+			last = first;
 	}
 #define GRID_L_AT(q) ((q) == f1 || (q) == l1 ||				\
 		      (s[q] == *l && memcmp(s + (q), l, ll) == 0))
@@ -1882,13 +1976,13 @@ grid_plan_run(const struct grid *g, const struct grid_plan *pl,
 			}
 		return 0;
 	}
-	lo = g->litend[pl->lit0];
+	lo = g->lst[pl->lit0].end;
 	if (first < lo)
 		first = lo;
 	for (q = last + 1; q-- > first;)
 		if (GRID_L_AT(q) &&
 		    (e = grid_plan_at(g, pl, s, n, q)) != (size_t)-1) {
-			*so = lo - g->litlen[pl->lit0];
+			*so = lo - g->lst[pl->lit0].len;
 			*eo = e;
 			return 1;
 		}

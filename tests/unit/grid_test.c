@@ -702,3 +702,46 @@ Test(grid_match, plans_agree_with_pcre2)
 	buf_release(&pat);
 	buf_release(&addr);
 }
+
+/* The shape of a generated grid: the points of a road share its name as
+ * key literal, each a plan with its own paths, and a building whose L is
+ * longer than the key.  A plan is run when only the literals it reads the
+ * places of (L0 and L's first) occur; the rest ("号", "栋") must still be
+ * required, by the paths. */
+Test(grid_match, plans_sharing_a_key)
+{
+	static const char y[] =
+		"counties:\n- name: 零陵区\n  communities:\n"
+		"  - name: 昌荷社区\n    grids:\n    - name: 一\n      points:\n"
+		"      - {name: a, patterns: ['零陵区.*鹿兴大道([1-9]|[1-2]"
+		"[0-9]|3[0-8])号']}\n"
+		"      - {name: b, patterns: ['零陵区.*鹿兴大道(39|[4-7][0-9]|"
+		"8[0-3])号']}\n"
+		"      - {name: c, patterns: ['零陵区.*鹿兴大道(8[4-9]|9[0-9]|"
+		"10[0-6])号']}\n"
+		"      - {name: d, patterns: ['零陵区.*鹿兴大道643号阳泉苑"
+		"([1-2])栋']}\n"
+		"      - {name: e, patterns: ['鹿兴大道643号阳泉苑[3-6]栋']}\n";
+	struct grid *g = grid_load_mem("k.yaml", y, sizeof y - 1, 0);
+	const struct grid_point *pt;
+	const char *why;
+
+	assert_found(g, "湖南省永州市零陵区鹿兴大道7号2栋", "零陵区/昌荷社区/一/a");
+	assert_found(g, "零陵区鹿兴大道38号", "零陵区/昌荷社区/一/a");
+	assert_found(g, "零陵区鹿兴大道39号", "零陵区/昌荷社区/一/b");
+	assert_found(g, "零陵区X鹿兴大道83号", "零陵区/昌荷社区/一/b");
+	assert_found(g, "零陵区鹿兴大道106号", "零陵区/昌荷社区/一/c");
+	/* the last occurrence of the road is the one that fits */
+	assert_found(g, "零陵区鹿兴大道x鹿兴大道84号", "零陵区/昌荷社区/一/c");
+	assert_found(g, "零陵区鹿兴大道643号阳泉苑2栋", "零陵区/昌荷社区/一/d");
+	assert_found(g, "鹿兴大道643号阳泉苑5栋", "零陵区/昌荷社区/一/e");
+	/* L0 after the road, no "号", no "栋", number out of range */
+	cr_assert_eq(match(g, "鹿兴大道7号零陵区", &pt, &why), GRID_NONE);
+	cr_assert_str_eq(why, "no grid point matches");
+	cr_assert_eq(match(g, "零陵区鹿兴大道7", &pt, &why), GRID_NONE);
+	cr_assert_eq(match(g, "零陵区鹿兴大道643号阳泉苑2", &pt, &why),
+		     GRID_NONE);
+	cr_assert_eq(match(g, "零陵区鹿兴大道107号", &pt, &why), GRID_NONE);
+	cr_assert_null(pt);
+	grid_free(g);
+}
