@@ -1,4 +1,5 @@
 /* rec: the record writer (TSV, CSV, JSON Lines, pretty).  See rec.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,12 +132,46 @@ static const unsigned char tsv_special[256] = {
 	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\\'] = '\\',
 };
 
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x = w ^ (ones * c);
+
+	return (x - ones) & ~x & (ones << 7);
+}
+
+/* Does p[0..n) hold a byte TSV escapes?  8 bytes at a time: a word has a
+ * byte equal to c when (w ^ c...c) has a zero byte. */
+static int
+tsv_needs_escape(const char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (has_byte(w, '\t') | has_byte(w, '\n') |
+		    has_byte(w, '\r') | has_byte(w, '\\'))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (tsv_special[(unsigned char)p[i]])
+			return 1;
+	return 0;
+}
+
 static void
 put_tsv(struct rec_writer *w, const char *p, size_t n)
 {
-	char *o = room(w, 2 * n + 1), *o0 = o;
+	char *o, *o0;
 	size_t i;
 
+	if (!tsv_needs_escape(p, n)) {
+		emit(w, p, n);
+		return;
+	}
+	o = o0 = room(w, 2 * n + 1);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
