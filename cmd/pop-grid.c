@@ -251,6 +251,24 @@ grouping_start(struct cli *cli, struct grouping *gp, struct rec_reader *in,
 	return g;
 }
 
+/* Tell the reader which fields the counting reads (the keys and one or
+ * two more), so that it splits out only those. */
+static void
+want_keys(struct rec_reader *in, const size_t *keys, size_t nk, size_t a,
+	  size_t b)
+{
+	size_t *w = xcalloc(nk + 2, sizeof *w), n = 0, i;
+
+	for (i = 0; i < nk; i++)
+		w[n++] = keys[i];
+	if (a != REC_NONE)
+		w[n++] = a;
+	if (b != REC_NONE)
+		w[n++] = b;
+	rec_reader_want(in, w, n);
+	free(w);
+}
+
 /* With --merge, add a partial row: its count field holds the number. */
 static void
 grouping_merge(struct rec_reader *in, const struct rec *r, struct group *g,
@@ -311,6 +329,7 @@ verb_count(struct cli *cli, int argc, char *argv[])
 	g = grouping_start(cli, &gp, in, out, &keys, &nk);
 	if (gp.merge)
 		icount = rec_reader_need(in, "count");
+	want_keys(in, keys, nk, icount, REC_NONE);
 	kv = xcalloc(nk, sizeof *kv);
 	while ((r = rec_reader_next(in)) != NULL) {
 		if (gp.merge) {
@@ -390,6 +409,8 @@ verb_due(struct cli *cli, int argc, char *argv[])
 	}
 	if (gp.merge)
 		icount = rec_reader_need(in, "count");
+	if (!list)
+		want_keys(in, keys, nk, iexp, icount);
 	while ((r = rec_reader_next(in)) != NULL) {
 		if (gp.merge) {
 			grouping_merge(in, r, g, keys, nk, icount, kv);

@@ -131,38 +131,47 @@ htab_release(struct htab *h)
 }
 
 /* Slot index for an absent key with this hash (linear probing). */
-/* Short keys (up to 16 bytes, the usual group key) are held as two words
- * as well: overlapping loads that take every byte, so that with the length
- * they name the key, and a lookup compares them without a call to memcmp
- * or a visit to the key bytes. */
+/* Short keys (up to 32 bytes: a group key such as a grid's name in
+ * Chinese) are held as four words as well: overlapping loads that take
+ * every byte, so that with the length they name the key, and a lookup
+ * compares them without a call to memcmp or a visit to the key bytes. */
+#define SHORT_KEY 32
+
 static inline void
-key_words(const unsigned char *s, size_t n, uint64_t *w0, uint64_t *w1)
+key_words(const unsigned char *s, size_t n, uint64_t w[4])
 {
-	if (n >= 8) {
-		*w0 = load64(s);
-		*w1 = load64(s + n - 8);
+	w[2] = w[3] = 0;
+	if (n > 16) {
+		w[0] = load64(s);
+		w[1] = load64(s + 8);
+		w[2] = load64(s + n - 16);
+		w[3] = load64(s + n - 8);
+	} else if (n >= 8) {
+		w[0] = load64(s);
+		w[1] = load64(s + n - 8);
 	} else if (n >= 4) {
-		*w0 = load32(s);
-		*w1 = load32(s + n - 4);
+		w[0] = load32(s);
+		w[1] = load32(s + n - 4);
 	} else {
-		*w0 = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
-			  (uint64_t)s[n - 1] << 16 : 0;
-		*w1 = 0;
+		w[0] = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
+			   (uint64_t)s[n - 1] << 16 : 0;
+		w[1] = 0;
 	}
 }
 
 /* The hash of a key: from its words when short, else hash_bytes(). */
 static inline uint64_t
-key_hash(const void *p, size_t n, uint64_t *w0, uint64_t *w1)
+key_hash(const void *p, size_t n, uint64_t w[4])
 {
 	uint64_t h;
 
-	if (n > 16) {
-		*w0 = *w1 = 0;
+	if (n > SHORT_KEY) {
+		w[0] = w[1] = w[2] = w[3] = 0;
 		return hash_bytes(p, n);
 	}
-	key_words(p, n, w0, w1);
-	h = *w0 * P1 ^ rotl(*w1 * P2, 31) ^ (uint64_t)n * P5;
+	key_words(p, n, w);
+	h = w[0] * P1 ^ rotl(w[1] * P2, 31) ^ rotl(w[2] * P3, 17) ^
+	    rotl(w[3] * P4, 43) ^ (uint64_t)n * P5;
 	h ^= h >> 33;
 	h *= P2;
 	h ^= h >> 29;
@@ -203,7 +212,7 @@ slots_grow(struct htab *h)
  * entry index + 1. */
 static size_t
 slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
-	  uint64_t w0, uint64_t w1)
+	  const uint64_t w[4])
 {
 	size_t mask = h->nslots - 1, i = (size_t)hash & mask;
 	const struct htab_key *k;
@@ -212,8 +221,9 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 	while ((e = h->slots[i]) != 0) {
 		if ((e & ~(uint64_t)UINT32_MAX) == tag) {
 			k = &h->keys[(uint32_t)e - 1];
-			if (k->len == n && (n <= 16 ?
-			    k->w0 == w0 && k->w1 == w1 :
+			if (k->len == n && (n <= SHORT_KEY ?
+			    ((k->w[0] ^ w[0]) | (k->w[1] ^ w[1]) |
+			     (k->w[2] ^ w[2]) | (k->w[3] ^ w[3])) == 0 :
 			    memcmp(k->p, p, n) == 0))
 				return i;
 		}
@@ -225,13 +235,13 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 void *
 htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 {
-	uint64_t w0, w1, hash = key_hash(p, n, &w0, &w1);
+	uint64_t w[4], hash = key_hash(p, n, w);
 	size_t i = 0, vs = h->valsize ? h->valsize : 1;
 	struct htab_key *k;
 	unsigned char *v;
 
 	if (h->nslots) {
-		i = slot_find(h, p, n, hash, w0, w1);
+		i = slot_find(h, p, n, hash, w);
 		if (h->slots[i] != 0) {
 			if (isnew)
 				*isnew = 0;
@@ -255,8 +265,7 @@ htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 	k->p = arena_memdup(&h->keymem, p, n);
 	k->len = n;
 	k->hash = hash;
-	k->w0 = w0;
-	k->w1 = w1;
+	memcpy(k->w, w, sizeof k->w);
 	v = h->vals + h->count * h->valsize;
 	memset(v, 0, h->valsize);
 	h->slots[i] = TAG(hash) | (uint32_t)(++h->count);
@@ -268,13 +277,13 @@ htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 void *
 htab_find(const struct htab *h, const void *p, size_t n)
 {
-	uint64_t w0, w1, hash;
+	uint64_t w[4], hash;
 	size_t i;
 
 	if (h->nslots == 0)
 		return NULL;
-	hash = key_hash(p, n, &w0, &w1);
-	i = slot_find(h, p, n, hash, w0, w1);
+	hash = key_hash(p, n, w);
+	i = slot_find(h, p, n, hash, w);
 	if (h->slots[i] == 0)
 		return NULL;
 	return htab_val_at(h, (uint32_t)h->slots[i] - 1);

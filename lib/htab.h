@@ -20,7 +20,7 @@ struct htab_key {
 	const char *p;
 	size_t len;
 	uint64_t hash;
-	uint64_t w0, w1;	/* a key of up to 16 bytes as two words */
+	uint64_t w[4];		/* a key of up to 32 bytes as four words */
 };
 
 struct htab {

@@ -81,6 +81,12 @@ struct rec_reader {
 	uint32_t *toff;			/* TSV: tab offsets in the line */
 	size_t ntabs;			/* tabs in the line (may pass TABCAP) */
 	size_t cok;			/* buf[0..cok) has no \\, CR or NUL */
+	/* rec_reader_want(): fields wlo..whi are read, tabs tlo..thi kept;
+	 * lazy when the current line was scanned that way. */
+	int want, lazy;
+	size_t wlo, whi, tlo, thi;
+	char *lp;			/* the current TSV line, for rec_reject */
+	size_t llen;
 	size_t vok;			/* buf[0..vok) is known valid UTF-8 */
 
 	/* Progress line. */
@@ -91,6 +97,7 @@ struct rec_reader {
 };
 
 static void die_input(struct rec_reader *in);
+static size_t cols_all(struct rec_reader *in, char *p, size_t len);
 static size_t name_index(const struct rec_reader *in, const char *p,
 			 size_t n);
 
@@ -305,11 +312,12 @@ csv_end(const char *p, size_t n)
  */
 #ifdef REC_AVX2
 __attribute__((target("avx2"))) static size_t
-scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs)
+scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs,
+	  size_t lo, size_t hi)
 {
 	const __m256i tab = _mm256_set1_epi8('\t');
 	const __m256i nlc = _mm256_set1_epi8('\n');
-	size_t i, nt = 0;
+	size_t i, nt = 0, cnt;
 
 	/* The buffer has SLACK readable bytes after its end, so every block
 	 * is loaded whole and the bytes past have (or the newline) masked. */
@@ -326,15 +334,20 @@ scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs)
 		}
 		if (nl)
 			t &= (1u << __builtin_ctz(nl)) - 1;
-		if (nt + 32 <= TABCAP) {
+		cnt = (size_t)__builtin_popcount(t);
+		if (nt >= lo && nt + cnt <= hi + 1) {
+			/* Every tab of the block is wanted. */
 			while (t) {
-				toff[nt++] = (uint32_t)(i + (size_t)__builtin_ctz(t));
+				toff[nt++ - lo] = (uint32_t)(i +
+					(size_t)__builtin_ctz(t));
 				t &= t - 1;
 			}
+		} else if (nt + cnt <= lo || nt > hi) {
+			nt += cnt;	/* none is: only count them */
 		} else {
 			for (; t; t &= t - 1, nt++)
-				if (nt < TABCAP)
-					toff[nt] = (uint32_t)(i +
+				if (nt >= lo && nt <= hi)
+					toff[nt - lo] = (uint32_t)(i +
 						(size_t)__builtin_ctz(t));
 		}
 		if (nl) {
@@ -347,32 +360,74 @@ scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs)
 }
 #endif
 
+/* Tabs lo..hi of the line from p go to in->toff[0..]; all of them (up to
+ * TABCAP) unless rec_reader_want() narrowed the fields. */
 static size_t
-scan_tsv(struct rec_reader *in, const char *p, size_t have)
+scan_range(struct rec_reader *in, const char *p, size_t have, size_t lo,
+	   size_t hi)
 {
 	const char *nl;
 	size_t i, len, nt = 0;
 
 #ifdef REC_AVX2
 	if (in->avx2)
-		return scan_avx2(in->toff, p, have, &in->ntabs);
+		return scan_avx2(in->toff, p, have, &in->ntabs, lo, hi);
 #endif
 	nl = memchr(p, '\n', have);
 	len = nl ? (size_t)(nl - p) : have;
 	for (i = 0; i < len; i++)
 		if (p[i] == '\t') {
-			if (nt < TABCAP)
-				in->toff[nt] = (uint32_t)i;
+			if (nt >= lo && nt <= hi)
+				in->toff[nt - lo] = (uint32_t)i;
 			nt++;
 		}
 	in->ntabs = nt;
 	return len;
 }
 
+static size_t
+scan_tsv(struct rec_reader *in, const char *p, size_t have)
+{
+	in->lazy = in->want && in->map == NULL;
+	if (in->lazy)
+		return scan_range(in, p, have, in->tlo, in->thi);
+	return scan_range(in, p, have, 0, TABCAP - 1);
+}
+
 /* Fields of the scanned line p[0..len) into in->cols; returns the count
- * (only TABCAP + 1 are stored). */
+ * (only TABCAP + 1 are stored).  A lazy scan sets the wanted fields only
+ * (the line has the right count then; the caller checks first). */
 static size_t
 cols_from_tabs(struct rec_reader *in, char *p, size_t len)
+{
+	if (in->lazy && in->ntabs + 1 == in->fcols) {
+		size_t k, a, b;
+
+		for (k = in->wlo; k <= in->whi; k++) {
+			a = k == 0 ? 0 : in->toff[k - 1 - in->tlo] + 1;
+			b = k == in->ntabs ? len : in->toff[k - in->tlo];
+			in->cols[k].p = p + a;
+			in->cols[k].len = b - a;
+		}
+		return in->ntabs + 1;
+	}
+	return cols_all(in, p, len);
+}
+
+/* Scan the line again for every tab (a lazy scan that must be undone:
+ * a reject, escapes, bytes to check) and set every field. */
+static size_t
+cols_full(struct rec_reader *in, char *p, size_t len)
+{
+	if (in->lazy) {
+		in->lazy = 0;
+		scan_range(in, p, len, 0, TABCAP - 1);
+	}
+	return cols_all(in, p, len);
+}
+
+static size_t
+cols_all(struct rec_reader *in, char *p, size_t len)
 {
 	size_t k, start = 0, stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
 	struct rec_str *c = in->cols;
@@ -598,6 +653,12 @@ rec_reject(struct rec_reader *in, const struct rec *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&in->msg, fmt, ap);
 	va_end(ap);
+	if (in->lazy && r == &in->rec) {
+		/* Only the wanted fields were set: keep the whole line. */
+		cols_full(in, in->lp, in->llen);
+		reject_fields(in, in->cols, in->n, r->file, r->line);
+		return;
+	}
 	reject_fields(in, r->f, r->n, r->file, r->line);
 }
 
@@ -1654,10 +1715,15 @@ rec_reader_next(struct rec_reader *in)
 				continue;
 			}
 		} else {
-			nc = cols_from_tabs(in, p, len);
 			end = (size_t)(p + len - in->buf);
 			seen = (end > in->vok ? SEEN_HIGH : 0) |
 			       (end > in->cok && has_odd(p, len) ? SEEN_ODD : 0);
+			if (in->lazy && (seen || in->ntabs + 1 != in->fcols))
+				nc = cols_full(in, p, len);
+			else
+				nc = cols_from_tabs(in, p, len);
+			in->lp = p;
+			in->llen = len;
 			if (nc > in->fcols || nc < in->fcols ||
 			    check_bytes(in, p, len, in->cols, nc, seen) < 0) {
 				unescape_cols(in->cols, nc);
@@ -1699,6 +1765,24 @@ rec_reader_next(struct rec_reader *in)
 		r->n = in->n;
 		return r;
 	}
+}
+
+void
+rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n)
+{
+	size_t i, lo = (size_t)-1, hi = 0;
+
+	for (i = 0; i < n; i++) {
+		lo = idx[i] < lo ? idx[i] : lo;
+		hi = idx[i] > hi ? idx[i] : hi;
+	}
+	if (n == 0 || in->fmt != REC_TSV || hi >= TABCAP)
+		return;
+	in->want = 1;
+	in->wlo = lo;
+	in->whi = hi;
+	in->tlo = lo ? lo - 1 : 0;
+	in->thi = hi;
 }
 
 unsigned long long

@@ -97,6 +97,12 @@ size_t rec_reader_field(const struct rec_reader *in, const char *name);
 /* Same, but a missing field ends the program with status 2:
  * "prog: FILE:1: no field 'id_no' (fields: a, b, c)". */
 size_t rec_reader_need(const struct rec_reader *in, const char *name);
+/* The caller reads only fields idx[0..n) of each record: a TSV reader
+ * then splits out just those (the field count is still checked).  The
+ * other r->f entries are not set: such a record is only for reading those
+ * fields, never for rec_writer_rec().  rec_reject() still keeps the whole
+ * line.  Call before the first rec_reader_next(). */
+void rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n);
 /* Reject r with a reason (printf format, no location: it is added).  The
  * record goes to the rejects stream and is counted. */
 void rec_reject(struct rec_reader *in, const struct rec *r,

@@ -1150,3 +1150,33 @@ Test(rec, need_names_first_file_after_it_closed)
 	EXPECT_EXIT(2, want, rec_reader_need(in, "x"));
 	rec_reader_close(in);
 }
+
+Test(rec, want_splits_only_the_wanted_fields_and_rejects_whole_lines)
+{
+	const char *p = PUT("w.tsv", "a\tb\tc\td\n1\tx\t中\ty\n2\tshort\n"
+			    "3\te\\tf\tg\th\n4\tk\tl\tm\n");
+	const char *rej = tpath("rej.tsv");
+	struct rec_reader *in = open1(p, REC_TSV, rej);
+	const size_t want[] = { 2 };
+	const struct rec *r;
+	char w[1024];
+
+	rec_reader_want(in, want, 1);
+	r = next_ok(in);
+	F(r, 2, "中");
+	/* A line with an escape is split whole, and decoded. */
+	r = next_ok(in);
+	F(r, 2, "g");
+	F(r, 1, "e\tf");
+	r = next_ok(in);
+	F(r, 2, "l");
+	/* A program's reject keeps every field, not just the wanted one. */
+	rec_reject(in, r, "field 'c': no good");
+	cr_assert_null(rec_reader_next(in));
+	cr_assert_eq(rec_reader_count_rejected(in), 2);
+	rec_reader_close(in);
+	snprintf(w, sizeof w, "a\tb\tc\td\t_file\t_line\t_error\n"
+		 "2\tshort\t\t\t%s\t3\t2 fields, expected 4\n"
+		 "4\tk\tl\tm\t%s\t5\tfield 'c': no good\n", p, p);
+	assert_file(rej, w);
+}
