@@ -12,27 +12,16 @@
 
 #include <yaml.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "cfg.h"
 #include "diag.h"
 #include "util.h"
 
-/*
- * Memory: every node, string and array of a loaded tree comes from a chain
- * of large chunks owned by the struct cfg, so cfg_free() is a walk down one
- * list.  Single allocations are never freed.
- */
-#define CHUNK_MIN ((size_t)64 << 10)
-#define ALIGN_TO (sizeof(max_align_t))
-
-struct cfg_chunk {
-	struct cfg_chunk *next;
-	max_align_t data[];
-};
-
+/* Memory: every node, string and array of a loaded tree comes from the
+ * struct cfg's arena, so cfg_free() frees it all at once. */
 struct cfg {
-	struct cfg_chunk *chunks;	/* newest first */
-	char *cur, *end;		/* free space in the newest chunk */
+	struct arena mem;
 	const char *name;		/* file name for messages */
 	struct cfg_node *root;
 };
@@ -75,40 +64,13 @@ struct loader {
 static void *
 cfg_alloc(struct cfg *c, size_t n)
 {
-	struct cfg_chunk *ch;
-	size_t sz;
-	void *p;
-
-	n = (n + ALIGN_TO - 1) & ~(ALIGN_TO - 1);
-	if (n == 0)
-		n = ALIGN_TO;
-	if ((size_t)(c->end - c->cur) < n) {
-		sz = n > CHUNK_MIN ? n : CHUNK_MIN;
-		if (sz > SIZE_MAX - sizeof *ch)
-			diag_die(JW_EXIT_INTERNAL, "out of memory");
-		ch = xmalloc(sizeof *ch + sz);
-		ch->next = c->chunks;
-		c->chunks = ch;
-		c->cur = (char *)ch->data;
-		c->end = c->cur + sz;
-	}
-	p = c->cur;
-	c->cur += n;
-	return p;
+	return arena_alloc(&c->mem, n);
 }
 
 static char *
 cfg_memdup(struct cfg *c, const void *p, size_t n)
 {
-	char *s;
-
-	if (n == SIZE_MAX)
-		diag_die(JW_EXIT_INTERNAL, "out of memory");
-	s = cfg_alloc(c, n + 1);
-	if (n)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
+	return arena_memdup(&c->mem, p, n);
 }
 
 static struct cfg_node *
@@ -126,14 +88,9 @@ cfg_node_new(struct cfg *c, enum cfg_type t, const yaml_mark_t *m)
 void
 cfg_free(struct cfg *c)
 {
-	struct cfg_chunk *ch, *next;
-
 	if (c == NULL)
 		return;
-	for (ch = c->chunks; ch != NULL; ch = next) {
-		next = ch->next;
-		free(ch);
-	}
+	arena_release(&c->mem);
 	free(c);
 }
 
@@ -607,6 +564,7 @@ cfg_load_mem(const char *name, const char *p, size_t n, char **err)
 	int done = 0, rc = 0;
 
 	c = xcalloc(1, sizeof *c);
+	arena_init(&c->mem);
 	c->name = cfg_memdup(c, name, strlen(name));
 	memset(&L, 0, sizeof L);
 	L.c = c;

@@ -40,6 +40,18 @@ load64(const unsigned char *s)
 	return w;
 }
 
+/* XXH64's final mix: every input bit reaches every output bit. */
+static inline uint64_t
+avalanche(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
 /*
  * Four independent XXH64-style lanes over 32-byte blocks keep the
  * multipliers busy on long keys; short keys (the usual group key) go
@@ -100,12 +112,7 @@ hash_bytes(const void *p, size_t n)
 		h ^= rotl(w * P2, 31) * P1;
 		h = rotl(h, 23) * P2 + P3;
 	}
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	h ^= h >> 32;
-	return h;
+	return avalanche(h);
 }
 
 void
@@ -172,12 +179,7 @@ key_hash(const void *p, size_t n, uint64_t w[4])
 	key_words(p, n, w);
 	h = w[0] * P1 ^ rotl(w[1] * P2, 31) ^ rotl(w[2] * P3, 17) ^
 	    rotl(w[3] * P4, 43) ^ (uint64_t)n * P5;
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	h ^= h >> 32;
-	return h;
+	return avalanche(h);
 }
 
 #define TAG(hash) ((uint64_t)(uint32_t)((hash) >> 32) << 32)
