@@ -21,7 +21,7 @@
 struct rx {
 	pcre2_code *code;
 	char *pat;
-	int jit;		/* JIT-compiled: pcre2_jit_match() applies */
+	int jit;		/* -1 not yet tried, 0 interpreted, 1 JIT */
 };
 
 /* What every match needs is shared by all patterns (a grid has tens of
@@ -68,9 +68,10 @@ rx_compile(const char *pat, int caseless, char **err)
 		free(r);
 		return NULL;
 	}
-	/* Without JIT support (or with it refused, e.g. no executable
-	 * memory) pcre2_match() interprets: slower, same results. */
-	r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+	/* JIT compilation waits for the first match: a grid compiles tens
+	 * of thousands of patterns and may run few of them (most points are
+	 * matched by their plans, see grid.c). */
+	r->jit = -1;
 	if (shared.users++ == 0) {
 		shared.md = pcre2_match_data_create(1, NULL);
 		rx_oom(shared.md);
@@ -123,6 +124,12 @@ rx_match_at(struct rx *r, const char *s, size_t n, size_t start, size_t *so,
 	 * need not check it again on every match.  JIT code is called
 	 * directly: pcre2_match() would only pass the call on, after
 	 * setting up for the interpreter. */
+	if (r->jit < 0) {
+		/* Without JIT support (or with it refused, e.g. no
+		 * executable memory) pcre2_match() interprets: slower, same
+		 * results. */
+		r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+	}
 	if (r->jit)
 		rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, start, 0,
 				     shared.md, shared.mctx);

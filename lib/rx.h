@@ -1,5 +1,6 @@
 /*
- * rx: PCRE2 patterns compiled once, UTF mode, JIT when available.
+ * rx: PCRE2 patterns compiled once, UTF mode, JIT (on a pattern's first
+ * match) when available.
  *
  * Patterns are compiled with PCRE2_UTF (plate and Chinese address patterns
  * need it) and explicit match and depth limits, so a pathological pattern
