@@ -93,6 +93,7 @@ struct grid {
 	long staff_min[GRID_NROLES];
 	struct grid_point *points;
 	size_t npoints, cappoints, ncommunities;
+	char *names;		/* the points' names, packed (grid_pack_names) */
 	struct grid_pat *pats;
 	size_t npats, cappats;
 	uint32_t *patlits;		/* literal ids of all patterns */
@@ -630,6 +631,40 @@ grid_index(struct grid *g)
 	g->hits = xcalloc(g->npoints + 1, sizeof *g->hits);
 }
 
+/* Copy each point's five names next to each other: assign writes them
+ * for every record, and a point's names scattered over the YAML tree cost
+ * a cache miss each. */
+static void
+grid_pack_names(struct grid *g)
+{
+	struct grid_point *pt;
+	size_t i, total = 0;
+	char *o;
+
+	for (i = 0; i < g->npoints; i++) {
+		pt = &g->points[i];
+		total += pt->county_len + pt->community_len + pt->grid_len +
+			 pt->name_len + pt->coordinator_len + 5;
+	}
+	o = g->names = xmalloc(total ? total : 1);
+	for (i = 0; i < g->npoints; i++) {
+		pt = &g->points[i];
+#define PACK(f) do { \
+		memcpy(o, pt->f, pt->f##_len); \
+		o[pt->f##_len] = '\0'; \
+		pt->f = o; \
+		o += pt->f##_len + 1; \
+	} while (0)
+		PACK(county);
+		PACK(community);
+		PACK(grid);
+		PACK(name);
+		if (pt->coordinator != NULL)
+			PACK(coordinator);
+#undef PACK
+	}
+}
+
 static struct grid *
 grid_from_cfg(struct cfg *c, char *err, int lenient)
 {
@@ -655,6 +690,7 @@ grid_from_cfg(struct cfg *c, char *err, int lenient)
 	buf_init(&g->why);
 	grid_load_tree(g, lenient);
 	grid_index(g);
+	grid_pack_names(g);
 	return g;
 }
 
@@ -689,6 +725,7 @@ grid_free(struct grid *g)
 	}
 	free(g->pats);
 	free(g->points);
+	free(g->names);
 	free(g->patlits);
 	free(g->patfollow);
 	for (i = 0; i < g->nlits; i++)
