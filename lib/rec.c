@@ -311,7 +311,7 @@ csv_end(const char *p, size_t n)
  * blocks from block_check().
  */
 #ifdef REC_AVX2
-__attribute__((target("avx2,popcnt"))) static size_t
+__attribute__((target("avx2"))) static size_t
 scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs,
 	  size_t lo, size_t hi)
 {
@@ -1569,8 +1569,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->rec.file = "";
 	in->tty = o->progress && !diag_quiet && isatty(2);
 #if defined(__x86_64__) && defined(__GNUC__)
-	in->avx2 = __builtin_cpu_supports("avx2") &&
-		   __builtin_cpu_supports("popcnt");
+	in->avx2 = __builtin_cpu_supports("avx2");
 #endif
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;
