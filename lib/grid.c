@@ -1101,6 +1101,16 @@ grid_quant(const char *p, size_t *len, long *min)
 	return 0;
 }
 
+/* Skip an escape at p ('\\'); returns the byte after it, or NULL for
+ * one we do not follow (\Q...\E quoting, a pattern's last byte). */
+static const char *
+grid_skip_escape(const char *p)
+{
+	if (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E')
+		return NULL;
+	return p + 2;
+}
+
 /* Skip a character class at p ('['); returns the byte after it or NULL. */
 static const char *
 grid_skip_class(const char *p)
@@ -1115,9 +1125,8 @@ grid_skip_class(const char *p)
 		case '\0':
 			return NULL;
 		case '\\':
-			if (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E')
+			if ((p = grid_skip_escape(p)) == NULL)
 				return NULL;
-			p += 2;
 			break;
 		case '[':
 			if (p[1] == ':' || p[1] == '.' || p[1] == '=') {
@@ -1172,9 +1181,8 @@ grid_skip_group(const char *p)
 		case '\0':
 			return NULL;
 		case '\\':
-			if (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E')
+			if ((p = grid_skip_escape(p)) == NULL)
 				return NULL;
-			p += 2;
 			break;
 		case '[':
 			if ((p = grid_skip_class(p)) == NULL)
