@@ -809,49 +809,6 @@ add_name(struct rec_reader *in, const char *p, size_t len, const char *file)
 	in->names[in->n++] = arena_memdup(&in->mem, p, len);
 }
 
-/* Split a TSV line into in->cols; returns the count (which may exceed
- * REC_MAX_FIELDS + 1: only that many are stored).  *seen gets SEEN_*.
- * This and utf8_valid_prefix() are the reader's hot path: one pass of
- * vector compares finds the tabs and notes what needs a closer look. */
-#define FIELD_END(at) do { \
-		if (nc <= REC_MAX_FIELDS) { \
-			c[nc].p = p + start; \
-			c[nc].len = (at) - start; \
-		} \
-		nc++; \
-		start = (at) + 1; \
-	} while (0)
-
-static size_t
-split_tail(struct rec_str *c, char *p, size_t len, size_t i, size_t nc,
-	   size_t start, unsigned *seen)
-{
-	unsigned s = *seen;
-
-	for (; i < len; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch == '\t')
-			FIELD_END(i);
-		else if (ch >= 0x80)
-			s |= SEEN_HIGH;
-		else if (ch == '\\' || ch == '\r' || ch == 0)
-			s |= SEEN_ODD;
-	}
-	FIELD_END(len);
-	*seen = s;
-	return nc;
-}
-
-/* The header line (and lines of a CPU without AVX2): plain bytes. */
-static size_t
-split_tsv(struct rec_reader *in, char *p, size_t len, unsigned *seen)
-{
-	*seen = 0;
-	return split_tail(in->cols, p, len, 0, 0, 0, seen);
-}
-#undef FIELD_END
-
 const char rec_null[1];
 
 /* Undo the TSV escapes of field c in place; "\N" becomes rec_null.  An
@@ -1389,7 +1346,6 @@ static void
 file_header(struct rec_reader *in, char *p, size_t len)
 {
 	size_t nc, i, k;
-	unsigned seen;
 	long ncl;
 	int same = 1;
 
@@ -1404,9 +1360,10 @@ file_header(struct rec_reader *in, char *p, size_t len)
 				 in->fname, in->line, in->msg.p);
 		nc = (size_t)ncl;
 	} else {
-		nc = split_tsv(in, p, len, &seen);
-		if (seen & SEEN_ODD)
-			unescape_cols(in->cols, nc);
+		/* The same scan as the records', every tab kept. */
+		scan_range(in, p, len, 0, TABCAP - 1);
+		nc = cols_all(in, p, len);
+		unescape_cols(in->cols, nc);
 	}
 	if (nc > REC_MAX_FIELDS)
 		diag_die(JW_EXIT_USAGE, "%s:1: more than %d fields",
