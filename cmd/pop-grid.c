@@ -92,10 +92,8 @@ outcols_put(struct rec_writer *out, const struct rec *r,
 static struct rec_str
 str(const char *s)
 {
-	struct rec_str v = { s, s ? strlen(s) : 0 };
+	struct rec_str v = { s, strlen(s) };
 
-	if (s == NULL)
-		v.p = "";
 	return v;
 }
 
@@ -367,14 +365,13 @@ verb_due(struct cli *cli, int argc, char *argv[])
 	const size_t *keys = NULL;
 	struct rec_reader *in;
 	struct rec_writer *out;
-	struct rec_str *kv = NULL, left;
+	struct rec_str *kv = NULL;
 	struct group *g = NULL;
 	struct buf q = BUF_INIT;
 	size_t nk = 0, i, iexp, icount = REC_NONE;
 	long within = 90;
 	int c, list = 0, expired = 0, within_given = 0;
 	int32_t asof, day;
-	char num[16];
 
 	while ((c = cli_getopt(cli, due_opts, argc, argv)) != -1)
 		if (c == 'w') {
@@ -416,8 +413,7 @@ verb_due(struct cli *cli, int argc, char *argv[])
 			grouping_merge(in, r, g, keys, nk, icount, kv);
 			continue;
 		}
-		if (r->f[iexp].len == strlen(LONG_TERM) &&
-		    memcmp(r->f[iexp].p, LONG_TERM, r->f[iexp].len) == 0) {
+		if (rec_str_eq(r->f[iexp], str(LONG_TERM))) {
 			rec_filtered(in, r);
 			continue;
 		}
@@ -433,11 +429,8 @@ verb_due(struct cli *cli, int argc, char *argv[])
 			continue;
 		}
 		if (list) {
-			snprintf(num, sizeof num, "%ld", (long)(day - asof));
-			left.p = num;
-			left.len = strlen(num);
 			rec_writer_rec(out, r);
-			rec_writer_str(out, left);
+			rec_writer_putll(out, (long long)day - asof);
 			rec_writer_end(out);
 			continue;
 		}
