@@ -76,10 +76,13 @@ cli: $(BINS)
 lint:
 	@mandoc -Tlint -W warning man/*.[157] && echo "lint: man pages clean"
 
-# The same tests under AddressSanitizer and UBSan, then the fuzz corpus
-# (every crash ever found) replayed through the libFuzzer harnesses.
+# The same tests under AddressSanitizer and UBSan (the record-format cases
+# twice: with and without the AVX2 paths), then the fuzz corpus (every
+# crash ever found) replayed through the libFuzzer harnesses.
 check:
 	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" unit cli
+	@echo "record-format cases again on the plain C paths (no AVX2):"
+	JINGWU_NO_SIMD=1 sh tests/run-cli build-san tests/cli/jwcat/*
 	sh scripts/deps fuzz
 	sh tests/fuzz/run --replay
 

@@ -1526,7 +1526,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->rec.file = "";
 	in->tty = o->progress && !diag_quiet && isatty(2);
 #if defined(__x86_64__) && defined(__GNUC__)
-	in->avx2 = __builtin_cpu_supports("avx2");
+	in->avx2 = utf8_simd();
 #endif
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;

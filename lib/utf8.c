@@ -1,5 +1,6 @@
 /* utf8: validation, decoding and display width.  See utf8.h. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -177,6 +178,21 @@ valid_avx2(const unsigned char *s, size_t n)
 }
 #endif
 
+int
+utf8_simd(void)
+{
+#ifdef UTF8_AVX2
+	static int use = -1;
+
+	if (use < 0)
+		use = __builtin_cpu_supports("avx2") &&
+		      getenv("JINGWU_NO_SIMD") == NULL;
+	return use;
+#else
+	return 0;
+#endif
+}
+
 size_t
 utf8_valid_prefix(const char *p, size_t n)
 {
@@ -185,7 +201,7 @@ utf8_valid_prefix(const char *p, size_t n)
 	uint64_t w;
 
 #ifdef UTF8_AVX2
-	if (n >= 32 && __builtin_cpu_supports("avx2") && valid_avx2(s, n))
+	if (n >= 32 && utf8_simd() && valid_avx2(s, n))
 		return n;
 #endif
 	while (i < n) {

@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Whether the AVX2 code paths (here and in the record reader) are used:
+ * the CPU has AVX2 and JINGWU_NO_SIMD is not set.  The variable exists so
+ * that the tests can run the plain C paths on any machine. */
+int utf8_simd(void);
 /* Length of the longest valid UTF-8 prefix of p[0..n): n when all valid. */
 size_t utf8_valid_prefix(const char *p, size_t n);
 static inline int utf8_is_valid(const char *p, size_t n)
