@@ -129,6 +129,7 @@ struct grid {
 	struct grid_hit *hits;
 	size_t nhits;
 	struct buf why;
+	struct grid_pbuild *pb;		/* grid_plan()'s scratch, while loading */
 };
 
 static size_t grid_extract(const char *pat, struct buf *out,
@@ -689,6 +690,8 @@ grid_from_cfg(struct cfg *c, char *err, int lenient)
 		grid_lit(g, grid_nl[i], strlen(grid_nl[i]));
 	buf_init(&g->why);
 	grid_load_tree(g, lenient);
+	free(g->pb);
+	g->pb = NULL;
 	grid_index(g);
 	grid_pack_names(g);
 	return g;
@@ -1866,13 +1869,20 @@ grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
 		}
 	}
 	buf_release(&l0);
-	b = xcalloc(1, sizeof *b);
+	/* One scratch for all patterns: it is large, and clearing it for
+	 * each one cost more than planning.  Nodes are cleared when made,
+	 * and paths are written before they are read. */
+	if (g->pb == NULL)
+		g->pb = xmalloc(sizeof *g->pb);
+	b = g->pb;
 	b->g = g;
+	b->nnode = b->nkid = b->ncur = b->npath = 0;
+	b->fail = 0;
 	b->budget = 4096;
 	if (*grid_palt(b, rest, &root) == '\0' && !b->fail)
 		grid_pwalk(b, root, 0, NULL);
 	if (b->fail || b->npath == 0)
-		goto out;
+		return;
 	/* The bytes every path starts with. */
 	for (k = 0;; k++) {
 		for (j = 0; j < b->npath; j++)
@@ -1883,7 +1893,7 @@ grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
 			break;
 	}
 	if (k == 0)
-		goto out;
+		return;
 	if (g->nplans == g->capplans) {
 		g->capplans = g->capplans ? g->capplans * 2 : 64;
 		g->plans = xreallocarray(g->plans, g->capplans,
@@ -1933,8 +1943,6 @@ grid_plan(struct grid *g, struct grid_pat *p, const char *pat)
 		g->nslots += n;
 	}
 	p->plan = (uint32_t)g->nplans++;
-out:
-	free(b);
 }
 
 /* The end of the first path of pl that matches at s[q..n) after L, or
