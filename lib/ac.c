@@ -30,6 +30,33 @@ struct ac_state {
 	uint32_t out;		/* literal id ending here, or AC_NONE */
 };
 
+/* Probing: the literals are found by their first bytes at each place of
+ * the text where one can start, looked up in a hash table.  A literal's
+ * key is its first min(len, AC_KEY) bytes; the key lengths in use are the
+ * classes probed.  Literals sharing a full AC_KEY-byte key lie next to
+ * each other in the table and are told apart by their other bytes, so
+ * when too many share one, ac_build() chooses the automaton instead
+ * (AC_SCAN_AUTO). */
+#define AC_KEY 8
+#define AC_GROUP_MAX 16
+/* Bits of the filter per slot of the table. */
+#define AC_OCC_SHIFT 2
+
+/* A slot of the table (len 0: empty): 32 bytes, the first 24 bytes of the
+ * literal included, so that one cache line decides most probes. */
+struct ac_ent {
+	uint64_t key;		/* bytes 0..8, zero-padded */
+	uint64_t key2, key3;	/* bytes 8..16 and 16..24, zero-padded */
+	uint32_t id;
+	uint32_t len;
+};
+
+/* A literal found by probing. */
+struct ac_hit {
+	size_t end, last;	/* ends of its first and last occurrence */
+	uint32_t id, len;
+};
+
 /* The trie while literals are added. */
 struct ac_node {
 	uint32_t child, sibling;
@@ -49,6 +76,21 @@ struct ac {
 	uint32_t *stamp;	/* per literal: scan number it was last seen */
 	uint32_t *slot;		/* per literal: its index in ids */
 	uint32_t scan;
+	enum ac_scan how;	/* AC_SCAN_AUTO until ac_build() */
+	/* the literals' bytes: text + off[id], len[id] */
+	char *text;
+	size_t ntext, captext;
+	uint32_t *off, *len;
+	size_t caplits;
+	/* probing (AC_SCAN_HASH) */
+	unsigned char cls[256];	/* per byte: bit k - 1 set when a literal
+				 * with a key of k bytes starts with it */
+	/* filter: 1 << obits bits, by the top bits of the keys' hashes */
+	uint64_t *occ;
+	struct ac_ent *ent;	/* the table: 1 << tbits slots */
+	unsigned tbits, obits;
+	uint64_t kmask[AC_KEY + 1];	/* keeps a key's first k bytes */
+	struct ac_hit *hit;	/* per found literal, in order of start */
 };
 
 static uint32_t
@@ -90,6 +132,12 @@ ac_free(struct ac *a)
 	free(a->dense);
 	free(a->stamp);
 	free(a->slot);
+	free(a->text);
+	free(a->off);
+	free(a->len);
+	free(a->occ);
+	free(a->ent);
+	free(a->hit);
 	free(a);
 }
 
@@ -114,8 +162,26 @@ ac_add(struct ac *a, const void *p, size_t n)
 		}
 		s = t;
 	}
-	if (a->st[s].out == AC_NONE)
+	if (a->st[s].out == AC_NONE) {
+		if (a->nlits == a->caplits) {
+			a->caplits = a->caplits ? a->caplits * 2 : 16;
+			a->off = xreallocarray(a->off, a->caplits,
+					       sizeof *a->off);
+			a->len = xreallocarray(a->len, a->caplits,
+					       sizeof *a->len);
+		}
+		if (n > UINT32_MAX || a->ntext + n > UINT32_MAX)
+			diag_die(JW_EXIT_INTERNAL, "ac: literals too long");
+		if (a->ntext + n > a->captext) {
+			a->captext = (a->ntext + n) * 2;
+			a->text = xrealloc(a->text, a->captext);
+		}
+		memcpy(a->text + a->ntext, b, n);
+		a->off[a->nlits] = (uint32_t)a->ntext;
+		a->len[a->nlits] = (uint32_t)n;
+		a->ntext += n;
 		a->st[s].out = a->nlits++;
+	}
 	return a->st[s].out;
 }
 
@@ -204,16 +270,14 @@ ac_layout(struct ac *a)
 	a->dense = xreallocarray(NULL, a->ndense * 256, sizeof *a->dense);
 }
 
-void
-ac_build(struct ac *a)
+/* The automaton: failure links and DFA tables (AC_SCAN_AUTOMATON). */
+static void
+ac_build_automaton(struct ac *a)
 {
 	uint32_t *queue, *first, s, t, f, link;
 	size_t head = 0, tail = 0, k, nk, i, e;
 	unsigned c;
 
-	if (a->built)
-		diag_die(JW_EXIT_INTERNAL, "ac: ac_build() called twice");
-	a->built = 1;
 	ac_layout(a);
 	/* Each state's children in edge order: first[s] .. first[s + 1]. */
 	first = xreallocarray(NULL, a->nst + 1, sizeof *first);
@@ -223,10 +287,6 @@ ac_build(struct ac *a)
 			e++;
 	}
 	first[a->nst] = (uint32_t)e;
-	free(a->node);
-	a->node = NULL;
-	a->stamp = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->stamp);
-	a->slot = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->slot);
 	queue = xreallocarray(NULL, a->nst, sizeof *queue);
 	/* Breadth first: a state's failure target is shallower, so its
 	 * links and table are complete when the state is reached. */
@@ -261,26 +321,140 @@ ac_build(struct ac *a)
 	free(queue);
 }
 
+/* The first k bytes of p (k <= AC_KEY), zero-padded, as a key. */
+static uint64_t
+ac_key(const void *p, size_t k)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, p, k);
+	return w;
+}
+
+/* The hash of a key of kl bytes. */
+static inline uint64_t
+ac_hash(uint64_t key, unsigned kl)
+{
+	return (key + kl) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+static inline size_t
+ac_key_len(size_t len)
+{
+	return len < AC_KEY ? len : AC_KEY;
+}
+
+/* The hash table for probing.  With check != 0, returns 0 without one
+ * when more than AC_GROUP_MAX literals share a full key. */
+static int
+ac_build_hash(struct ac *a, int check)
+{
+	struct ac_ent *ent, *e;
+	size_t i, mask, same, kl, len;
+	uint64_t key, h;
+	const char *t;
+
+	for (i = 0; i <= AC_KEY; i++) {
+		unsigned char ff[AC_KEY] = { 0 };
+
+		memset(ff, 0xff, i);
+		memcpy(&a->kmask[i], ff, sizeof a->kmask[i]);
+	}
+	for (a->tbits = 4; ((size_t)1 << a->tbits) < (size_t)a->nlits * 2;)
+		a->tbits++;
+	a->obits = a->tbits + AC_OCC_SHIFT;
+	mask = ((size_t)1 << a->tbits) - 1;
+	ent = xcalloc(mask + 1, sizeof *ent);
+	for (i = 0; i < a->nlits; i++) {
+		t = a->text + a->off[i];
+		len = a->len[i];
+		kl = ac_key_len(len);
+		key = ac_key(t, kl);
+		h = ac_hash(key, (unsigned)kl);
+		same = 0;
+		for (e = &ent[h >> (64 - a->tbits)]; e->len;
+		     e = &ent[(size_t)(e - ent + 1) & mask])
+			if (e->key == key && e->len >= AC_KEY && len >= AC_KEY)
+				same++;
+		if (check && same >= AC_GROUP_MAX) {
+			free(ent);
+			return 0;
+		}
+		e->key = key;
+		e->key2 = len > 8 ? ac_key(t + 8, len < 16 ? len - 8 : 8) : 0;
+		e->key3 = len > 16 ?
+		    ac_key(t + 16, len < 24 ? len - 16 : 8) : 0;
+		e->id = (uint32_t)i;
+		e->len = (uint32_t)len;
+	}
+	a->ent = ent;
+	a->occ = xcalloc(((size_t)1 << a->obits) / 64, sizeof *a->occ);
+	for (i = 0; i <= mask; i++) {
+		if ((len = ent[i].len) == 0)
+			continue;
+		kl = ac_key_len(len);
+		h = ac_hash(ent[i].key, (unsigned)kl) >> (64 - a->obits);
+		a->occ[h / 64] |= UINT64_C(1) << (h % 64);
+		a->cls[(unsigned char)a->text[a->off[ent[i].id]]] |=
+		    (unsigned char)(1u << (kl - 1));
+	}
+	a->hit = xreallocarray(NULL, a->nlits ? a->nlits : 1, sizeof *a->hit);
+	return 1;
+}
+
+void
+ac_scan_set(struct ac *a, enum ac_scan how)
+{
+	if (a->built)
+		diag_die(JW_EXIT_INTERNAL,
+			 "ac: ac_scan_set() after ac_build()");
+	a->how = how;
+}
+
+enum ac_scan
+ac_scan_get(const struct ac *a)
+{
+	return a->how;
+}
+
+void
+ac_build(struct ac *a)
+{
+	if (a->built)
+		diag_die(JW_EXIT_INTERNAL, "ac: ac_build() called twice");
+	a->built = 1;
+	a->stamp = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->stamp);
+	a->slot = xcalloc(a->nlits ? a->nlits : 1, sizeof *a->slot);
+	if (a->how == AC_SCAN_HASH)
+		ac_build_hash(a, 0);
+	else if (a->how == AC_SCAN_AUTO)
+		a->how = ac_build_hash(a, 1) ? AC_SCAN_HASH :
+		    AC_SCAN_AUTOMATON;
+	if (a->how == AC_SCAN_AUTOMATON) {
+		ac_build_automaton(a);
+	} else {
+		free(a->st);
+		a->st = NULL;
+	}
+	free(a->node);
+	a->node = NULL;
+}
+
 size_t
 ac_find(struct ac *a, const char *s, size_t n, unsigned *ids, size_t *ends)
 {
 	return ac_find_last(a, s, n, ids, ends, NULL);
 }
 
-size_t
-ac_find_last(struct ac *a, const char *str, size_t n, unsigned *ids,
-	     size_t *ends, size_t *lasts)
+/* ac_find_last() with the automaton: one step per byte. */
+static size_t
+ac_find_automaton(struct ac *a, const char *str, size_t n, unsigned *ids,
+		  size_t *ends, size_t *lasts)
 {
 	const unsigned char *p = (const unsigned char *)str;
 	size_t i, nfound = 0;
 	uint32_t s = 0, u, id;
 
-	if (!a->built)
-		diag_die(JW_EXIT_INTERNAL, "ac: ac_find() before ac_build()");
-	if (++a->scan == 0) {
-		memset(a->stamp, 0, a->nlits * sizeof *a->stamp);
-		a->scan = 1;
-	}
 	for (i = 0; i < n; i++) {
 		s = ac_step(a, s, p[i]);
 		for (u = a->st[s].emit; u != AC_NONE;
@@ -302,4 +476,132 @@ ac_find_last(struct ac *a, const char *str, size_t n, unsigned *ids,
 		}
 	}
 	return nfound;
+}
+
+/* The hits by the end of their first occurrence, longer literals first
+ * where two end together: the order the automaton reports them in. */
+static int
+ac_hit_cmp(const void *x, const void *y)
+{
+	const struct ac_hit *p = x, *q = y;
+
+	if (p->end != q->end)
+		return p->end < q->end ? -1 : 1;
+	return (p->len < q->len) - (p->len > q->len);
+}
+
+/* Does the literal in slot e occur at p, its first bytes being known to
+ * be e->key?  rest >= e->len bytes of text are left, and 24 bytes can be
+ * read at p (see ac_find_probe()). */
+static inline int
+ac_rest_eq(const struct ac *a, const struct ac_ent *e,
+	   const unsigned char *p)
+{
+	size_t len = e->len;
+	uint64_t w;
+
+	if (len <= AC_KEY)
+		return 1;
+	memcpy(&w, p + 8, 8);
+	if ((w & a->kmask[len < 16 ? len - 8 : 8]) != e->key2)
+		return 0;
+	if (len <= 16)
+		return 1;
+	memcpy(&w, p + 16, 8);
+	if ((w & a->kmask[len < 24 ? len - 16 : 8]) != e->key3)
+		return 0;
+	return len <= 24 ||
+	    memcmp(p + 24, a->text + a->off[e->id] + 24, len - 24) == 0;
+}
+
+/* ac_find_last() by probing the hash table at each byte that starts a
+ * literal, for each key length that literals starting with it have. */
+static size_t
+ac_find_probe(struct ac *a, const char *str, size_t n, unsigned *ids,
+	      size_t *ends, size_t *lasts)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	const size_t mask = ((size_t)1 << a->tbits) - 1;
+	const struct ac_ent *e;
+	const unsigned char *q;
+	struct ac_hit *h, tmp;
+	size_t i, j, rest, nfound = 0, tail = n < 32 ? n : 32;
+	uint64_t w, key, hh, o;
+	unsigned m, kl;
+	/* The last bytes again, zero-padded, for reading whole words near
+	 * the end: q points into p, or into pad where fewer than 24 bytes
+	 * are left. */
+	unsigned char pad[64];
+
+	memcpy(pad, p + n - tail, tail);
+	memset(pad + tail, 0, sizeof pad - tail);
+	for (i = 0; i < n; i++) {
+		if ((m = a->cls[p[i]]) == 0)
+			continue;
+		rest = n - i;
+		q = rest >= 24 ? p + i : pad + (tail - rest);
+		memcpy(&w, q, AC_KEY);
+		do {
+			kl = (unsigned)__builtin_ctz(m) + 1;
+			m &= m - 1;
+			if (kl > rest)
+				break;
+			key = w & a->kmask[kl];
+			hh = ac_hash(key, kl);
+			o = hh >> (64 - a->obits);
+			if (!(a->occ[o / 64] >> (o % 64) & 1))
+				continue;
+			for (e = &a->ent[hh >> (64 - a->tbits)]; e->len;
+			     e = &a->ent[(size_t)(e - a->ent + 1) & mask]) {
+				if (e->key != key || ac_key_len(e->len) != kl ||
+				    e->len > rest || !ac_rest_eq(a, e, q))
+					continue;
+				if (a->stamp[e->id] != a->scan) {
+					a->stamp[e->id] = a->scan;
+					a->slot[e->id] = (uint32_t)nfound;
+					h = &a->hit[nfound++];
+					h->id = e->id;
+					h->len = e->len;
+					h->end = i + e->len;
+				} else {
+					h = &a->hit[a->slot[e->id]];
+				}
+				h->last = i + e->len;
+			}
+		} while (m);
+	}
+	if (nfound > 16) {
+		qsort(a->hit, nfound, sizeof *a->hit, ac_hit_cmp);
+	} else {
+		for (i = 1; i < nfound; i++) {
+			tmp = a->hit[i];
+			for (j = i;
+			     j > 0 && ac_hit_cmp(&a->hit[j - 1], &tmp) > 0; j--)
+				a->hit[j] = a->hit[j - 1];
+			a->hit[j] = tmp;
+		}
+	}
+	for (i = 0; i < nfound; i++) {
+		ids[i] = a->hit[i].id;
+		if (ends)
+			ends[i] = a->hit[i].end;
+		if (lasts)
+			lasts[i] = a->hit[i].last;
+	}
+	return nfound;
+}
+
+size_t
+ac_find_last(struct ac *a, const char *str, size_t n, unsigned *ids,
+	     size_t *ends, size_t *lasts)
+{
+	if (!a->built)
+		diag_die(JW_EXIT_INTERNAL, "ac: ac_find() before ac_build()");
+	if (++a->scan == 0) {
+		memset(a->stamp, 0, a->nlits * sizeof *a->stamp);
+		a->scan = 1;
+	}
+	if (a->how == AC_SCAN_HASH)
+		return ac_find_probe(a, str, n, ids, ends, lasts);
+	return ac_find_automaton(a, str, n, ids, ends, lasts);
 }
