@@ -787,10 +787,12 @@ grid_chars(const char *s, size_t so, size_t eo)
 	uint64_t w;
 
 	/* Eight bytes at a time: a continuation byte has bit 7 set and bit
-	 * 6 clear. */
+	 * 6 clear.  The flags, one per byte, are added up by a multiply
+	 * (__builtin_popcountll is a call without -mpopcnt). */
 	for (; i + 8 <= eo; i += 8) {
 		memcpy(&w, s + i, 8);
-		n -= (size_t)__builtin_popcountll(w & ~(w << 1) & top);
+		w = (w & ~(w << 1) & top) >> 7;
+		n -= (size_t)((w * 0x0101010101010101u) >> 56);
 	}
 	for (; i < eo; i++)
 		n -= ((unsigned char)s[i] & 0xC0) == 0x80;
