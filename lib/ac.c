@@ -533,6 +533,8 @@ ac_find_probe(struct ac *a, const char *str, size_t n, unsigned *ids,
 	 * are left. */
 	unsigned char pad[64];
 
+	if (n == 0)
+		return 0;	/* and str may be NULL */
 	memcpy(pad, p + n - tail, tail);
 	memset(pad + tail, 0, sizeof pad - tail);
 	for (i = 0; i < n; i++) {

@@ -279,6 +279,7 @@ Test(ac, probing_near_the_end_of_the_text)
 	cr_assert_eq(ids[0], 3);
 	n = ac_find(a, "\xe5\x8f\xb7\xe5\x8f\xb7", 6, ids, ends);
 	cr_assert_eq(n, 1);
+	cr_assert_eq(ac_find(a, NULL, 0, ids, ends), 0);
 	ac_free(a);
 }
 
