@@ -120,10 +120,11 @@ htab_init(struct htab *h, size_t valsize)
 {
 	h->slots = NULL;
 	h->nslots = 0;
-	h->keys = NULL;
-	h->vals = NULL;
+	h->ents = NULL;
 	h->count = h->cap = 0;
 	h->valsize = valsize;
+	/* Values start 8-byte aligned, and entries stay so. */
+	h->stride = (sizeof(struct htab_key) + valsize + 7) & ~(size_t)7;
 	arena_init(&h->keymem);
 }
 
@@ -131,8 +132,7 @@ void
 htab_release(struct htab *h)
 {
 	free(h->slots);
-	free(h->keys);
-	free(h->vals);
+	free(h->ents);
 	arena_release(&h->keymem);
 	htab_init(h, h->valsize);
 }
@@ -163,6 +163,31 @@ key_words(const unsigned char *s, size_t n, uint64_t w[4])
 		w[0] = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
 			   (uint64_t)s[n - 1] << 16 : 0;
 		w[1] = 0;
+	}
+}
+
+/* The bytes of a short key back from its words (key_words() loads cover
+ * every byte). */
+static void
+words_key(const uint64_t w[4], size_t n, unsigned char *s)
+{
+	if (n > 16) {
+		memcpy(s, &w[0], 8);
+		memcpy(s + 8, &w[1], 8);
+		memcpy(s + n - 16, &w[2], 8);
+		memcpy(s + n - 8, &w[3], 8);
+	} else if (n >= 8) {
+		memcpy(s, &w[0], 8);
+		memcpy(s + n - 8, &w[1], 8);
+	} else if (n >= 4) {
+		uint32_t a = (uint32_t)w[0], b = (uint32_t)w[1];
+
+		memcpy(s, &a, 4);
+		memcpy(s + n - 4, &b, 4);
+	} else if (n > 0) {
+		s[0] = (unsigned char)w[0];
+		s[n / 2] = (unsigned char)(w[0] >> 8);
+		s[n - 1] = (unsigned char)(w[0] >> 16);
 	}
 }
 
@@ -205,8 +230,26 @@ slots_grow(struct htab *h)
 	h->slots = xcalloc(n, sizeof *h->slots);
 	h->nslots = n;
 	for (i = 0; i < h->count; i++)
-		h->slots[slot_free(h, h->keys[i].hash)] =
-			TAG(h->keys[i].hash) | (uint32_t)(i + 1);
+		h->slots[slot_free(h, htab_key_at(h, i)->hash)] =
+			TAG(htab_key_at(h, i)->hash) | (uint32_t)(i + 1);
+}
+
+/* Room for twice the entries, on a cache-line boundary so that an
+ * entry of 64 bytes is one line. */
+static void
+ents_grow(struct htab *h)
+{
+	size_t cap = h->cap ? h->cap * 2 : 16;
+	void *e;
+
+	if (cap > (size_t)-1 / h->stride ||
+	    posix_memalign(&e, 64, cap * h->stride) != 0)
+		diag_die(JW_EXIT_INTERNAL, "out of memory");
+	if (h->count)
+		memcpy(e, h->ents, h->count * h->stride);
+	free(h->ents);
+	h->ents = e;
+	h->cap = cap;
 }
 
 /* Slot holding the key, or the empty slot where it would go.  A slot is
@@ -222,7 +265,7 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 
 	while ((e = h->slots[i]) != 0) {
 		if ((e & ~(uint64_t)UINT32_MAX) == tag) {
-			k = &h->keys[(uint32_t)e - 1];
+			k = htab_key_at(h, (uint32_t)e - 1);
 			if (k->len == n && (n <= SHORT_KEY ?
 			    ((k->w[0] ^ w[0]) | (k->w[1] ^ w[1]) |
 			     (k->w[2] ^ w[2]) | (k->w[3] ^ w[3])) == 0 :
@@ -234,16 +277,23 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 	return i;
 }
 
-void *
-htab_put(struct htab *h, const void *p, size_t n, int *isnew)
+void
+htab_probe_init(struct htab_probe *k, const void *p, size_t n)
 {
-	uint64_t w[4], hash = key_hash(p, n, w);
-	size_t i = 0, vs = h->valsize ? h->valsize : 1;
+	k->p = p;
+	k->n = n;
+	k->hash = key_hash(p, n, k->w);
+}
+
+void *
+htab_put_probe(struct htab *h, const struct htab_probe *pr, int *isnew)
+{
+	size_t i = 0;
 	struct htab_key *k;
 	unsigned char *v;
 
 	if (h->nslots) {
-		i = slot_find(h, p, n, hash, w);
+		i = slot_find(h, pr->p, pr->n, pr->hash, pr->w);
 		if (h->slots[i] != 0) {
 			if (isnew)
 				*isnew = 0;
@@ -254,26 +304,37 @@ htab_put(struct htab *h, const void *p, size_t n, int *isnew)
 		diag_die(JW_EXIT_INTERNAL, "hash table full");
 	if ((h->count + 1) * 2 > h->nslots) {
 		slots_grow(h);
-		i = slot_free(h, hash);
+		i = slot_free(h, pr->hash);
 	}
-	if (h->count == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 16;
-		h->keys = xreallocarray(h->keys, h->cap, sizeof *h->keys);
-		/* With valsize 0 the value pointer is still non-NULL, so
-		 * that htab_find() can tell a present key from an absent one. */
-		h->vals = xreallocarray(h->vals, h->cap, vs);
+	if (h->count == h->cap)
+		ents_grow(h);
+	k = (struct htab_key *)(void *)(h->ents + h->count * h->stride);
+	if (pr->n <= SHORT_KEY) {
+		unsigned char copy[SHORT_KEY];
+
+		words_key(pr->w, pr->n, copy);
+		k->p = arena_memdup(&h->keymem, copy, pr->n);
+	} else {
+		k->p = arena_memdup(&h->keymem, pr->p, pr->n);
 	}
-	k = &h->keys[h->count];
-	k->p = arena_memdup(&h->keymem, p, n);
-	k->len = n;
-	k->hash = hash;
-	memcpy(k->w, w, sizeof k->w);
-	v = h->vals + h->count * h->valsize;
+	k->len = pr->n;
+	k->hash = pr->hash;
+	memcpy(k->w, pr->w, sizeof k->w);
+	v = (unsigned char *)(k + 1);
 	memset(v, 0, h->valsize);
-	h->slots[i] = TAG(hash) | (uint32_t)(++h->count);
+	h->slots[i] = TAG(pr->hash) | (uint32_t)(++h->count);
 	if (isnew)
 		*isnew = 1;
 	return v;
+}
+
+void *
+htab_put(struct htab *h, const void *p, size_t n, int *isnew)
+{
+	struct htab_probe k;
+
+	htab_probe_init(&k, p, n);
+	return htab_put_probe(h, &k, isnew);
 }
 
 void *

@@ -2,9 +2,11 @@
  * htab: a hash table from byte strings to fixed-size values, for grouping.
  *
  * Keys are copied into the table's own arena.  Values are valsize bytes,
- * zeroed when a key is first put, stored contiguously in insertion order so
- * that htab_key_at(i) and htab_val_at(i) walk the groups in the order
- * they first appeared.
+ * zeroed when a key is first put.  Each entry (the key's description, then
+ * its value) is stored in insertion order so that htab_key_at(i) and
+ * htab_val_at(i) walk the groups in the order they first appeared; with an
+ * 8-byte value an entry is exactly one 64-byte cache line, so a lookup
+ * touches one slot and one line.
  * A value pointer stays valid only until the next htab_put() (the value
  * array may move).  Open addressing, power-of-two size, grows at 1/2 load.
  */
@@ -26,9 +28,9 @@ struct htab_key {
 struct htab {
 	uint64_t *slots;	/* 0 = empty, else hash tag | entry index + 1 */
 	size_t nslots;		/* power of two */
-	struct htab_key *keys;	/* per entry, insertion order */
-	unsigned char *vals;	/* per entry, valsize bytes each */
-	size_t count, cap, valsize;
+	unsigned char *ents;	/* entries of stride bytes, insertion order:
+				 * struct htab_key, then the value */
+	size_t count, cap, valsize, stride;
 	struct arena keymem;
 };
 
@@ -42,10 +44,47 @@ void htab_release(struct htab *h);
 void *htab_put(struct htab *h, const void *p, size_t n, int *isnew);
 /* The value for the key, or NULL. */
 void *htab_find(const struct htab *h, const void *p, size_t n);
+/*
+ * A lookup in steps, for callers with many lookups in flight: a lookup
+ * whose table is bigger than the L1 cache waits twice on memory (the slot,
+ * then the entry it names), and starting those loads a few keys ahead
+ * hides the wait.  htab_probe_init() hashes the key (which must stay
+ * readable until the put if longer than 32 bytes: a shorter one is held in
+ * the probe); htab_prefetch_slot() and, later,
+ * htab_prefetch_entry() start the loads (hints only: the table is not
+ * changed); htab_put_probe() is htab_put() with the hash already known.
+ */
+struct htab_probe {
+	const void *p;
+	size_t n;
+	uint64_t hash;
+	uint64_t w[4];
+};
+
+void htab_probe_init(struct htab_probe *k, const void *p, size_t n);
+void *htab_put_probe(struct htab *h, const struct htab_probe *k, int *isnew);
+
+static inline void
+htab_prefetch_slot(const struct htab *h, const struct htab_probe *k)
+{
+	if (h->nslots)
+		__builtin_prefetch(&h->slots[k->hash & (h->nslots - 1)]);
+}
+
+static inline void
+htab_prefetch_entry(const struct htab *h, const struct htab_probe *k)
+{
+	uint64_t e;
+
+	if (h->nslots && (e = h->slots[k->hash & (h->nslots - 1)]) != 0 &&
+	    (uint32_t)e <= h->count)
+		__builtin_prefetch(h->ents + ((uint32_t)e - 1) * h->stride);
+}
+
 /* Entry i (0 <= i < h->count) in insertion order. */
 static inline const struct htab_key *htab_key_at(const struct htab *h, size_t i)
-{ return &h->keys[i]; }
+{ return (const struct htab_key *)(const void *)(h->ents + i * h->stride); }
 static inline void *htab_val_at(const struct htab *h, size_t i)
-{ return h->vals + i * h->valsize; }
+{ return h->ents + i * h->stride + sizeof(struct htab_key); }
 
 #endif

@@ -286,3 +286,59 @@ Test(htab, release_then_reuse)
 	cr_assert_eq(isnew, 1);
 	htab_release(&h);
 }
+
+/* A short key is held in the probe's words: the caller's bytes may change
+ * before the put, and every length up to 32 and past it comes back
+ * byte for byte. */
+Test(htab, probe_holds_short_keys)
+{
+	struct htab h;
+	struct htab_probe pr;
+	char key[48];
+	const struct htab_key *k;
+	size_t n, i;
+
+	htab_init(&h, sizeof(long));
+	for (n = 0; n <= 40; n++) {
+		for (i = 0; i < n; i++)
+			key[i] = (char)(0x41 + (n * 7 + i * 13) % 50);
+		htab_probe_init(&pr, key, n);
+		htab_prefetch_slot(&h, &pr);
+		htab_prefetch_entry(&h, &pr);
+		if (n <= 32)
+			memset(key, '#', sizeof key);	/* the probe holds it */
+		else
+			for (i = 0; i < n; i++)	/* rebuild: must stay */
+				key[i] = (char)(0x41 + (n * 7 + i * 13) % 50);
+		*(long *)htab_put_probe(&h, &pr, NULL) = (long)n;
+	}
+	cr_assert_eq(h.count, 41);
+	for (n = 0; n <= 40; n++) {
+		for (i = 0; i < n; i++)
+			key[i] = (char)(0x41 + (n * 7 + i * 13) % 50);
+		k = htab_key_at(&h, n);
+		cr_assert_eq(k->len, n);
+		cr_assert(memcmp(k->p, key, n) == 0, "key of length %zu", n);
+		cr_assert_eq(*(long *)htab_find(&h, key, n), (long)n);
+	}
+	htab_release(&h);
+}
+
+/* An entry with an 8-byte value is one cache line: 64 bytes, aligned. */
+Test(htab, entries_fill_cache_lines)
+{
+	struct htab h;
+	uint64_t *v;
+	int isnew;
+
+	htab_init(&h, sizeof(uint64_t));
+	cr_assert_eq(h.stride, 64);
+	v = htab_put(&h, "grid", 4, &isnew);
+	cr_assert_eq(isnew, 1);
+	cr_assert_eq((uintptr_t)htab_key_at(&h, 0) % 64, 0);
+	cr_assert_eq((uintptr_t)v % 8, 0);
+	htab_release(&h);
+	htab_init(&h, 3);
+	cr_assert_eq(h.stride, 64);	/* 56 + 3, rounded up to 8 */
+	htab_release(&h);
+}
