@@ -7,10 +7,22 @@
 #include "htab.h"
 #include "util.h"
 
+/* Adds in flight: a key's table memory is prefetched when it comes and
+ * its count added RING - 1 adds later (see htab_prefetch_slot()). */
+#define RING 4
+
+struct pending {
+	struct buf key;		/* a copy of a long or joined key: the
+				 * record's bytes move on */
+	struct htab_probe pr;
+	uint64_t n;
+};
+
 struct group {
 	size_t nkeys;
 	struct htab h;
-	struct buf key;
+	struct pending ring[RING];
+	size_t head, inflight;	/* next ring entry; entries in flight */
 	uint64_t total;
 };
 
@@ -18,48 +30,82 @@ struct group *
 group_new(size_t nkeys)
 {
 	struct group *g = xcalloc(1, sizeof *g);
+	size_t i;
 
 	g->nkeys = nkeys;
 	htab_init(&g->h, sizeof(uint64_t));
-	buf_init(&g->key);
+	for (i = 0; i < RING; i++)
+		buf_init(&g->ring[i].key);
 	return g;
 }
 
 void
 group_free(struct group *g)
 {
+	size_t i;
+
 	if (g == NULL)
 		return;
 	htab_release(&g->h);
-	buf_release(&g->key);
+	for (i = 0; i < RING; i++)
+		buf_release(&g->ring[i].key);
 	free(g);
+}
+
+/* Add the count of the oldest add in flight. */
+static void
+land(struct group *g)
+{
+	struct pending *e = &g->ring[(g->head + RING - g->inflight) % RING];
+
+	*(uint64_t *)htab_put_probe(&g->h, &e->pr, NULL) += e->n;
+	g->inflight--;
+}
+
+static void
+land_all(struct group *g)
+{
+	while (g->inflight > 0)
+		land(g);
 }
 
 void
 group_add(struct group *g, const struct rec_str *k, uint64_t n)
 {
-	uint64_t *c;
+	struct pending *e;
 	size_t i;
 
-	if (g->nkeys == 1) {
-		c = htab_put(&g->h, k[0].p, k[0].len, NULL);
+	if (g->inflight == RING - 1)
+		land(g);
+	e = &g->ring[g->head];
+	g->head = (g->head + 1) % RING;
+	g->inflight++;
+	if (g->nkeys == 1 && k[0].len <= 32) {
+		htab_probe_init(&e->pr, k[0].p, k[0].len);	/* held */
 	} else {
-		/* Values joined by NUL, which no value holds: the byte order
-		 * of joined keys is then the field-by-field order. */
-		buf_reset(&g->key);
+		/* Several values are joined by NUL, which no value holds:
+		 * the byte order of joined keys is then the field-by-field
+		 * order. */
+		buf_reset(&e->key);
 		for (i = 0; i < g->nkeys; i++) {
-			buf_add(&g->key, k[i].p, k[i].len);
-			buf_addc(&g->key, '\0');
+			buf_add(&e->key, k[i].p, k[i].len);
+			if (g->nkeys > 1)
+				buf_addc(&e->key, '\0');
 		}
-		c = htab_put(&g->h, g->key.p, g->key.len, NULL);
+		htab_probe_init(&e->pr, e->key.p, e->key.len);
 	}
-	*c += n;
+	e->n = n;
 	g->total += n;
+	htab_prefetch_slot(&g->h, &e->pr);
+	if (g->inflight > 1)
+		htab_prefetch_entry(&g->h, &g->ring[(g->head + RING - 2) %
+						    RING].pr);
 }
 
 size_t
-group_count(const struct group *g)
+group_count(struct group *g)
 {
+	land_all(g);
 	return g->h.count;
 }
 
@@ -85,10 +131,13 @@ by_key(const void *a, const void *b, void *ctx)
 void
 group_write(struct group *g, struct rec_writer *w, int total)
 {
-	size_t n = g->h.count, i, k, *order = xcalloc(n + 1, sizeof *order);
+	size_t n, i, k, *order;
 	const struct htab_key *key;
 	const char *p, *z;
 
+	land_all(g);
+	n = g->h.count;
+	order = xcalloc(n + 1, sizeof *order);
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, n, sizeof *order, by_key, &g->h);

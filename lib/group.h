@@ -28,7 +28,7 @@ void group_free(struct group *g);
  * hold NUL bytes (records never do). */
 void group_add(struct group *g, const struct rec_str *k, uint64_t n);
 /* Number of groups and the sum of all counts. */
-size_t group_count(const struct group *g);
+size_t group_count(struct group *g);
 uint64_t group_total(const struct group *g);
 /* Write one record per group, sorted: the key values then the count, to a
  * writer whose columns are the nkeys key names and a count column; then,
