@@ -30,6 +30,23 @@
 #define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
 #define SEEN_ODD 2	/* a backslash, CR or NUL: look closer */
 
+/* A line spanning at most LB_WORDS words of the tab bitmap (257 to 320
+ * bytes, by where it starts) is split without a loop: its tab bits and a
+ * count of them before each word. */
+#define LB_WORDS 5
+
+struct linebits {
+	uint64_t x[LB_WORDS];
+	uint32_t before[LB_WORDS + 1];
+	size_t a;			/* the line's first word */
+};
+
+/* Offsets into the block buffer, ascending: the TSV index. */
+struct ix {
+	uint32_t *at;
+	size_t n, i, cap;	/* entries, the next unread, room */
+};
+
 struct rec_reader {
 	struct rec_reader_opts o;
 	const char *const *files;
@@ -77,14 +94,19 @@ struct rec_reader {
 	struct rec_writer *rej;
 	struct buf msg;
 
-	int avx2;			/* the CPU has AVX2 */
-	uint32_t *toff;			/* TSV: tab offsets in the line */
-	size_t ntabs;			/* tabs in the line (may pass TABCAP) */
-	size_t cok;			/* buf[0..cok) has no \\, CR or NUL */
-	/* rec_reader_want(): fields wlo..whi are read, tabs tlo..thi kept;
-	 * lazy when the current line was scanned that way. */
+	int avx2;			/* the CPU has AVX2 and BMI */
+	/* TSV: the index of buf[0..ixend) (see index_block()), and the
+	 * taken line's tab count. */
+	struct ix nls, odds;
+	uint64_t *tabw;
+	size_t tabw_cap, ixend, ntabs;
+	struct linebits lb;		/* the line's tabs, when lbok */
+	int lbok;
+	int odd;			/* the line has odd bytes */
+	/* rec_reader_want(): fields wlo..whi are read; lazy when only
+	 * those of the current line are set. */
 	int want, lazy;
-	size_t wlo, whi, tlo, thi;
+	size_t wlo, whi;
 	char *lp;			/* the current TSV line, for rec_reject */
 	size_t llen;
 	size_t vok;			/* buf[0..vok) is known valid UTF-8 */
@@ -173,87 +195,368 @@ progress(struct rec_reader *in, int done)
 
 /* ---- block buffer and spans ---- */
 
-/* Does the line hold a byte that needs a closer look: a backslash (an
- * escape), a CR that is not the line end, a NUL? */
-static int
-has_odd(const char *p, size_t len)
+/*
+ * The TSV index.  Each block read is indexed once, in one pass over its
+ * bytes: a bitmap of its tabs (bit i of word j for byte 64 * j + i), and
+ * the offsets of its newlines and of its odd bytes (a backslash, a CR or a
+ * NUL: bytes a line must be looked at more closely for).  A line is then
+ * taken with no further look at its bytes: the next newline ends it, a
+ * count of bits tells its fields, and only the fields a verb reads are
+ * located.  The buffer moves by whole 64-byte words (see refill()), so the
+ * bitmap moves with it.
+ */
+static void
+ix_grow(struct ix *x, size_t more)
 {
-	return memchr(p, '\\', len) != NULL || memchr(p, '\r', len) != NULL ||
-	       memchr(p, '\0', len) != NULL;
+	size_t cap = x->cap ? x->cap : 1024;
+
+	while (cap < x->n + more)
+		cap *= 2;
+	x->at = xreallocarray(x->at, cap, sizeof *x->at);
+	x->cap = cap;
+}
+
+/* Room for more entries past the count, written before they are
+ * counted. */
+static inline void
+ix_room(struct ix *x, size_t more)
+{
+	if (x->n + more > x->cap)
+		ix_grow(x, more);
+}
+
+/* Forget the entries before offset by and move the others by -by (the
+ * buffer's bytes moved so). */
+static void
+ix_shift(struct ix *x, size_t by)
+{
+	size_t i = x->i, k;
+
+	while (i < x->n && x->at[i] < by)
+		i++;
+	for (k = 0; i < x->n; i++, k++)
+		x->at[k] = x->at[i] - (uint32_t)by;
+	x->n = k;
+	x->i = 0;
+}
+
+/* The next unread entry at or past offset from; skips those before. */
+static inline void
+ix_seek(struct ix *x, size_t from)
+{
+	while (x->i < x->n && x->at[x->i] < from)
+		x->i++;
+}
+
+/* The tab bitmap has a word for every 64 bytes of the buffer, and one
+ * more for the end. */
+static void
+tabw_room(struct rec_reader *in)
+{
+	size_t need = (in->cap >> 6) + 2 + LB_WORDS;
+
+	if (in->tabw_cap < need) {
+		in->tabw = xreallocarray(in->tabw, need, sizeof *in->tabw);
+		memset(in->tabw + in->tabw_cap, 0,
+		       (need - in->tabw_cap) * sizeof *in->tabw);
+		in->tabw_cap = need;
+	}
+}
+
+static void
+index_plain(struct rec_reader *in, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		char c = in->buf[i];
+		struct ix *x = c == '\n' ? &in->nls :
+			       c == '\\' || c == '\r' || c == '\0' ?
+			       &in->odds : NULL;
+
+		if ((i & 63) == 0)
+			in->tabw[i >> 6] = 0;
+		if (c == '\t')
+			in->tabw[i >> 6] |= UINT64_C(1) << (i & 63);
+		if (x != NULL) {
+			ix_room(x, 1);
+			x->at[x->n++] = (uint32_t)i;
+		}
+	}
 }
 
 #ifdef REC_AVX2
-/* has_odd() in one pass of vector compares (the buffer has SLACK readable
- * bytes past every run, masked off here). */
-__attribute__((target("avx2"))) static int
-odd_avx2(const char *p, size_t len)
+/* The offsets base + each set bit of bits, in order.  The first two are
+ * written whether there are so many or not (the caller made room for
+ * 64 + 2): newlines come about once in 64 bytes, and a branch on their
+ * count would miss its guess line after line. */
+__attribute__((target("bmi,popcnt"))) static inline void
+ix_bits(struct ix *x, uint32_t base, uint64_t bits)
 {
-	const __m256i bsl = _mm256_set1_epi8('\\');
-	const __m256i cr = _mm256_set1_epi8('\r');
-	const __m256i zero = _mm256_setzero_si256();
+	uint32_t *o = x->at + x->n;
+	size_t cnt = (size_t)__builtin_popcountll(bits), k;
+
+	o[0] = base + (uint32_t)_tzcnt_u64(bits);
+	bits = _blsr_u64(bits);
+	o[1] = base + (uint32_t)_tzcnt_u64(bits);
+	bits = _blsr_u64(bits);
+	for (k = 2; k < cnt; k++) {
+		o[k] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+	}
+	x->n += cnt;
+}
+
+/* One bit per byte of 64: the top bits of the bytes of lo, then hi. */
+__attribute__((target("avx2"))) static inline uint64_t
+bits64(__m256i lo, __m256i hi)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+/* The bytes equal to c. */
+__attribute__((target("avx2"))) static inline uint64_t
+eq_bits(__m256i lo, __m256i hi, __m256i c)
+{
+	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
+}
+
+/* The odd bytes: backslash, CR, NUL. */
+__attribute__((target("avx2"))) static inline __m256i
+odd_bytes(__m256i v)
+{
+	return _mm256_or_si256(_mm256_or_si256(
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))),
+		_mm256_cmpeq_epi8(v, _mm256_setzero_si256()));
+}
+
+/* index_plain() a 64-byte word at a time.  The word holding from is done
+ * again whole (its tabs are the same bits; its newlines and odd bytes
+ * before from are already listed).  The buffer has SLACK readable bytes
+ * past its end; the bits past to are masked off. */
+__attribute__((target("avx2,bmi,popcnt"))) static void
+index_avx2(struct rec_reader *in, size_t from, size_t to)
+{
+	const __m256i tab = _mm256_set1_epi8('\t');
+	const __m256i nl = _mm256_set1_epi8('\n');
 	size_t i;
 
-	for (i = 0; i < len; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
-			_mm256_or_si256(_mm256_cmpeq_epi8(v, bsl),
-					_mm256_cmpeq_epi8(v, cr)),
-			_mm256_cmpeq_epi8(v, zero)));
+	for (i = from & ~(size_t)63; i < to; i += 64) {
+		__m256i lo = _mm256_loadu_si256((const __m256i *)(in->buf + i));
+		__m256i hi = _mm256_loadu_si256((const __m256i *)(in->buf + i +
+								  32));
+		uint64_t t = eq_bits(lo, hi, tab), n = eq_bits(lo, hi, nl);
+		uint64_t o = bits64(odd_bytes(lo), odd_bytes(hi));
 
-		if (len - i < 32)
-			m &= (1u << (len - i)) - 1;
-		if (m)
-			return 1;
+		if (to - i < 64) {
+			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
+
+			t &= keep;
+			n &= keep;
+			o &= keep;
+		}
+		if (i < from) {
+			n &= ~UINT64_C(0) << (from - i);
+			o &= ~UINT64_C(0) << (from - i);
+		}
+		in->tabw[i >> 6] = t;
+		ix_room(&in->nls, 66);
+		ix_bits(&in->nls, (uint32_t)i, n);
+		if (o) {
+			ix_room(&in->odds, 66);
+			ix_bits(&in->odds, (uint32_t)i, o);
+		}
 	}
-	return 0;
 }
 #endif
 
-static int
-block_has_odd(const struct rec_reader *in, const char *p, size_t len)
+/* Index the bytes read since the last call. */
+static void
+index_block(struct rec_reader *in)
+{
+	tabw_room(in);
+	if ((in->end & 63) == 0)
+		in->tabw[in->end >> 6] = 0;	/* the word at the end */
+#ifdef REC_AVX2
+	if (in->avx2)
+		index_avx2(in, in->ixend, in->end);
+	else
+#endif
+		index_plain(in, in->ixend, in->end);
+	in->ixend = in->end;
+}
+
+/* The tabs in buf[s, e) (e indexed). */
+static inline size_t
+tabs_in_(const uint64_t *w, size_t s, size_t e)
+{
+	size_t a = s >> 6, b = e >> 6, n;
+	uint64_t x = w[a] & (~UINT64_C(0) << (s & 63));
+	uint64_t below = (UINT64_C(1) << (e & 63)) - 1;
+
+	if (a == b)
+		return (size_t)__builtin_popcountll(x & below);
+	n = (size_t)__builtin_popcountll(x);
+	while (++a < b)
+		n += (size_t)__builtin_popcountll(w[a]);
+	return n + (size_t)__builtin_popcountll(w[b] & below);
+}
+
+/* The offset of the first tab at or past q (there is one). */
+static inline size_t
+tab_next(const uint64_t *w, size_t q)
+{
+	size_t j = q >> 6;
+	uint64_t x = w[j] & (~UINT64_C(0) << (q & 63));
+
+	while (x == 0)
+		x = w[++j];
+	return (j << 6) + (size_t)__builtin_ctzll(x);
+}
+
+/* The offset of tab k (from 0) at or past q (there are so many). */
+static inline size_t
+tab_nth_(const uint64_t *w, size_t q, size_t k)
+{
+	size_t j = q >> 6, c;
+	uint64_t x = w[j] & (~UINT64_C(0) << (q & 63));
+
+	while (k >= (c = (size_t)__builtin_popcountll(x))) {
+		k -= c;
+		x = w[++j];
+	}
+	while (k-- > 0)
+		x &= x - 1;
+	return (j << 6) + (size_t)__builtin_ctzll(x);
+}
+
+/* The two above with the popcnt instruction where the CPU has it (a
+ * call to the C library's bit count costs more than the rest). */
+#ifdef REC_AVX2
+__attribute__((target("popcnt"))) static size_t
+tabs_in_popcnt(const uint64_t *w, size_t s, size_t e)
+{
+	return tabs_in_(w, s, e);
+}
+
+__attribute__((target("popcnt"))) static size_t
+tab_nth_popcnt(const uint64_t *w, size_t q, size_t k)
+{
+	return tab_nth_(w, q, k);
+}
+#endif
+
+static inline size_t
+tabs_in(const struct rec_reader *in, size_t s, size_t e)
 {
 #ifdef REC_AVX2
 	if (in->avx2)
-		return odd_avx2(p, len);
-#else
-	(void)in;
+		return tabs_in_popcnt(in->tabw, s, e);
 #endif
-	return has_odd(p, len);
+	return tabs_in_(in->tabw, s, e);
 }
 
-/* Check whole lines read so far in one run, which is much cheaper than
- * line by line: UTF-8 validity up to in->vok, and the absence of bytes
- * that need a closer look (backslash, CR, NUL) up to in->cok.  Lines past
- * those marks are checked one by one, which also locates an error. */
+static inline size_t
+tab_nth(const struct rec_reader *in, size_t q, size_t k)
+{
+#ifdef REC_AVX2
+	if (in->avx2)
+		return tab_nth_popcnt(in->tabw, q, k);
+#endif
+	return tab_nth_(in->tabw, q, k);
+}
+
+#ifdef REC_AVX2
+/* The tabs of buf[s, e) (within LB_WORDS words) into lb, with no branch
+ * on the data; returns their count.  Words past the line are read (the
+ * bitmap has LB_WORDS spare) and masked off. */
+__attribute__((target("popcnt"))) static size_t
+line_bits(struct linebits *lb, const uint64_t *w, size_t s, size_t e)
+{
+	size_t a = s >> 6, d = (e >> 6) - a, j;
+	uint64_t below = (UINT64_C(1) << (e & 63)) - 1;
+
+	lb->a = a;
+	lb->before[0] = 0;
+	for (j = 0; j < LB_WORDS; j++) {
+		uint64_t m = (j < d ? ~UINT64_C(0) : 0) | (j == d ? below : 0);
+
+		if (j == 0)
+			m &= ~UINT64_C(0) << (s & 63);
+		lb->x[j] = w[a + j] & m;
+		lb->before[j + 1] = lb->before[j] +
+				    (uint32_t)__builtin_popcountll(lb->x[j]);
+	}
+	return lb->before[LB_WORDS];
+}
+
+/* The offset of the line's tab k (k < its count). */
+__attribute__((target("bmi,bmi2"))) static inline size_t
+line_tab(const struct linebits *lb, size_t k)
+{
+	size_t j = (k >= lb->before[1]) + (k >= lb->before[2]) +
+		   (k >= lb->before[3]) + (k >= lb->before[4]);
+	uint64_t bit = UINT64_C(1) << (k - lb->before[j]);
+
+	return ((lb->a + j) << 6) + (size_t)_tzcnt_u64(_pdep_u64(bit,
+								  lb->x[j]));
+}
+#endif
+
+/* Take the line buf[s, s + len) that ends at offset e (its newline, or
+ * the end of the file): count its tabs, see whether it holds odd bytes. */
+static void
+take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
+{
+#ifdef REC_AVX2
+	in->lbok = in->avx2 && (e >> 6) - (s >> 6) < LB_WORDS;
+	if (in->lbok)
+		in->ntabs = line_bits(&in->lb, in->tabw, s, e);
+	else
+#endif
+		in->ntabs = tabs_in(in, s, e);
+	ix_seek(&in->odds, s);
+	in->odd = in->odds.i < in->odds.n && in->odds.at[in->odds.i] < s + len;
+	ix_seek(&in->odds, e);
+}
+
+/* Check whole lines read so far for UTF-8 validity in one run, which is
+ * much cheaper than line by line: up to in->vok.  Lines past that mark
+ * are checked one by one, which also locates an error. */
 static void
 block_check(struct rec_reader *in)
 {
 	size_t from = in->vok > in->pos ? in->vok : in->pos;
 	const char *last;
 
-	if (in->fmt != REC_TSV)
-		return;
 	last = memrchr(in->buf + from, '\n', in->end - from);
 	if (last == NULL)
 		return;
 	if (utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
 		in->vok = (size_t)(last - in->buf);
-	from = in->cok > in->pos ? in->cok : in->pos;
-	if (!block_has_odd(in, in->buf + from, (size_t)(last - in->buf) - from))
-		in->cok = (size_t)(last - in->buf);
 }
 
 static void
 refill(struct rec_reader *in)
 {
-	size_t have = in->end - in->pos;
+	/* Bytes before pos are done with; keep pos's place in its 64-byte
+	 * word so that the tab bitmap moves by whole words. */
+	size_t drop = in->pos & ~(size_t)63, have = in->end - drop;
 	ssize_t r;
 
-	if (in->pos > 0) {
-		memmove(in->buf, in->buf + in->pos, have);
-		in->vok = in->vok > in->pos ? in->vok - in->pos : 0;
-		in->cok = in->cok > in->pos ? in->cok - in->pos : 0;
-		in->pos = 0;
+	if (drop > 0) {
+		memmove(in->buf, in->buf + drop, have);
+		in->vok = in->vok > drop ? in->vok - drop : 0;
+		ix_shift(&in->nls, drop);
+		ix_shift(&in->odds, drop);
+		if (in->fmt == REC_TSV)
+			memmove(in->tabw, in->tabw + (drop >> 6),
+				(((in->ixend + 63) >> 6) - (drop >> 6) + 1) *
+				sizeof *in->tabw);
+		in->ixend = in->ixend > drop ? in->ixend - drop : 0;
+		in->pos -= drop;
 		in->end = have;
 	}
 	if (in->cap - in->end < BLOCK) {
@@ -268,8 +571,82 @@ refill(struct rec_reader *in)
 	in->end += (size_t)r;
 	in->bytes += (size_t)r;
 	memset(in->buf + in->end, 0, SLACK);
-	block_check(in);
+	if (in->fmt == REC_TSV) {
+		index_block(in);
+		block_check(in);
+	}
 	progress(in, 0);
+}
+
+/* Field k (0 <= k <= in->ntabs) of the taken line p[0..len), which
+ * starts at q (the line's start or just past a tab). */
+static inline struct rec_str
+tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
+	  size_t q)
+{
+	size_t t = k == in->ntabs ? (size_t)(p - in->buf) + len :
+		   tab_next(in->tabw, q);
+	struct rec_str f;
+
+	f.p = in->buf + q;
+	f.len = t - q;
+	return f;
+}
+
+/* Every field of the taken line into in->cols; returns the count (only
+ * TABCAP + 1 are stored, the last holding the rest of the line). */
+static size_t
+cols_all(struct rec_reader *in, char *p, size_t len)
+{
+	size_t k, q = (size_t)(p - in->buf);
+	size_t stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
+
+	for (k = 0; k < stored; k++) {
+		in->cols[k] = tsv_field(in, p, len, k, q);
+		q += in->cols[k].len + 1;
+	}
+	in->cols[k].p = in->buf + q;
+	in->cols[k].len = (size_t)(p + len - in->cols[k].p);
+	return in->ntabs + 1;
+}
+
+#ifdef REC_AVX2
+/* cols_want() for a line in in->lb. */
+__attribute__((target("bmi,bmi2"))) static void
+cols_want_lb(struct rec_reader *in, char *p, size_t len)
+{
+	size_t k, a, b, s = (size_t)(p - in->buf);
+
+	a = in->wlo == 0 ? s : line_tab(&in->lb, in->wlo - 1) + 1;
+	for (k = in->wlo; k <= in->whi; k++) {
+		b = k == in->ntabs ? s + len : line_tab(&in->lb, k);
+		in->cols[k].p = in->buf + a;
+		in->cols[k].len = b - a;
+		a = b + 1;
+	}
+}
+#endif
+
+/* Only the fields rec_reader_want() asked for (the line has the header's
+ * field count: the caller checked). */
+static size_t
+cols_want(struct rec_reader *in, char *p, size_t len)
+{
+	size_t k, q = (size_t)(p - in->buf);
+
+#ifdef REC_AVX2
+	if (in->lbok) {
+		cols_want_lb(in, p, len);
+		return in->ntabs + 1;
+	}
+#endif
+	if (in->wlo > 0)
+		q = tab_nth(in, q, in->wlo - 1) + 1;
+	for (k = in->wlo; k <= in->whi; k++) {
+		in->cols[k] = tsv_field(in, p, len, k, q);
+		q += in->cols[k].len + 1;
+	}
+	return in->ntabs + 1;
 }
 
 /* Find the end of a CSV record from p: the newline outside quotes.
@@ -301,145 +678,6 @@ csv_end(const char *p, size_t n)
 		start = c == ',';
 	}
 	return n;
-}
-
-/*
- * The TSV hot path: one pass over the bytes from p finds the line end and
- * the tabs before it (their offsets go to in->toff, their count to
- * in->ntabs).  Returns the offset of the newline, or have when there is
- * none yet.  What else a line needs (UTF-8, escapes) is known for whole
- * blocks from block_check().
- */
-#ifdef REC_AVX2
-__attribute__((target("avx2"))) static size_t
-scan_avx2(uint32_t *toff, const char *p, size_t have, size_t *ntabs,
-	  size_t lo, size_t hi)
-{
-	const __m256i tab = _mm256_set1_epi8('\t');
-	const __m256i nlc = _mm256_set1_epi8('\n');
-	size_t i, nt = 0, cnt;
-
-	/* The buffer has SLACK readable bytes after its end, so every block
-	 * is loaded whole and the bytes past have (or the newline) masked. */
-	for (i = 0; i < have; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		unsigned nl = (unsigned)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(v, nlc));
-		unsigned t = (unsigned)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(v, tab));
-
-		if (have - i < 32) {
-			nl &= (1u << (have - i)) - 1;
-			t &= (1u << (have - i)) - 1;
-		}
-		if (nl)
-			t &= (1u << __builtin_ctz(nl)) - 1;
-		cnt = (size_t)__builtin_popcount(t);
-		if (nt >= lo && nt + cnt <= hi + 1) {
-			/* Every tab of the block is wanted. */
-			while (t) {
-				toff[nt++ - lo] = (uint32_t)(i +
-					(size_t)__builtin_ctz(t));
-				t &= t - 1;
-			}
-		} else if (nt + cnt <= lo || nt > hi) {
-			nt += cnt;	/* none is: only count them */
-		} else {
-			for (; t; t &= t - 1, nt++)
-				if (nt >= lo && nt <= hi)
-					toff[nt - lo] = (uint32_t)(i +
-						(size_t)__builtin_ctz(t));
-		}
-		if (nl) {
-			*ntabs = nt;
-			return i + (size_t)__builtin_ctz(nl);
-		}
-	}
-	*ntabs = nt;
-	return have;
-}
-#endif
-
-/* Tabs lo..hi of the line from p go to in->toff[0..]; all of them (up to
- * TABCAP) unless rec_reader_want() narrowed the fields. */
-static size_t
-scan_range(struct rec_reader *in, const char *p, size_t have, size_t lo,
-	   size_t hi)
-{
-	const char *nl;
-	size_t i, len, nt = 0;
-
-#ifdef REC_AVX2
-	if (in->avx2)
-		return scan_avx2(in->toff, p, have, &in->ntabs, lo, hi);
-#endif
-	nl = memchr(p, '\n', have);
-	len = nl ? (size_t)(nl - p) : have;
-	for (i = 0; i < len; i++)
-		if (p[i] == '\t') {
-			if (nt >= lo && nt <= hi)
-				in->toff[nt - lo] = (uint32_t)i;
-			nt++;
-		}
-	in->ntabs = nt;
-	return len;
-}
-
-static size_t
-scan_tsv(struct rec_reader *in, const char *p, size_t have)
-{
-	in->lazy = in->want && in->map == NULL;
-	if (in->lazy)
-		return scan_range(in, p, have, in->tlo, in->thi);
-	return scan_range(in, p, have, 0, TABCAP - 1);
-}
-
-/* Fields of the scanned line p[0..len) into in->cols; returns the count
- * (only TABCAP + 1 are stored).  A lazy scan sets the wanted fields only
- * (the line has the right count then; the caller checks first). */
-static size_t
-cols_from_tabs(struct rec_reader *in, char *p, size_t len)
-{
-	if (in->lazy && in->ntabs + 1 == in->fcols) {
-		size_t k, a, b;
-
-		for (k = in->wlo; k <= in->whi; k++) {
-			a = k == 0 ? 0 : in->toff[k - 1 - in->tlo] + 1;
-			b = k == in->ntabs ? len : in->toff[k - in->tlo];
-			in->cols[k].p = p + a;
-			in->cols[k].len = b - a;
-		}
-		return in->ntabs + 1;
-	}
-	return cols_all(in, p, len);
-}
-
-/* Scan the line again for every tab (a lazy scan that must be undone:
- * a reject, escapes, bytes to check) and set every field. */
-static size_t
-cols_full(struct rec_reader *in, char *p, size_t len)
-{
-	if (in->lazy) {
-		in->lazy = 0;
-		scan_range(in, p, len, 0, TABCAP - 1);
-	}
-	return cols_all(in, p, len);
-}
-
-static size_t
-cols_all(struct rec_reader *in, char *p, size_t len)
-{
-	size_t k, start = 0, stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
-	struct rec_str *c = in->cols;
-
-	for (k = 0; k < stored; k++) {
-		c[k].p = p + start;
-		c[k].len = in->toff[k] - start;
-		start = in->toff[k] + 1;
-	}
-	c[k].p = p + start;
-	c[k].len = (start <= len ? len : start) - start;
-	return in->ntabs + 1;
 }
 
 /* The length of p[0..n) without a last UTF-8 character cut short, so that
@@ -478,8 +716,9 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 			k = csv_end(p, lim);
 			nl = k < lim ? p + k : NULL;
 		} else if (in->fmt == REC_TSV) {
-			k = scan_tsv(in, p, have);
-			nl = k < have ? p + k : NULL;
+			ix_seek(&in->nls, in->pos);
+			nl = in->nls.i < in->nls.n ?
+			     in->buf + in->nls.at[in->nls.i] : NULL;
 		} else {
 			nl = memchr(p, '\n', have);
 		}
@@ -542,8 +781,11 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 		for (k = 0; k < *lenp; k++)
 			*nlines += (*pp)[k] == '\n';
 	in->line += *nlines;
+	k = (size_t)(*pp - in->buf) + *lenp;	/* the line's end */
 	if (*lenp > 0 && (*pp)[*lenp - 1] == '\r')
 		--*lenp;
+	if (in->fmt == REC_TSV)
+		take_line(in, (size_t)(*pp - in->buf), *lenp, k);
 	return 1;
 }
 
@@ -655,7 +897,7 @@ rec_reject(struct rec_reader *in, const struct rec *r, const char *fmt, ...)
 	va_end(ap);
 	if (in->lazy && r == &in->rec) {
 		/* Only the wanted fields were set: keep the whole line. */
-		cols_full(in, in->lp, in->llen);
+		cols_all(in, in->lp, in->llen);
 		reject_fields(in, in->cols, in->n, r->file, r->line);
 		return;
 	}
@@ -1360,8 +1602,6 @@ file_header(struct rec_reader *in, char *p, size_t len)
 				 in->fname, in->line, in->msg.p);
 		nc = (size_t)ncl;
 	} else {
-		/* The same scan as the records', every tab kept. */
-		scan_range(in, p, len, 0, TABCAP - 1);
 		nc = cols_all(in, p, len);
 		unescape_cols(in->cols, nc);
 	}
@@ -1454,7 +1694,9 @@ next_file(struct rec_reader *in)
 	}
 	in->fname = zin_name(in->z);
 	in->fmt = fmt_of(in, path);
-	in->pos = in->end = in->vok = in->cok = 0;
+	in->pos = in->end = in->vok = in->ixend = 0;
+	in->nls.n = in->nls.i = 0;
+	in->odds.n = in->odds.i = 0;
 	in->eof = 0;
 	in->line = 0;
 	free(in->hdr_raw);
@@ -1522,11 +1764,12 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	buf_init(&in->pending);
 	in->cols = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->cols);
 	in->rf = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->rf);
-	in->toff = xreallocarray(NULL, TABCAP, sizeof *in->toff);
 	in->rec.file = "";
 	in->tty = o->progress && !diag_quiet && isatty(2);
 #if defined(__x86_64__) && defined(__GNUC__)
-	in->avx2 = utf8_simd();
+	in->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
+		   __builtin_cpu_supports("bmi2") &&
+		   __builtin_cpu_supports("popcnt");
 #endif
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;
@@ -1674,11 +1917,11 @@ rec_reader_next(struct rec_reader *in)
 		} else {
 			end = (size_t)(p + len - in->buf);
 			seen = (end > in->vok ? SEEN_HIGH : 0) |
-			       (end > in->cok && has_odd(p, len) ? SEEN_ODD : 0);
-			if (in->lazy && (seen || in->ntabs + 1 != in->fcols))
-				nc = cols_full(in, p, len);
-			else
-				nc = cols_from_tabs(in, p, len);
+			       (in->odd ? SEEN_ODD : 0);
+			in->lazy = in->want && in->map == NULL && !seen &&
+				   in->ntabs + 1 == in->fcols;
+			nc = in->lazy ? cols_want(in, p, len) :
+					cols_all(in, p, len);
 			in->lp = p;
 			in->llen = len;
 			if (nc > in->fcols || nc < in->fcols ||
@@ -1738,8 +1981,6 @@ rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n)
 	in->want = 1;
 	in->wlo = lo;
 	in->whi = hi;
-	in->tlo = lo ? lo - 1 : 0;
-	in->thi = hi;
 }
 
 unsigned long long
@@ -1794,7 +2035,9 @@ rec_reader_close(struct rec_reader *in)
 	free(in->f);
 	free(in->cols);
 	free(in->rf);
-	free(in->toff);
+	free(in->nls.at);
+	free(in->tabw);
+	free(in->odds.at);
 	free(in->offs);
 	free(in->seen);
 	free(in->map);
