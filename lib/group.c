@@ -72,11 +72,13 @@ land_all(struct group *g)
 void
 group_add(struct group *g, const struct rec_str *k, uint64_t n)
 {
-	struct pending *e;
+	struct pending *e, *prev = &g->ring[(g->head + RING - 1) % RING];
 	size_t i;
 
 	if (g->inflight == RING - 1)
 		land(g);
+	if (g->inflight > 0)
+		htab_prefetch_entry(&g->h, &prev->pr);
 	e = &g->ring[g->head];
 	g->head = (g->head + 1) % RING;
 	g->inflight++;
@@ -97,9 +99,6 @@ group_add(struct group *g, const struct rec_str *k, uint64_t n)
 	e->n = n;
 	g->total += n;
 	htab_prefetch_slot(&g->h, &e->pr);
-	if (g->inflight > 1)
-		htab_prefetch_entry(&g->h, &g->ring[(g->head + RING - 2) %
-						    RING].pr);
 }
 
 size_t

@@ -285,6 +285,23 @@ htab_probe_init(struct htab_probe *k, const void *p, size_t n)
 	k->hash = key_hash(p, n, k->w);
 }
 
+void
+htab_prefetch_slot(const struct htab *h, const struct htab_probe *k)
+{
+	if (h->nslots)
+		__builtin_prefetch(&h->slots[k->hash & (h->nslots - 1)]);
+}
+
+void
+htab_prefetch_entry(const struct htab *h, const struct htab_probe *k)
+{
+	uint64_t e;
+
+	if (h->nslots && (e = h->slots[k->hash & (h->nslots - 1)]) != 0 &&
+	    (uint32_t)e <= h->count)
+		__builtin_prefetch(h->ents + ((uint32_t)e - 1) * h->stride);
+}
+
 void *
 htab_put_probe(struct htab *h, const struct htab_probe *pr, int *isnew)
 {

@@ -64,22 +64,8 @@ struct htab_probe {
 void htab_probe_init(struct htab_probe *k, const void *p, size_t n);
 void *htab_put_probe(struct htab *h, const struct htab_probe *k, int *isnew);
 
-static inline void
-htab_prefetch_slot(const struct htab *h, const struct htab_probe *k)
-{
-	if (h->nslots)
-		__builtin_prefetch(&h->slots[k->hash & (h->nslots - 1)]);
-}
-
-static inline void
-htab_prefetch_entry(const struct htab *h, const struct htab_probe *k)
-{
-	uint64_t e;
-
-	if (h->nslots && (e = h->slots[k->hash & (h->nslots - 1)]) != 0 &&
-	    (uint32_t)e <= h->count)
-		__builtin_prefetch(h->ents + ((uint32_t)e - 1) * h->stride);
-}
+void htab_prefetch_slot(const struct htab *h, const struct htab_probe *k);
+void htab_prefetch_entry(const struct htab *h, const struct htab_probe *k);
 
 /* Entry i (0 <= i < h->count) in insertion order. */
 static inline const struct htab_key *htab_key_at(const struct htab *h, size_t i)
