@@ -24,7 +24,7 @@ $(error missing build dependencies, see above)
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 ALL_CFLAGS  = $(WARN) $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
 
@@ -77,12 +77,20 @@ lint:
 	@mandoc -Tlint -W warning man/*.[157] && echo "lint: man pages clean"
 
 # The same tests under AddressSanitizer and UBSan (the record-format cases
-# twice: with and without the AVX2 paths), then the fuzz corpus (every
-# crash ever found) replayed through the libFuzzer harnesses.
+# again without the AVX2 paths, and without the read-ahead thread), the CLI
+# cases under ThreadSanitizer, then the fuzz corpus (every crash ever
+# found) replayed through the libFuzzer harnesses.
+TSAN_OPTIONS_CHECK = halt_on_error=1 exitcode=66 report_thread_leaks=0
 check:
 	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" unit cli
 	@echo "record-format cases again on the plain C paths (no AVX2):"
 	JINGWU_NO_SIMD=1 sh tests/run-cli build-san tests/cli/jwcat/*
+	@echo "record-format cases again without the read-ahead thread:"
+	JINGWU_NO_THREADS=1 sh tests/run-cli build-san tests/cli/jwcat/*
+	$(MAKE) B=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
+		LDFLAGS="-fsanitize=thread" all
+	@echo "CLI cases under ThreadSanitizer:"
+	TSAN_OPTIONS="$(TSAN_OPTIONS_CHECK)" sh tests/run-cli build-tsan
 	sh scripts/deps fuzz
 	sh tests/fuzz/run --replay
 
@@ -106,7 +114,7 @@ install: all
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -rf build build-san build-fuzz bin out
+	rm -rf build build-san build-tsan build-fuzz bin out
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
 	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/scripts/jw-gen.d

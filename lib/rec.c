@@ -13,6 +13,7 @@
 #endif
 
 #include "arena.h"
+#include "blk.h"
 #include "diag.h"
 #include "htab.h"
 #include "rec.h"
@@ -20,10 +21,7 @@
 #include "util.h"
 #include "zio.h"
 
-/* 256 KiB blocks stay in L2; DESIGN.md "Speed" measured it. */
-#define BLOCK (256u << 10)
 #define KEEP_OVERLONG 1024	/* bytes of an overlong line kept in rejects */
-#define SLACK 64		/* readable bytes after the buffer's end */
 #define TABCAP (REC_MAX_FIELDS + 1)	/* tab offsets kept per line */
 
 /* What a line scan saw, beside the tabs. */
@@ -41,22 +39,17 @@ struct linebits {
 	size_t a;			/* the line's first word */
 };
 
-/* Offsets into the block buffer, ascending: the TSV index. */
-struct ix {
-	uint32_t *at;
-	size_t n, i, cap;	/* entries, the next unread, room */
-};
-
 struct rec_reader {
 	struct rec_reader_opts o;
 	const char *const *files;
 	size_t nfiles, fi;
 	enum rec_fmt fmt;
 
-	/* Input block buffer: bytes [pos, end) are unread. */
-	char *buf;
-	size_t cap, pos, end;
-	int eof;
+	/* The input: bytes [pos, b->end) of block b are unread. */
+	struct blk_src *src;
+	struct blk *b;			/* &none when no file is open */
+	size_t pos;
+	struct blk none;
 	struct zin *z;
 	const char *fname;
 	unsigned long long line;	/* lines consumed in this file */
@@ -95,11 +88,8 @@ struct rec_reader {
 	struct buf msg;
 
 	int avx2;			/* the CPU has AVX2 and BMI */
-	/* TSV: the index of buf[0..ixend) (see index_block()), and the
-	 * taken line's tab count. */
-	struct ix nls, odds;
-	uint64_t *tabw;
-	size_t tabw_cap, ixend, ntabs;
+	/* TSV: the taken line's tab count. */
+	size_t ntabs;
 	struct linebits lb;		/* the line's tabs, when lbok */
 	int lbok;
 	int odd;			/* the line has odd bytes */
@@ -109,7 +99,6 @@ struct rec_reader {
 	size_t wlo, whi;
 	char *lp;			/* the current TSV line, for rec_reject */
 	size_t llen;
-	size_t vok;			/* buf[0..vok) is known valid UTF-8 */
 
 	/* Progress line. */
 	int tty;
@@ -193,200 +182,13 @@ progress(struct rec_reader *in, int done)
 		diag_prog, in->nread, in->bytes / 1e6, in->bytes / 1e6 / el);
 }
 
-/* ---- block buffer and spans ---- */
+/* ---- blocks and spans ---- */
 
 /*
- * The TSV index.  Each block read is indexed once, in one pass over its
- * bytes: a bitmap of its tabs (bit i of word j for byte 64 * j + i), and
- * the offsets of its newlines and of its odd bytes (a backslash, a CR or a
- * NUL: bytes a line must be looked at more closely for).  A line is then
- * taken with no further look at its bytes: the next newline ends it, a
- * count of bits tells its fields, and only the fields a verb reads are
- * located.  The buffer moves by whole 64-byte words (see refill()), so the
- * bitmap moves with it.
+ * A TSV line is taken from its block's index (see blk.h) with no further
+ * look at its bytes: the next newline ends it, a count of bits tells its
+ * fields, and only the fields a verb reads are located.
  */
-static void
-ix_grow(struct ix *x, size_t more)
-{
-	size_t cap = x->cap ? x->cap : 1024;
-
-	while (cap < x->n + more)
-		cap *= 2;
-	x->at = xreallocarray(x->at, cap, sizeof *x->at);
-	x->cap = cap;
-}
-
-/* Room for more entries past the count, written before they are
- * counted. */
-static inline void
-ix_room(struct ix *x, size_t more)
-{
-	if (x->n + more > x->cap)
-		ix_grow(x, more);
-}
-
-/* Forget the entries before offset by and move the others by -by (the
- * buffer's bytes moved so). */
-static void
-ix_shift(struct ix *x, size_t by)
-{
-	size_t i = x->i, k;
-
-	while (i < x->n && x->at[i] < by)
-		i++;
-	for (k = 0; i < x->n; i++, k++)
-		x->at[k] = x->at[i] - (uint32_t)by;
-	x->n = k;
-	x->i = 0;
-}
-
-/* The next unread entry at or past offset from; skips those before. */
-static inline void
-ix_seek(struct ix *x, size_t from)
-{
-	while (x->i < x->n && x->at[x->i] < from)
-		x->i++;
-}
-
-/* The tab bitmap has a word for every 64 bytes of the buffer, and one
- * more for the end. */
-static void
-tabw_room(struct rec_reader *in)
-{
-	size_t need = (in->cap >> 6) + 2 + LB_WORDS;
-
-	if (in->tabw_cap < need) {
-		in->tabw = xreallocarray(in->tabw, need, sizeof *in->tabw);
-		memset(in->tabw + in->tabw_cap, 0,
-		       (need - in->tabw_cap) * sizeof *in->tabw);
-		in->tabw_cap = need;
-	}
-}
-
-static void
-index_plain(struct rec_reader *in, size_t from, size_t to)
-{
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		char c = in->buf[i];
-		struct ix *x = c == '\n' ? &in->nls :
-			       c == '\\' || c == '\r' || c == '\0' ?
-			       &in->odds : NULL;
-
-		if ((i & 63) == 0)
-			in->tabw[i >> 6] = 0;
-		if (c == '\t')
-			in->tabw[i >> 6] |= UINT64_C(1) << (i & 63);
-		if (x != NULL) {
-			ix_room(x, 1);
-			x->at[x->n++] = (uint32_t)i;
-		}
-	}
-}
-
-#ifdef REC_AVX2
-/* The offsets base + each set bit of bits, in order.  The first two are
- * written whether there are so many or not (the caller made room for
- * 64 + 2): newlines come about once in 64 bytes, and a branch on their
- * count would miss its guess line after line. */
-__attribute__((target("bmi,popcnt"))) static inline void
-ix_bits(struct ix *x, uint32_t base, uint64_t bits)
-{
-	uint32_t *o = x->at + x->n;
-	size_t cnt = (size_t)__builtin_popcountll(bits), k;
-
-	o[0] = base + (uint32_t)_tzcnt_u64(bits);
-	bits = _blsr_u64(bits);
-	o[1] = base + (uint32_t)_tzcnt_u64(bits);
-	bits = _blsr_u64(bits);
-	for (k = 2; k < cnt; k++) {
-		o[k] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-	}
-	x->n += cnt;
-}
-
-/* One bit per byte of 64: the top bits of the bytes of lo, then hi. */
-__attribute__((target("avx2"))) static inline uint64_t
-bits64(__m256i lo, __m256i hi)
-{
-	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
-	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
-}
-
-/* The bytes equal to c. */
-__attribute__((target("avx2"))) static inline uint64_t
-eq_bits(__m256i lo, __m256i hi, __m256i c)
-{
-	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
-}
-
-/* The odd bytes: backslash, CR, NUL. */
-__attribute__((target("avx2"))) static inline __m256i
-odd_bytes(__m256i v)
-{
-	return _mm256_or_si256(_mm256_or_si256(
-		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
-		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))),
-		_mm256_cmpeq_epi8(v, _mm256_setzero_si256()));
-}
-
-/* index_plain() a 64-byte word at a time.  The word holding from is done
- * again whole (its tabs are the same bits; its newlines and odd bytes
- * before from are already listed).  The buffer has SLACK readable bytes
- * past its end; the bits past to are masked off. */
-__attribute__((target("avx2,bmi,popcnt"))) static void
-index_avx2(struct rec_reader *in, size_t from, size_t to)
-{
-	const __m256i tab = _mm256_set1_epi8('\t');
-	const __m256i nl = _mm256_set1_epi8('\n');
-	size_t i;
-
-	for (i = from & ~(size_t)63; i < to; i += 64) {
-		__m256i lo = _mm256_loadu_si256((const __m256i *)(in->buf + i));
-		__m256i hi = _mm256_loadu_si256((const __m256i *)(in->buf + i +
-								  32));
-		uint64_t t = eq_bits(lo, hi, tab), n = eq_bits(lo, hi, nl);
-		uint64_t o = bits64(odd_bytes(lo), odd_bytes(hi));
-
-		if (to - i < 64) {
-			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
-
-			t &= keep;
-			n &= keep;
-			o &= keep;
-		}
-		if (i < from) {
-			n &= ~UINT64_C(0) << (from - i);
-			o &= ~UINT64_C(0) << (from - i);
-		}
-		in->tabw[i >> 6] = t;
-		ix_room(&in->nls, 66);
-		ix_bits(&in->nls, (uint32_t)i, n);
-		if (o) {
-			ix_room(&in->odds, 66);
-			ix_bits(&in->odds, (uint32_t)i, o);
-		}
-	}
-}
-#endif
-
-/* Index the bytes read since the last call. */
-static void
-index_block(struct rec_reader *in)
-{
-	tabw_room(in);
-	if ((in->end & 63) == 0)
-		in->tabw[in->end >> 6] = 0;	/* the word at the end */
-#ifdef REC_AVX2
-	if (in->avx2)
-		index_avx2(in, in->ixend, in->end);
-	else
-#endif
-		index_plain(in, in->ixend, in->end);
-	in->ixend = in->end;
-}
 
 /* The tabs in buf[s, e) (e indexed). */
 static inline size_t
@@ -453,9 +255,9 @@ tabs_in(const struct rec_reader *in, size_t s, size_t e)
 {
 #ifdef REC_AVX2
 	if (in->avx2)
-		return tabs_in_popcnt(in->tabw, s, e);
+		return tabs_in_popcnt(in->b->tabw, s, e);
 #endif
-	return tabs_in_(in->tabw, s, e);
+	return tabs_in_(in->b->tabw, s, e);
 }
 
 static inline size_t
@@ -463,9 +265,9 @@ tab_nth(const struct rec_reader *in, size_t q, size_t k)
 {
 #ifdef REC_AVX2
 	if (in->avx2)
-		return tab_nth_popcnt(in->tabw, q, k);
+		return tab_nth_popcnt(in->b->tabw, q, k);
 #endif
-	return tab_nth_(in->tabw, q, k);
+	return tab_nth_(in->b->tabw, q, k);
 }
 
 #ifdef REC_AVX2
@@ -513,68 +315,24 @@ take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 #ifdef REC_AVX2
 	in->lbok = in->avx2 && (e >> 6) - (s >> 6) < LB_WORDS;
 	if (in->lbok)
-		in->ntabs = line_bits(&in->lb, in->tabw, s, e);
+		in->ntabs = line_bits(&in->lb, in->b->tabw, s, e);
 	else
 #endif
 		in->ntabs = tabs_in(in, s, e);
-	ix_seek(&in->odds, s);
-	in->odd = in->odds.i < in->odds.n && in->odds.at[in->odds.i] < s + len;
-	ix_seek(&in->odds, e);
+	blk_ix_seek(&in->b->odds, s);
+	in->odd = in->b->odds.i < in->b->odds.n && in->b->odds.at[in->b->odds.i] < s + len;
+	blk_ix_seek(&in->b->odds, e);
 }
 
-/* Check whole lines read so far for UTF-8 validity in one run, which is
- * much cheaper than line by line: up to in->vok.  Lines past that mark
- * are checked one by one, which also locates an error. */
-static void
-block_check(struct rec_reader *in)
-{
-	size_t from = in->vok > in->pos ? in->vok : in->pos;
-	const char *last;
-
-	last = memrchr(in->buf + from, '\n', in->end - from);
-	if (last == NULL)
-		return;
-	if (utf8_is_valid(in->buf + from, (size_t)(last - in->buf) - from))
-		in->vok = (size_t)(last - in->buf);
-}
-
+/* The next block, with the line begun at pos (not yet whole) in front. */
 static void
 refill(struct rec_reader *in)
 {
-	/* Bytes before pos are done with; keep pos's place in its 64-byte
-	 * word so that the tab bitmap moves by whole words. */
-	size_t drop = in->pos & ~(size_t)63, have = in->end - drop;
-	ssize_t r;
-
-	if (drop > 0) {
-		memmove(in->buf, in->buf + drop, have);
-		in->vok = in->vok > drop ? in->vok - drop : 0;
-		ix_shift(&in->nls, drop);
-		ix_shift(&in->odds, drop);
-		if (in->fmt == REC_TSV)
-			memmove(in->tabw, in->tabw + (drop >> 6),
-				(((in->ixend + 63) >> 6) - (drop >> 6) + 1) *
-				sizeof *in->tabw);
-		in->ixend = in->ixend > drop ? in->ixend - drop : 0;
-		in->pos -= drop;
-		in->end = have;
-	}
-	if (in->cap - in->end < BLOCK) {
-		in->cap = in->end + BLOCK;
-		in->buf = xrealloc(in->buf, in->cap + SLACK);
-	}
-	r = zin_read(in->z, in->buf + in->end, in->cap - in->end);
-	if (r < 0)
+	in->b = blk_next(in->src, in->b->buf + in->pos, in->b->end - in->pos,
+			 &in->pos);
+	if (in->b->err)
 		die_input(in);
-	if (r == 0)
-		in->eof = 1;
-	in->end += (size_t)r;
-	in->bytes += (size_t)r;
-	memset(in->buf + in->end, 0, SLACK);
-	if (in->fmt == REC_TSV) {
-		index_block(in);
-		block_check(in);
-	}
+	in->bytes = blk_bytes(in->src);
 	progress(in, 0);
 }
 
@@ -584,11 +342,11 @@ static inline struct rec_str
 tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
 	  size_t q)
 {
-	size_t t = k == in->ntabs ? (size_t)(p - in->buf) + len :
-		   tab_next(in->tabw, q);
+	size_t t = k == in->ntabs ? (size_t)(p - in->b->buf) + len :
+		   tab_next(in->b->tabw, q);
 	struct rec_str f;
 
-	f.p = in->buf + q;
+	f.p = in->b->buf + q;
 	f.len = t - q;
 	return f;
 }
@@ -598,14 +356,14 @@ tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
 static size_t
 cols_all(struct rec_reader *in, char *p, size_t len)
 {
-	size_t k, q = (size_t)(p - in->buf);
+	size_t k, q = (size_t)(p - in->b->buf);
 	size_t stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
 
 	for (k = 0; k < stored; k++) {
 		in->cols[k] = tsv_field(in, p, len, k, q);
 		q += in->cols[k].len + 1;
 	}
-	in->cols[k].p = in->buf + q;
+	in->cols[k].p = in->b->buf + q;
 	in->cols[k].len = (size_t)(p + len - in->cols[k].p);
 	return in->ntabs + 1;
 }
@@ -615,12 +373,12 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 __attribute__((target("bmi,bmi2"))) static void
 cols_want_lb(struct rec_reader *in, char *p, size_t len)
 {
-	size_t k, a, b, s = (size_t)(p - in->buf);
+	size_t k, a, b, s = (size_t)(p - in->b->buf);
 
 	a = in->wlo == 0 ? s : line_tab(&in->lb, in->wlo - 1) + 1;
 	for (k = in->wlo; k <= in->whi; k++) {
 		b = k == in->ntabs ? s + len : line_tab(&in->lb, k);
-		in->cols[k].p = in->buf + a;
+		in->cols[k].p = in->b->buf + a;
 		in->cols[k].len = b - a;
 		a = b + 1;
 	}
@@ -632,7 +390,7 @@ cols_want_lb(struct rec_reader *in, char *p, size_t len)
 static size_t
 cols_want(struct rec_reader *in, char *p, size_t len)
 {
-	size_t k, q = (size_t)(p - in->buf);
+	size_t k, q = (size_t)(p - in->b->buf);
 
 #ifdef REC_AVX2
 	if (in->lbok) {
@@ -706,8 +464,8 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 	char *p, *nl;
 
 	for (;;) {
-		p = in->buf + in->pos;
-		have = in->end - in->pos;
+		p = in->b->buf + in->pos;
+		have = in->b->end - in->pos;
 		if (in->fmt == REC_CSV) {
 			/* A record not ended within max + 1 bytes is over
 			 * the limit: scanning on is quadratic when quotes
@@ -716,9 +474,9 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 			k = csv_end(p, lim);
 			nl = k < lim ? p + k : NULL;
 		} else if (in->fmt == REC_TSV) {
-			ix_seek(&in->nls, in->pos);
-			nl = in->nls.i < in->nls.n ?
-			     in->buf + in->nls.at[in->nls.i] : NULL;
+			blk_ix_seek(&in->b->nls, in->pos);
+			nl = in->b->nls.i < in->b->nls.n ?
+			     in->b->buf + in->b->nls.at[in->b->nls.i] : NULL;
 		} else {
 			nl = memchr(p, '\n', have);
 		}
@@ -728,13 +486,13 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 			in->pos += *lenp + 1;
 			break;
 		}
-		if (nl == NULL && in->eof) {
+		if (nl == NULL && in->b->eof) {
 			if (have == 0)
 				return 0;
 			if (have <= max) {
 				*pp = p;
 				*lenp = have;
-				in->pos = in->end;
+				in->pos = in->b->end;
 				break;
 			}
 		}
@@ -744,8 +502,8 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 			buf_reset(&in->scratch);
 			in->ovl_len = 0;
 			for (;;) {
-				p = in->buf + in->pos;
-				have = in->end - in->pos;
+				p = in->b->buf + in->pos;
+				have = in->b->end - in->pos;
 				nl = memchr(p, '\n', have);
 				/* The line's first bytes, never past its end
 				 * or the buffer's. */
@@ -759,8 +517,8 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 					break;
 				}
 				in->ovl_len += have;
-				in->pos = in->end;
-				if (in->eof)
+				in->pos = in->b->end;
+				if (in->b->eof)
 					break;
 				refill(in);
 			}
@@ -781,11 +539,11 @@ next_span(struct rec_reader *in, char **pp, size_t *lenp, unsigned *nlines)
 		for (k = 0; k < *lenp; k++)
 			*nlines += (*pp)[k] == '\n';
 	in->line += *nlines;
-	k = (size_t)(*pp - in->buf) + *lenp;	/* the line's end */
+	k = (size_t)(*pp - in->b->buf) + *lenp;	/* the line's end */
 	if (*lenp > 0 && (*pp)[*lenp - 1] == '\r')
 		--*lenp;
 	if (in->fmt == REC_TSV)
-		take_line(in, (size_t)(*pp - in->buf), *lenp, k);
+		take_line(in, (size_t)(*pp - in->b->buf), *lenp, k);
 	return 1;
 }
 
@@ -1669,6 +1427,18 @@ implicit_header(struct rec_reader *in)
 	in->fcols = in->n;
 }
 
+/* Stop reading the current file. */
+static void
+close_input(struct rec_reader *in)
+{
+	blk_src_close(in->src);	/* first: it may still read */
+	in->src = NULL;
+	in->b = &in->none;
+	in->pos = 0;
+	zin_close(in->z);
+	in->z = NULL;
+}
+
 /* Open the next file; 0 when there is none. */
 static int
 next_file(struct rec_reader *in)
@@ -1679,10 +1449,7 @@ next_file(struct rec_reader *in)
 	unsigned nl;
 	int r;
 
-	if (in->z != NULL) {
-		zin_close(in->z);
-		in->z = NULL;
-	}
+	close_input(in);
 	if (in->fi == in->nfiles)
 		return 0;
 	path = in->files[in->fi++];
@@ -1694,19 +1461,17 @@ next_file(struct rec_reader *in)
 	}
 	in->fname = zin_name(in->z);
 	in->fmt = fmt_of(in, path);
-	in->pos = in->end = in->vok = in->ixend = 0;
-	in->nls.n = in->nls.i = 0;
-	in->odds.n = in->odds.i = 0;
-	in->eof = 0;
+	in->src = blk_src_open(in->z, in->fmt == REC_TSV, &in->b, &in->pos);
 	in->line = 0;
 	free(in->hdr_raw);
 	in->hdr_raw = NULL;
 	in->hdr_len = 0;
 	/* Drop a byte order mark. */
-	while (in->end < 3 && !in->eof)
+	while (in->b->end - in->pos < 3 && !in->b->eof)
 		refill(in);
-	if (in->end >= 3 && memcmp(in->buf, "\xef\xbb\xbf", 3) == 0)
-		in->pos = 3;
+	if (in->b->end - in->pos >= 3 &&
+	    memcmp(in->b->buf + in->pos, "\xef\xbb\xbf", 3) == 0)
+		in->pos += 3;
 	if (in->o.names != NULL && in->fmt != REC_JSONL) {
 		implicit_header(in);
 		return 1;
@@ -1756,8 +1521,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 		fl[i] = arena_strdup(&in->mem, files[i]);
 	fl[i] = NULL;
 	in->files = (const char *const *)fl;
-	in->cap = BLOCK;
-	in->buf = xmalloc(in->cap + SLACK);
+	in->b = &in->none;
 	htab_init(&in->byname, sizeof(size_t));
 	buf_init(&in->scratch);
 	buf_init(&in->msg);
@@ -1810,7 +1574,7 @@ rec_reader_next(struct rec_reader *in)
 {
 	struct rec *r = &in->rec;
 	char *p;
-	size_t len, nc, i, end;
+	size_t len, nc, i, start;
 	unsigned nl, seen;
 	long ncl;
 	int s;
@@ -1915,8 +1679,9 @@ rec_reader_next(struct rec_reader *in)
 				continue;
 			}
 		} else {
-			end = (size_t)(p + len - in->buf);
-			seen = (end > in->vok ? SEEN_HIGH : 0) |
+			start = (size_t)(p - in->b->buf);
+			seen = (start < in->b->vfrom ||
+				start + len > in->b->vok ? SEEN_HIGH : 0) |
 			       (in->odd ? SEEN_ODD : 0);
 			in->lazy = in->want && in->map == NULL && !seen &&
 				   in->ntabs + 1 == in->fcols;
@@ -2029,15 +1794,14 @@ rec_reader_close(struct rec_reader *in)
 			   in->nrej, in->nread,
 			   in->nread == 1 ? "" : "s", in->o.rejects ? "" :
 			   " (--rejects FILE keeps them)");
-	zin_close(in->z);
-	free(in->buf);
+	close_input(in);
 	free(in->names);
 	free(in->f);
 	free(in->cols);
 	free(in->rf);
-	free(in->nls.at);
-	free(in->tabw);
-	free(in->odds.at);
+	free(in->b->nls.at);
+	free(in->b->tabw);
+	free(in->b->odds.at);
 	free(in->offs);
 	free(in->seen);
 	free(in->map);

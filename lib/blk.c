@@ -1,0 +1,510 @@
+/* blk: input blocks, read ahead and indexed.  See blk.h. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define BLK_AVX2 1
+#endif
+
+#include "blk.h"
+#include "diag.h"
+#include "utf8.h"
+#include "util.h"
+
+/* The block the producer works on: free to fill, being filled, ready. */
+enum { NEXT_FREE, NEXT_FILLING, NEXT_READY };
+
+struct blk_src {
+	struct zin *z;
+	int tsv, avx2;
+	struct blk k[2];
+	struct blk *cur, *next;
+	unsigned long long bytes;
+	uint32_t *tmp;			/* rotating index entries */
+	size_t tmpcap;
+
+	int threaded;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	atomic_int state, stop;
+};
+
+/* How long a side waits busy before it sleeps: a wake-up from sleep costs
+ * tens of microseconds here, about what a block takes. */
+#define SPINS 20000
+
+static inline void
+cpu_relax(void)
+{
+#ifdef BLK_AVX2
+	_mm_pause();
+#endif
+}
+
+/* Wait until the state is want: busy a while, then asleep on the
+ * condition (whoever changes the state does so under the mutex and wakes
+ * the waiters).  With the mutex held when asleep is set. */
+static void
+wait_state(struct blk_src *s, int want)
+{
+	int i;
+
+	for (i = 0; i < SPINS; i++) {
+		if (atomic_load_explicit(&s->state, memory_order_acquire) ==
+		    want || s->stop)
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&s->mu);
+	while (atomic_load_explicit(&s->state, memory_order_acquire) != want
+	       && !s->stop)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void
+set_state(struct blk_src *s, int st)
+{
+	pthread_mutex_lock(&s->mu);
+	atomic_store_explicit(&s->state, st, memory_order_release);
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- the index ---- */
+
+static void
+ix_room(struct blk_ix *x, size_t more)
+{
+	size_t cap = x->cap ? x->cap : 1024;
+
+	if (x->n + more <= x->cap)
+		return;
+	while (cap < x->n + more)
+		cap *= 2;
+	x->at = xreallocarray(x->at, cap, sizeof *x->at);
+	x->cap = cap;
+}
+
+/* A word for every 64 bytes of the block, one more for the end, and the
+ * spare words. */
+static void
+tabw_room(struct blk *k)
+{
+	size_t need = ((k->cap + BLK_SLACK) >> 6) + 2 + BLK_SPARE_WORDS;
+
+	if (k->tabw_cap < need) {
+		k->tabw = xreallocarray(k->tabw, need, sizeof *k->tabw);
+		memset(k->tabw + k->tabw_cap, 0,
+		       (need - k->tabw_cap) * sizeof *k->tabw);
+		k->tabw_cap = need;
+	}
+}
+
+static void
+index_plain(struct blk *k, size_t from, size_t to)
+{
+	size_t i;
+
+	if (from & 63)	/* the bits from there on are this call's */
+		k->tabw[from >> 6] &= (UINT64_C(1) << (from & 63)) - 1;
+	for (i = from; i < to; i++) {
+		char c = k->buf[i];
+		struct blk_ix *x = c == '\n' ? &k->nls :
+				   c == '\\' || c == '\r' || c == '\0' ?
+				   &k->odds : NULL;
+
+		if ((i & 63) == 0)
+			k->tabw[i >> 6] = 0;
+		if (c == '\t')
+			k->tabw[i >> 6] |= UINT64_C(1) << (i & 63);
+		if (x != NULL) {
+			ix_room(x, 1);
+			x->at[x->n++] = (uint32_t)i;
+		}
+	}
+}
+
+#ifdef BLK_AVX2
+/* The offsets base + each set bit of bits, in order.  The first two are
+ * written whether there are so many or not (the caller made room for
+ * 64 + 2): newlines come about once in 64 bytes, and a branch on their
+ * count would miss its guess line after line. */
+__attribute__((target("bmi,popcnt"))) static inline void
+ix_bits(struct blk_ix *x, uint32_t base, uint64_t bits)
+{
+	uint32_t *o = x->at + x->n;
+	size_t cnt = (size_t)__builtin_popcountll(bits), j;
+
+	o[0] = base + (uint32_t)_tzcnt_u64(bits);
+	bits = _blsr_u64(bits);
+	o[1] = base + (uint32_t)_tzcnt_u64(bits);
+	bits = _blsr_u64(bits);
+	for (j = 2; j < cnt; j++) {
+		o[j] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+	}
+	x->n += cnt;
+}
+
+/* One bit per byte of 64: the top bits of the bytes of lo, then hi. */
+__attribute__((target("avx2"))) static inline uint64_t
+bits64(__m256i lo, __m256i hi)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+/* The bytes equal to c. */
+__attribute__((target("avx2"))) static inline uint64_t
+eq_bits(__m256i lo, __m256i hi, __m256i c)
+{
+	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
+}
+
+/* The odd bytes: backslash, CR, NUL. */
+__attribute__((target("avx2"))) static inline __m256i
+odd_bytes(__m256i v)
+{
+	return _mm256_or_si256(_mm256_or_si256(
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))),
+		_mm256_cmpeq_epi8(v, _mm256_setzero_si256()));
+}
+
+/* index_plain() a 64-byte word at a time.  A word that holds from is done
+ * whole (its bits below from are of no line's); newlines and odd bytes
+ * before from, or past to, are masked off.  The block has SLACK readable
+ * bytes past its end. */
+__attribute__((target("avx2,bmi,popcnt"))) static void
+index_avx2(struct blk *k, size_t from, size_t to)
+{
+	const __m256i tab = _mm256_set1_epi8('\t');
+	const __m256i nl = _mm256_set1_epi8('\n');
+	size_t i;
+
+	for (i = from & ~(size_t)63; i < to; i += 64) {
+		__m256i lo = _mm256_loadu_si256((const __m256i *)(k->buf + i));
+		__m256i hi = _mm256_loadu_si256((const __m256i *)(k->buf + i +
+								  32));
+		uint64_t t = eq_bits(lo, hi, tab), n = eq_bits(lo, hi, nl);
+		uint64_t o = bits64(odd_bytes(lo), odd_bytes(hi));
+
+		if (to - i < 64) {
+			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
+
+			t &= keep;
+			n &= keep;
+			o &= keep;
+		}
+		if (i < from) {
+			n &= ~UINT64_C(0) << (from - i);
+			o &= ~UINT64_C(0) << (from - i);
+		}
+		k->tabw[i >> 6] = t;
+		ix_room(&k->nls, 66);
+		ix_bits(&k->nls, (uint32_t)i, n);
+		if (o) {
+			ix_room(&k->odds, 66);
+			ix_bits(&k->odds, (uint32_t)i, o);
+		}
+	}
+}
+#endif
+
+/* Index buf[from, to), the entries going after those there are. */
+static void
+index_range(const struct blk_src *s, struct blk *k, size_t from, size_t to)
+{
+	tabw_room(k);
+#ifdef BLK_AVX2
+	if (s->avx2)
+		index_avx2(k, from, to);
+	else
+#endif
+		index_plain(k, from, to);
+}
+
+/* Entries from offset n0 on (just added) go first. */
+static void
+ix_to_front(struct blk_src *s, struct blk_ix *x, size_t n0)
+{
+	size_t m = x->n - n0;
+
+	if (m == 0 || n0 == 0)
+		return;
+	if (s->tmpcap < m) {
+		s->tmp = xreallocarray(s->tmp, m, sizeof *s->tmp);
+		s->tmpcap = m;
+	}
+	memcpy(s->tmp, x->at + n0, m * sizeof *x->at);
+	memmove(x->at + m, x->at, n0 * sizeof *x->at);
+	memcpy(x->at, s->tmp, m * sizeof *x->at);
+}
+
+/* Check the whole lines of the block from data offset from: those after
+ * its first newline (a line begun before from is checked by itself, when
+ * it is taken) up to its last. */
+static void
+check_lines(struct blk *k)
+{
+	size_t a, b;
+
+	k->vfrom = k->vok = 0;
+	if (k->nls.n < 2)
+		return;
+	a = (size_t)k->nls.at[0] + 1;
+	b = k->nls.at[k->nls.n - 1];
+	if (utf8_is_valid(k->buf + a, b - a)) {
+		k->vfrom = a;
+		k->vok = b;
+	}
+}
+
+/* ---- filling ---- */
+
+static void
+blk_reset_index(struct blk *k)
+{
+	k->nls.n = k->nls.i = 0;
+	k->odds.n = k->odds.i = 0;
+	k->vfrom = k->vok = 0;
+}
+
+/* Index and check k's data from offset from to its end. */
+static void
+index_block(const struct blk_src *s, struct blk *k, size_t from)
+{
+	index_range(s, k, from, k->end);
+	if ((k->end & 63) == 0)
+		k->tabw[k->end >> 6] = 0;	/* the word at the end */
+	check_lines(k);
+}
+
+/* Read the next data into k (the producer's block), and prepare it. */
+static void
+fill(struct blk_src *s, struct blk *k)
+{
+	ssize_t r;
+	int old;
+
+	if (s->threaded)
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	r = zin_read(s->z, k->buf + BLK_HEAD, BLK_DATA);
+	if (s->threaded)
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	k->end = BLK_HEAD + (r > 0 ? (size_t)r : 0);
+	k->eof = r == 0;
+	k->err = r < 0;
+	memset(k->buf + k->end, 0, BLK_SLACK);
+	blk_reset_index(k);
+	if (s->tsv && r > 0)
+		index_block(s, k, BLK_HEAD);
+}
+
+static void *
+produce(void *arg)
+{
+	struct blk_src *s = arg;
+	struct blk *k;
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	for (;;) {
+		wait_state(s, NEXT_FREE);
+		if (s->stop)
+			break;
+		/* Only this thread leaves NEXT_FREE, and the reader does not
+		 * touch next until NEXT_READY. */
+		atomic_store_explicit(&s->state, NEXT_FILLING,
+				      memory_order_relaxed);
+		k = s->next;
+		fill(s, k);
+		set_state(s, NEXT_READY);
+		if (k->eof || k->err)
+			break;
+	}
+	return NULL;
+}
+
+/* A buffer for cap bytes, page-aligned: the kernel's copy into a buffer
+ * 16 bytes past a page boundary (where malloc puts a large one) ran at a
+ * quarter of its speed on this machine's CPU. */
+static char *
+page_buf(size_t cap)
+{
+	void *p;
+
+	if (posix_memalign(&p, 4096, cap + BLK_SLACK) != 0)
+		diag_die(JW_EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+static void
+blk_init(struct blk *k)
+{
+	memset(k, 0, sizeof *k);
+	k->cap = BLK_HEAD + BLK_DATA;
+	k->buf = page_buf(k->cap);
+	k->end = BLK_HEAD;
+	memset(k->buf + k->end, 0, BLK_SLACK);
+}
+
+static void
+blk_release(struct blk *k)
+{
+	free(k->buf);
+	free(k->nls.at);
+	free(k->odds.at);
+	free(k->tabw);
+}
+
+struct blk_src *
+blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
+{
+	struct blk_src *s = xcalloc(1, sizeof *s);
+
+	s->z = z;
+	s->tsv = tsv;
+	s->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
+		  __builtin_cpu_supports("popcnt");
+	blk_init(&s->k[0]);
+	blk_init(&s->k[1]);
+	if (tsv) {
+		tabw_room(&s->k[0]);
+		tabw_room(&s->k[1]);
+	}
+	s->cur = &s->k[0];
+	s->next = &s->k[1];
+	atomic_init(&s->state, NEXT_FREE);
+	atomic_init(&s->stop, 0);
+	s->threaded = getenv("JINGWU_NO_THREADS") == NULL &&
+		      sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	if (s->threaded) {
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->cv, NULL);
+		if (pthread_create(&s->th, NULL, produce, s) != 0) {
+			pthread_mutex_destroy(&s->mu);
+			pthread_cond_destroy(&s->cv);
+			s->threaded = 0;
+		}
+	}
+	*cur = s->cur;
+	*pos = BLK_HEAD;
+	return s;
+}
+
+/* The producer's block, ready. */
+static struct blk *
+take_next(struct blk_src *s)
+{
+	if (!s->threaded) {
+		fill(s, s->next);
+		return s->next;
+	}
+	wait_state(s, NEXT_READY);
+	return s->next;
+}
+
+/* k becomes the producer's block to fill, nb the current one. */
+static void
+hand_back(struct blk_src *s, struct blk *k, struct blk *nb)
+{
+	s->cur = nb;
+	s->next = k;
+	if (s->threaded)
+		set_state(s, NEXT_FREE);
+	else
+		atomic_store_explicit(&s->state, NEXT_FREE,
+				      memory_order_relaxed);
+}
+
+/* A tail longer than the room before the data: the current block k takes
+ * the tail and nb's data, and is indexed again. */
+static void
+join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
+	  size_t t)
+{
+	size_t len = nb->end - BLK_HEAD;
+
+	if (k->cap < t + len) {
+		char *b = page_buf(t + len);
+
+		memcpy(b, tail, t);
+		free(k->buf);
+		k->buf = b;
+		k->cap = t + len;
+	} else {
+		memmove(k->buf, tail, t);
+	}
+	memcpy(k->buf + t, nb->buf + BLK_HEAD, len);
+	k->end = t + len;
+	k->eof = nb->eof;
+	k->err = nb->err;
+	memset(k->buf + k->end, 0, BLK_SLACK);
+	blk_reset_index(k);
+	if (s->tsv)
+		index_block(s, k, 0);
+}
+
+struct blk *
+blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
+{
+	struct blk *k = s->cur, *nb;
+	size_t n0, o0, at;
+
+	if (k->eof || k->err)
+		return k;
+	nb = take_next(s);
+	s->bytes += nb->end - BLK_HEAD;
+	if (t > BLK_HEAD) {
+		join_long(s, k, nb, tail, t);
+		hand_back(s, nb, k);
+		*pos = 0;
+		return k;
+	}
+	at = BLK_HEAD - t;
+	memcpy(nb->buf + at, tail, t);
+	if (s->tsv && t > 0) {
+		n0 = nb->nls.n;
+		o0 = nb->odds.n;
+		index_range(s, nb, at, BLK_HEAD);
+		ix_to_front(s, &nb->nls, n0);
+		ix_to_front(s, &nb->odds, o0);
+	}
+	hand_back(s, k, nb);
+	*pos = at;
+	return nb;
+}
+
+unsigned long long
+blk_bytes(const struct blk_src *s)
+{
+	return s->bytes;
+}
+
+void
+blk_src_close(struct blk_src *s)
+{
+	if (s == NULL)
+		return;
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		atomic_store(&s->stop, 1);
+		pthread_cond_broadcast(&s->cv);
+		if (atomic_load(&s->state) == NEXT_FILLING)
+			pthread_cancel(s->th);	/* it may wait on a pipe */
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	blk_release(&s->k[0]);
+	blk_release(&s->k[1]);
+	free(s->tmp);
+	free(s);
+}

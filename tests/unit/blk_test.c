@@ -1,0 +1,205 @@
+/* blk: blocks read ahead (with and without the thread), tails joined
+ * before the next block's data, and the TSV index of every block. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "blk.h"
+#include "diag.h"
+#include "testutil.h"
+#include "util.h"
+#include "zio.h"
+
+TESTUTIL_SUITE(blk);
+
+/* Lines of 0 to about 700 bytes with tabs, odd bytes and CJK text, and
+ * one of 100 KiB (longer than the room for a tail): about 1.6 MB, so
+ * six blocks and more. */
+static char *
+sample(size_t *len)
+{
+	size_t cap = 4u << 20, n = 0, i, k, w;
+	char *p = xmalloc(cap);
+	static const char *const bits[] = { "\t", "网格", "a", "\\t", "\r",
+					    "xyz", "\t\t", "零陵区" };
+
+	for (i = 0; i < 6000; i++) {
+		if (i == 4000) {
+			memset(p + n, 'L', 100000);
+			n += 100000;
+			p[n++] = '\t';
+		}
+		w = (i * 37) % 120;
+		for (k = 0; k < w; k++) {
+			const char *b = bits[(i + k * 7) % 8];
+
+			memcpy(p + n, b, strlen(b));
+			n += strlen(b);
+		}
+		p[n++] = '\n';
+	}
+	*len = n;
+	return p;
+}
+
+/* Read the file at path through blk as the reader does (take each whole
+ * line, hand the rest on as the tail) and check every byte and every
+ * index entry against the file. */
+static void
+read_back(const char *path, const char *want, size_t wlen, int tsv)
+{
+	char *err = NULL;
+	struct zin *z = zin_open(path, NULL, &err);
+	struct blk *b;
+	struct blk_src *s;
+	size_t pos, got = 0, nl, i, lines = 0;
+
+	cr_assert_not_null(z, "%s", err);
+	s = blk_src_open(z, tsv, &b, &pos);
+	for (;;) {
+		const char *e = memchr(b->buf + pos, '\n', b->end - pos);
+
+		if (e == NULL) {
+			if (b->eof)
+				break;
+			b = blk_next(s, b->buf + pos, b->end - pos, &pos);
+			cr_assert_eq(b->err, 0);
+			continue;
+		}
+		nl = (size_t)(e - b->buf);
+		cr_assert(memcmp(b->buf + pos, want + got, nl + 1 - pos) == 0,
+			  "line %zu differs", lines);
+		if (tsv) {
+			/* The index: this newline next, the tabs and odd
+			 * bytes of the line, UTF-8 known good only where
+			 * it is. */
+			blk_ix_seek(&b->nls, pos);
+			cr_assert_lt(b->nls.i, b->nls.n);
+			cr_assert_eq(b->nls.at[b->nls.i], nl, "line %zu", lines);
+			blk_ix_seek(&b->odds, pos);
+			for (i = pos; i < nl; i++) {
+				int tab = (b->tabw[i >> 6] >> (i & 63)) & 1;
+				char c = b->buf[i];
+				int odd = c == '\\' || c == '\r' || c == '\0';
+
+				cr_assert_eq(tab, c == '\t', "byte %zu", i);
+				if (odd) {
+					cr_assert_eq(b->odds.at[b->odds.i], i);
+					b->odds.i++;
+				}
+			}
+			if (pos >= b->vfrom && nl <= b->vok)
+				cr_assert_gt(b->vok, b->vfrom);
+		}
+		got += nl + 1 - pos;
+		pos = nl + 1;
+		lines++;
+	}
+	/* A last line without its newline. */
+	cr_assert(memcmp(b->buf + pos, want + got, b->end - pos) == 0);
+	got += b->end - pos;
+	cr_assert_eq(got, wlen);
+	cr_assert_eq(blk_bytes(s), wlen);
+	blk_src_close(s);
+	zin_close(z);
+}
+
+Test(blk, every_byte_and_index_entry_threaded)
+{
+	size_t n;
+	char *p = sample(&n);
+	const char *path = put_file("in.tsv", p, n);
+
+	unsetenv("JINGWU_NO_THREADS");
+	read_back(path, p, n, 1);
+	read_back(path, p, n, 0);
+	free(p);
+}
+
+Test(blk, every_byte_and_index_entry_in_line)
+{
+	size_t n;
+	char *p = sample(&n);
+	const char *path = put_file("in.tsv", p, n);
+
+	setenv("JINGWU_NO_THREADS", "1", 1);
+	read_back(path, p, n, 1);
+	read_back(path, p, n, 0);
+	unsetenv("JINGWU_NO_THREADS");
+	free(p);
+}
+
+/* The plain C index gives the same entries. */
+Test(blk, plain_index_the_same)
+{
+	size_t n;
+	char *p = sample(&n);
+	const char *path = put_file("in.tsv", p, n);
+
+	setenv("JINGWU_NO_SIMD", "1", 1);
+	read_back(path, p, n, 1);
+	unsetenv("JINGWU_NO_SIMD");
+	free(p);
+}
+
+Test(blk, no_newline_at_the_end)
+{
+	const char *path = PUT("last.tsv", "a\tb\nc\td");
+
+	read_back(path, "a\tb\nc\td", 7, 1);
+}
+
+Test(blk, empty_file)
+{
+	const char *path = PUT("empty.tsv", "");
+	char *err = NULL;
+	struct zin *z = zin_open(path, NULL, &err);
+	struct blk *b, *b2;
+	struct blk_src *s;
+	size_t pos;
+
+	cr_assert_not_null(z);
+	s = blk_src_open(z, 1, &b, &pos);
+	cr_assert_eq(b->end, pos);
+	b2 = blk_next(s, b->buf + pos, 0, &pos);
+	cr_assert(b2->eof);
+	cr_assert_eq(b2->end, pos);
+	/* At the end the same block comes back. */
+	cr_assert_eq(blk_next(s, b2->buf + pos, 0, &pos), b2);
+	blk_src_close(s);
+	zin_close(z);
+}
+
+/* Closing while the thread waits on a pipe that gives nothing more: the
+ * thread is stopped, nothing hangs. */
+Test(blk, close_while_a_pipe_is_quiet, .timeout = 10)
+{
+	int fd[2];
+	struct zin *z;
+	struct blk *b;
+	struct blk_src *s;
+	char *err = NULL;
+	size_t pos;
+	int saved = dup(0);
+
+	unsetenv("JINGWU_NO_THREADS");
+	cr_assert_eq(pipe(fd), 0);
+	cr_assert_eq(write(fd[1], "x\ty\n", 4), 4);
+	cr_assert_eq(dup2(fd[0], 0), 0);
+	z = zin_open("-", NULL, &err);
+	cr_assert_not_null(z);
+	s = blk_src_open(z, 1, &b, &pos);
+	b = blk_next(s, b->buf + pos, 0, &pos);
+	cr_assert_eq(b->end - pos, 4);
+	cr_assert(memcmp(b->buf + pos, "x\ty\n", 4) == 0);
+	blk_src_close(s);	/* the thread now waits in read() */
+	zin_close(z);
+	dup2(saved, 0);
+	close(fd[1]);
+}
