@@ -331,25 +331,12 @@ produce(void *arg)
 	return NULL;
 }
 
-/* A buffer for cap bytes, page-aligned: the kernel's copy into a buffer
- * 16 bytes past a page boundary (where malloc puts a large one) ran at a
- * quarter of its speed on this machine's CPU. */
-static char *
-page_buf(size_t cap)
-{
-	void *p;
-
-	if (posix_memalign(&p, 4096, cap + BLK_SLACK) != 0)
-		diag_die(JW_EXIT_INTERNAL, "out of memory");
-	return p;
-}
-
 static void
 blk_init(struct blk *k)
 {
 	memset(k, 0, sizeof *k);
 	k->cap = BLK_HEAD + BLK_DATA;
-	k->buf = page_buf(k->cap);
+	k->buf = xmalloc_page(k->cap + BLK_SLACK);
 	k->end = BLK_HEAD;
 	memset(k->buf + k->end, 0, BLK_SLACK);
 }
@@ -432,7 +419,7 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 	size_t len = nb->end - BLK_HEAD;
 
 	if (k->cap < t + len) {
-		char *b = page_buf(t + len);
+		char *b = xmalloc_page(t + len + BLK_SLACK);
 
 		memcpy(b, tail, t);
 		free(k->buf);

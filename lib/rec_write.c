@@ -52,9 +52,10 @@ room(struct rec_writer *w, size_t n)
 {
 	if (w->cap - w->len < n) {
 		flush(w);
-		if (w->cap < n) {
+		if (w->cap < n) {	/* empty now: nothing to keep */
+			free(w->buf);
 			w->cap = n;
-			w->buf = xrealloc(w->buf, w->cap);
+			w->buf = xmalloc_page(w->cap);
 		}
 	}
 	return w->buf + w->len;
@@ -98,7 +99,7 @@ rec_writer_open(const struct rec_writer_opts *o)
 	w->o = *o;
 	w->z = zout_open(o->path, o->gzip);
 	w->cap = WBLOCK;
-	w->buf = xmalloc(w->cap);
+	w->buf = xmalloc_page(w->cap);
 	arena_init(&w->mem);
 	buf_init(&w->tmp);
 	buf_init(&w->cells);

@@ -22,6 +22,16 @@ xmalloc(size_t n)
 }
 
 void *
+xmalloc_page(size_t n)
+{
+	void *p;
+
+	if (posix_memalign(&p, 4096, n ? n : 1) != 0)
+		oom();
+	return p;
+}
+
+void *
 xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

@@ -30,6 +30,11 @@ void *xrealloc(void *p, size_t n);
 /* realloc for an array of n elements of size bytes, checking overflow. */
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
+/* n bytes on a page boundary, for block buffers that the kernel copies
+ * to or from: a copy from a page-cache page into a buffer 16 bytes past a
+ * page boundary (where malloc puts large blocks) ran at a quarter of its
+ * speed on an AMD EPYC here.  Free with free(). */
+void *xmalloc_page(size_t n);
 /* Copy of n bytes with a NUL after them; caller frees. */
 char *xmemdup(const void *p, size_t n);
 

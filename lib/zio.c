@@ -126,9 +126,9 @@ zin_open(const char *path, const char *encoding, char **err)
 		}
 		z->enc = encoding;
 		z->unit = enc_unit(encoding);
-		z->cin = xmalloc(ZIO_CONV_BLOCK);
+		z->cin = xmalloc_page(ZIO_CONV_BLOCK);
 	}
-	z->raw = xmalloc(ZIO_BLOCK);
+	z->raw = xmalloc_page(ZIO_BLOCK);
 	/* Sniff the gzip magic: read until 2 bytes or the end. */
 	while (z->rawlen < 2 && !z->raw_eof)
 		if (fill_raw(z) < 0) {
@@ -466,7 +466,7 @@ zout_open(const char *path, int gz)
 	}
 	if (gz) {
 		z->gz = 1;
-		z->zbuf = xmalloc(ZIO_BLOCK);
+		z->zbuf = xmalloc_page(ZIO_BLOCK);
 		if (deflateInit2(&z->zs, 6, Z_DEFLATED, 15 + 16, 8,
 				 Z_DEFAULT_STRATEGY) != Z_OK)
 			diag_die(JW_EXIT_INTERNAL, "out of memory");
