@@ -14,14 +14,18 @@
 #include "utf8.h"
 #include "util.h"
 
-/* The block the producer works on: free to fill, being filled, ready. */
-enum { NEXT_FREE, NEXT_FILLING, NEXT_READY };
+/* Blocks in the ring: the reader's, and the ones read ahead. */
+#define NBLK 4
 
 struct blk_src {
 	struct zin *z;
 	int tsv, avx2;
-	struct blk k[2];
-	struct blk *cur, *next;
+	/* Block number n (from 1; 0 is the empty one to start with) is in
+	 * k[n % NBLK].  The reader is at block cur; the producer has filled
+	 * blocks up to produced, and may fill block n once n - NBLK < cur. */
+	struct blk k[NBLK];
+	unsigned long cur;
+	atomic_ulong produced, released;
 	unsigned long long bytes;
 	uint32_t *tmp;			/* rotating index entries */
 	size_t tmpcap;
@@ -30,7 +34,7 @@ struct blk_src {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	atomic_int state, stop;
+	atomic_int stop, filling;
 };
 
 /* How long a side waits busy before it sleeps: a wake-up from sleep costs
@@ -45,32 +49,37 @@ cpu_relax(void)
 #endif
 }
 
-/* Wait until the state is want: busy a while, then asleep on the
- * condition (whoever changes the state does so under the mutex and wakes
- * the waiters).  With the mutex held when asleep is set. */
+/* Wait until the counter *c reaches want (or the source is stopped): busy
+ * a while, then asleep on the condition.  Counters only grow, and each is
+ * raised under the mutex with a wake-up (see raise_to()), so no wake-up
+ * is lost. */
 static void
-wait_state(struct blk_src *s, int want)
+wait_for(struct blk_src *s, atomic_ulong *c, unsigned long want)
 {
 	int i;
 
 	for (i = 0; i < SPINS; i++) {
-		if (atomic_load_explicit(&s->state, memory_order_acquire) ==
-		    want || s->stop)
+		if (atomic_load_explicit(c, memory_order_acquire) >= want ||
+		    atomic_load_explicit(&s->stop, memory_order_relaxed))
 			return;
 		cpu_relax();
 	}
 	pthread_mutex_lock(&s->mu);
-	while (atomic_load_explicit(&s->state, memory_order_acquire) != want
-	       && !s->stop)
+	while (atomic_load_explicit(c, memory_order_acquire) < want &&
+	       !atomic_load_explicit(&s->stop, memory_order_relaxed))
 		pthread_cond_wait(&s->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 }
 
 static void
-set_state(struct blk_src *s, int st)
+raise_to(struct blk_src *s, atomic_ulong *c, unsigned long v)
 {
+	if (!s->threaded) {
+		atomic_store_explicit(c, v, memory_order_relaxed);
+		return;
+	}
 	pthread_mutex_lock(&s->mu);
-	atomic_store_explicit(&s->state, st, memory_order_release);
+	atomic_store_explicit(c, v, memory_order_release);
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }
@@ -311,20 +320,22 @@ produce(void *arg)
 {
 	struct blk_src *s = arg;
 	struct blk *k;
+	unsigned long n;
 	int old;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	for (;;) {
-		wait_state(s, NEXT_FREE);
-		if (s->stop)
+	for (n = 1;; n++) {
+		/* Block n - NBLK, in the same place, must be left. */
+		wait_for(s, &s->released, n < NBLK ? 0 : n - NBLK + 1);
+		/* filling, then stop: blk_src_close() sets them the other
+		 * way round, so one of the two sees the other. */
+		atomic_store(&s->filling, 1);
+		if (atomic_load(&s->stop))
 			break;
-		/* Only this thread leaves NEXT_FREE, and the reader does not
-		 * touch next until NEXT_READY. */
-		atomic_store_explicit(&s->state, NEXT_FILLING,
-				      memory_order_relaxed);
-		k = s->next;
+		k = &s->k[n % NBLK];
 		fill(s, k);
-		set_state(s, NEXT_READY);
+		atomic_store(&s->filling, 0);
+		raise_to(s, &s->produced, n);
 		if (k->eof || k->err)
 			break;
 	}
@@ -354,21 +365,22 @@ struct blk_src *
 blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 {
 	struct blk_src *s = xcalloc(1, sizeof *s);
+	int i;
 
 	s->z = z;
 	s->tsv = tsv;
 	s->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
 		  __builtin_cpu_supports("popcnt");
-	blk_init(&s->k[0]);
-	blk_init(&s->k[1]);
-	if (tsv) {
-		tabw_room(&s->k[0]);
-		tabw_room(&s->k[1]);
+	for (i = 0; i < NBLK; i++) {
+		blk_init(&s->k[i]);
+		if (tsv)
+			tabw_room(&s->k[i]);
 	}
-	s->cur = &s->k[0];
-	s->next = &s->k[1];
-	atomic_init(&s->state, NEXT_FREE);
+	s->cur = 0;
+	atomic_init(&s->produced, 0);
+	atomic_init(&s->released, 0);
 	atomic_init(&s->stop, 0);
+	atomic_init(&s->filling, 0);
 	s->threaded = getenv("JINGWU_NO_THREADS") == NULL &&
 		      sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	if (s->threaded) {
@@ -380,34 +392,30 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 			s->threaded = 0;
 		}
 	}
-	*cur = s->cur;
+	*cur = &s->k[0];
 	*pos = BLK_HEAD;
 	return s;
 }
 
-/* The producer's block, ready. */
+/* The block after the reader's, ready. */
 static struct blk *
 take_next(struct blk_src *s)
 {
-	if (!s->threaded) {
-		fill(s, s->next);
-		return s->next;
-	}
-	wait_state(s, NEXT_READY);
-	return s->next;
+	unsigned long n = s->cur + 1;
+
+	if (s->threaded)
+		wait_for(s, &s->produced, n);
+	else
+		fill(s, &s->k[n % NBLK]);
+	return &s->k[n % NBLK];
 }
 
-/* k becomes the producer's block to fill, nb the current one. */
+/* The reader moves on to the next block; its old one is free. */
 static void
-hand_back(struct blk_src *s, struct blk *k, struct blk *nb)
+move_on(struct blk_src *s)
 {
-	s->cur = nb;
-	s->next = k;
-	if (s->threaded)
-		set_state(s, NEXT_FREE);
-	else
-		atomic_store_explicit(&s->state, NEXT_FREE,
-				      memory_order_relaxed);
+	s->cur++;
+	raise_to(s, &s->released, s->cur);
 }
 
 /* A tail longer than the room before the data: the current block k takes
@@ -441,7 +449,7 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 struct blk *
 blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 {
-	struct blk *k = s->cur, *nb;
+	struct blk *k = &s->k[s->cur % NBLK], *nb, swap;
 	size_t n0, o0, at;
 
 	if (k->eof || k->err)
@@ -449,10 +457,15 @@ blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 	nb = take_next(s);
 	s->bytes += nb->end - BLK_HEAD;
 	if (t > BLK_HEAD) {
+		/* Joined in k, which then trades places with nb: the
+		 * ring keeps its order. */
 		join_long(s, k, nb, tail, t);
-		hand_back(s, nb, k);
+		swap = *k;
+		*k = *nb;
+		*nb = swap;
+		move_on(s);
 		*pos = 0;
-		return k;
+		return nb;
 	}
 	at = BLK_HEAD - t;
 	memcpy(nb->buf + at, tail, t);
@@ -463,7 +476,7 @@ blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 		ix_to_front(s, &nb->nls, n0);
 		ix_to_front(s, &nb->odds, o0);
 	}
-	hand_back(s, k, nb);
+	move_on(s);
 	*pos = at;
 	return nb;
 }
@@ -477,21 +490,23 @@ blk_bytes(const struct blk_src *s)
 void
 blk_src_close(struct blk_src *s)
 {
+	int i;
+
 	if (s == NULL)
 		return;
 	if (s->threaded) {
 		pthread_mutex_lock(&s->mu);
 		atomic_store(&s->stop, 1);
 		pthread_cond_broadcast(&s->cv);
-		if (atomic_load(&s->state) == NEXT_FILLING)
+		if (atomic_load(&s->filling))
 			pthread_cancel(s->th);	/* it may wait on a pipe */
 		pthread_mutex_unlock(&s->mu);
 		pthread_join(s->th, NULL);
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
 	}
-	blk_release(&s->k[0]);
-	blk_release(&s->k[1]);
+	for (i = 0; i < NBLK; i++)
+		blk_release(&s->k[i]);
 	free(s->tmp);
 	free(s);
 }

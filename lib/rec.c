@@ -283,7 +283,10 @@ line_bits(struct linebits *lb, const uint64_t *w, size_t s, size_t e)
 	lb->a = a;
 	lb->before[0] = 0;
 	for (j = 0; j < LB_WORDS; j++) {
-		uint64_t m = (j < d ? ~UINT64_C(0) : 0) | (j == d ? below : 0);
+		/* All of a word before the last, below e in the last, none
+		 * after: masks from compares, not branches. */
+		uint64_t m = (UINT64_C(0) - (uint64_t)(j < d)) |
+			     ((UINT64_C(0) - (uint64_t)(j == d)) & below);
 
 		if (j == 0)
 			m &= ~UINT64_C(0) << (s & 63);
@@ -351,6 +354,30 @@ tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
 	return f;
 }
 
+#ifdef REC_AVX2
+/* Fields lo..hi (hi <= the tab count) of the line p[0..len) in in->lb,
+ * each end a tab found with no branch (see line_tab()), the last field's
+ * the line's end. */
+__attribute__((target("bmi,bmi2"))) static void
+cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
+{
+	size_t k, a, b;
+
+	a = lo == 0 ? (size_t)(p - in->b->buf) :
+		      line_tab(&in->lb, lo - 1) + 1;
+	for (k = lo; k <= hi && k < in->ntabs; k++) {
+		b = line_tab(&in->lb, k);
+		in->cols[k].p = in->b->buf + a;
+		in->cols[k].len = b - a;
+		a = b + 1;
+	}
+	if (k <= hi) {		/* the last field */
+		in->cols[k].p = in->b->buf + a;
+		in->cols[k].len = (size_t)(p + len - in->cols[k].p);
+	}
+}
+#endif
+
 /* Every field of the taken line into in->cols; returns the count (only
  * TABCAP + 1 are stored, the last holding the rest of the line). */
 static size_t
@@ -359,6 +386,12 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 	size_t k, q = (size_t)(p - in->b->buf);
 	size_t stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
 
+#ifdef REC_AVX2
+	if (in->lbok) {		/* fewer tabs than TABCAP */
+		cols_lb(in, p, len, 0, in->ntabs);
+		return in->ntabs + 1;
+	}
+#endif
 	for (k = 0; k < stored; k++) {
 		in->cols[k] = tsv_field(in, p, len, k, q);
 		q += in->cols[k].len + 1;
@@ -367,23 +400,6 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 	in->cols[k].len = (size_t)(p + len - in->cols[k].p);
 	return in->ntabs + 1;
 }
-
-#ifdef REC_AVX2
-/* cols_want() for a line in in->lb. */
-__attribute__((target("bmi,bmi2"))) static void
-cols_want_lb(struct rec_reader *in, char *p, size_t len)
-{
-	size_t k, a, b, s = (size_t)(p - in->b->buf);
-
-	a = in->wlo == 0 ? s : line_tab(&in->lb, in->wlo - 1) + 1;
-	for (k = in->wlo; k <= in->whi; k++) {
-		b = k == in->ntabs ? s + len : line_tab(&in->lb, k);
-		in->cols[k].p = in->b->buf + a;
-		in->cols[k].len = b - a;
-		a = b + 1;
-	}
-}
-#endif
 
 /* Only the fields rec_reader_want() asked for (the line has the header's
  * field count: the caller checked). */
@@ -394,7 +410,7 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 
 #ifdef REC_AVX2
 	if (in->lbok) {
-		cols_want_lb(in, p, len);
+		cols_lb(in, p, len, in->wlo, in->whi);
 		return in->ntabs + 1;
 	}
 #endif
