@@ -4,10 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define BLK_AVX2 1
-#endif
 
 #include "blk.h"
 #include "diag.h"
@@ -35,11 +31,13 @@ struct blk_src {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_int stop, filling;
+	atomic_ulong want;		/* lo << 32 | hi, + 1; 0: none */
+	int lb;				/* the CPU can do struct blk_lb */
 };
 
 /* How long a side waits busy before it sleeps: a wake-up from sleep costs
  * tens of microseconds here, about what a block takes. */
-#define SPINS 20000
+#define SPINS 2000
 
 static inline void
 cpu_relax(void)
@@ -274,6 +272,48 @@ check_lines(struct blk *k)
 	}
 }
 
+/* ---- the lines' table ---- */
+
+#ifdef BLK_AVX2
+/* The table of k's lines for fields lo..hi (see struct blk_line). */
+__attribute__((target("popcnt,bmi,bmi2"))) static void
+line_table(struct blk *k, size_t lo, size_t hi)
+{
+	size_t j, n = k->nls.n, st, e, nt;
+	struct blk_line *l;
+	struct blk_lb lb;
+
+	if (k->lines_cap < n) {
+		k->lines = xreallocarray(k->lines, n, sizeof *k->lines);
+		k->lines_cap = n;
+	}
+	for (j = 1; j < n; j++) {
+		st = (size_t)k->nls.at[j - 1] + 1;
+		e = k->nls.at[j];
+		l = &k->lines[j];
+		l->ntabs = BLK_NO_LINE;
+		if (!blk_lb_fits(st, e))
+			continue;
+		nt = blk_lb_make(&lb, k->tabw, st, e);
+		if (hi > nt)
+			continue;
+		l->ntabs = (uint32_t)nt;
+		l->a = (uint32_t)(lo == 0 ? st : blk_lb_tab(&lb, lo - 1) + 1);
+		l->b = (uint32_t)(hi == nt ? e : blk_lb_tab(&lb, hi));
+	}
+	k->lines_ok = 1;
+	k->lines_lo = lo;
+	k->lines_hi = hi;
+}
+#endif
+
+void
+blk_src_want(struct blk_src *s, size_t lo, size_t hi)
+{
+	if (hi < UINT32_MAX)
+		atomic_store(&s->want, ((unsigned long)lo << 32 | hi) + 1);
+}
+
 /* ---- filling ---- */
 
 static void
@@ -282,6 +322,7 @@ blk_reset_index(struct blk *k)
 	k->nls.n = k->nls.i = 0;
 	k->odds.n = k->odds.i = 0;
 	k->vfrom = k->vok = 0;
+	k->lines_ok = 0;
 }
 
 /* Index and check k's data from offset from to its end. */
@@ -311,8 +352,15 @@ fill(struct blk_src *s, struct blk *k)
 	k->err = r < 0;
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
-	if (s->tsv && r > 0)
+	if (s->tsv && r > 0) {
+		unsigned long w = atomic_load(&s->want);
+
 		index_block(s, k, BLK_HEAD);
+#ifdef BLK_AVX2
+		if (w != 0 && s->lb)
+			line_table(k, (w - 1) >> 32, (w - 1) & UINT32_MAX);
+#endif
+	}
 }
 
 static void *
@@ -359,6 +407,7 @@ blk_release(struct blk *k)
 	free(k->nls.at);
 	free(k->odds.at);
 	free(k->tabw);
+	free(k->lines);
 }
 
 struct blk_src *
@@ -371,6 +420,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	s->tsv = tsv;
 	s->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
 		  __builtin_cpu_supports("popcnt");
+	s->lb = s->avx2 && __builtin_cpu_supports("bmi2");
 	for (i = 0; i < NBLK; i++) {
 		blk_init(&s->k[i]);
 		if (tsv)
@@ -381,6 +431,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	atomic_init(&s->released, 0);
 	atomic_init(&s->stop, 0);
 	atomic_init(&s->filling, 0);
+	atomic_init(&s->want, 0);
 	s->threaded = getenv("JINGWU_NO_THREADS") == NULL &&
 		      sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	if (s->threaded) {
@@ -473,6 +524,8 @@ blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 		n0 = nb->nls.n;
 		o0 = nb->odds.n;
 		index_range(s, nb, at, BLK_HEAD);
+		if (nb->nls.n > n0)	/* the table's lines moved */
+			nb->lines_ok = 0;
 		ix_to_front(s, &nb->nls, n0);
 		ix_to_front(s, &nb->odds, o0);
 	}

@@ -8,7 +8,7 @@
 #include "util.h"
 
 /* Adds in flight: a key's table memory is prefetched when it comes and
- * its count added RING - 1 adds later (see htab_prefetch_slot()). */
+ * its count added RING - 1 adds later (see htab_prefetch()). */
 #define RING 4
 
 struct pending {
@@ -77,12 +77,10 @@ group_add(struct group *g, const struct rec_str *k, uint64_t n)
 
 	if (g->inflight == RING - 1)
 		land(g);
-	if (g->inflight > 0)
-		htab_prefetch_entry(&g->h, &prev->pr);
 	e = &g->ring[g->head];
 	g->head = (g->head + 1) % RING;
 	g->inflight++;
-	if (g->nkeys == 1 && k[0].len <= 32) {
+	if (g->nkeys == 1 && k[0].len <= HTAB_SHORT_KEY) {
 		htab_probe_init(&e->pr, k[0].p, k[0].len);	/* held */
 	} else {
 		/* Several values are joined by NUL, which no value holds:
@@ -98,7 +96,9 @@ group_add(struct group *g, const struct rec_str *k, uint64_t n)
 	}
 	e->n = n;
 	g->total += n;
-	htab_prefetch_slot(&g->h, &e->pr);
+	/* This key's slot now, the previous key's entry (its slot is on
+	 * its way). */
+	htab_prefetch(&g->h, &e->pr, g->inflight > 1 ? &prev->pr : NULL);
 }
 
 size_t

@@ -142,7 +142,7 @@ htab_release(struct htab *h)
  * Chinese) are held as four words as well: overlapping loads that take
  * every byte, so that with the length they name the key, and a lookup
  * compares them without a call to memcmp or a visit to the key bytes. */
-#define SHORT_KEY 32
+#define SHORT_KEY HTAB_SHORT_KEY
 
 static inline void
 key_words(const unsigned char *s, size_t n, uint64_t w[4])
@@ -286,18 +286,17 @@ htab_probe_init(struct htab_probe *k, const void *p, size_t n)
 }
 
 void
-htab_prefetch_slot(const struct htab *h, const struct htab_probe *k)
+htab_prefetch(const struct htab *h, const struct htab_probe *slot_of,
+	      const struct htab_probe *entry_of)
 {
-	if (h->nslots)
-		__builtin_prefetch(&h->slots[k->hash & (h->nslots - 1)]);
-}
-
-void
-htab_prefetch_entry(const struct htab *h, const struct htab_probe *k)
-{
+	size_t mask = h->nslots - 1;
 	uint64_t e;
 
-	if (h->nslots && (e = h->slots[k->hash & (h->nslots - 1)]) != 0 &&
+	if (h->nslots == 0)
+		return;
+	if (slot_of != NULL)
+		__builtin_prefetch(&h->slots[slot_of->hash & mask]);
+	if (entry_of != NULL && (e = h->slots[entry_of->hash & mask]) != 0 &&
 	    (uint32_t)e <= h->count)
 		__builtin_prefetch(h->ents + ((uint32_t)e - 1) * h->stride);
 }

@@ -18,6 +18,9 @@
 
 #include "arena.h"
 
+/* Keys of up to this many bytes are held as words (struct htab_key w). */
+#define HTAB_SHORT_KEY 32
+
 struct htab_key {
 	const char *p;
 	size_t len;
@@ -49,10 +52,11 @@ void *htab_find(const struct htab *h, const void *p, size_t n);
  * whose table is bigger than the L1 cache waits twice on memory (the slot,
  * then the entry it names), and starting those loads a few keys ahead
  * hides the wait.  htab_probe_init() hashes the key (which must stay
- * readable until the put if longer than 32 bytes: a shorter one is held in
- * the probe); htab_prefetch_slot() and, later,
- * htab_prefetch_entry() start the loads (hints only: the table is not
- * changed); htab_put_probe() is htab_put() with the hash already known.
+ * readable until the put if longer than HTAB_SHORT_KEY bytes: a shorter
+ * one is held in the probe); htab_prefetch() starts the loads, the slot of one key and
+ * the entry of another whose slot was prefetched before (hints only: the
+ * table is not changed); htab_put_probe() is htab_put() with the hash
+ * already known.
  */
 struct htab_probe {
 	const void *p;
@@ -64,8 +68,10 @@ struct htab_probe {
 void htab_probe_init(struct htab_probe *k, const void *p, size_t n);
 void *htab_put_probe(struct htab *h, const struct htab_probe *k, int *isnew);
 
-void htab_prefetch_slot(const struct htab *h, const struct htab_probe *k);
-void htab_prefetch_entry(const struct htab *h, const struct htab_probe *k);
+/* Either probe may be NULL.  (Out of line: inlined into a caller, GCC
+ * dropped one of the two prefetches.) */
+void htab_prefetch(const struct htab *h, const struct htab_probe *slot_of,
+		   const struct htab_probe *entry_of);
 
 /* Entry i (0 <= i < h->count) in insertion order. */
 static inline const struct htab_key *htab_key_at(const struct htab *h, size_t i)

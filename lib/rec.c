@@ -28,16 +28,6 @@
 #define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
 #define SEEN_ODD 2	/* a backslash, CR or NUL: look closer */
 
-/* A line spanning at most LB_WORDS words of the tab bitmap (257 to 320
- * bytes, by where it starts) is split without a loop: its tab bits and a
- * count of them before each word. */
-#define LB_WORDS 5
-
-struct linebits {
-	uint64_t x[LB_WORDS];
-	uint32_t before[LB_WORDS + 1];
-	size_t a;			/* the line's first word */
-};
 
 struct rec_reader {
 	struct rec_reader_opts o;
@@ -90,8 +80,10 @@ struct rec_reader {
 	int avx2;			/* the CPU has AVX2 and BMI */
 	/* TSV: the taken line's tab count. */
 	size_t ntabs;
-	struct linebits lb;		/* the line's tabs, when lbok */
+	struct blk_lb lb;		/* the line's tabs, when lbok */
 	int lbok;
+	const struct blk_line *pre;	/* its wanted fields, when found
+					 * in the block's table */
 	int odd;			/* the line has odd bytes */
 	/* rec_reader_want(): fields wlo..whi are read; lazy when only
 	 * those of the current line are set. */
@@ -270,61 +262,42 @@ tab_nth(const struct rec_reader *in, size_t q, size_t k)
 	return tab_nth_(in->b->tabw, q, k);
 }
 
+/* The tabs of the line buf[s, e), counted here: into in->lb when it fits
+ * (in->lbok), else with a loop. */
+static size_t
+line_tabs(struct rec_reader *in, size_t s, size_t e)
+{
 #ifdef REC_AVX2
-/* The tabs of buf[s, e) (within LB_WORDS words) into lb, with no branch
- * on the data; returns their count.  Words past the line are read (the
- * bitmap has LB_WORDS spare) and masked off. */
-__attribute__((target("popcnt"))) static size_t
-line_bits(struct linebits *lb, const uint64_t *w, size_t s, size_t e)
-{
-	size_t a = s >> 6, d = (e >> 6) - a, j;
-	uint64_t below = (UINT64_C(1) << (e & 63)) - 1;
-
-	lb->a = a;
-	lb->before[0] = 0;
-	for (j = 0; j < LB_WORDS; j++) {
-		/* All of a word before the last, below e in the last, none
-		 * after: masks from compares, not branches. */
-		uint64_t m = (UINT64_C(0) - (uint64_t)(j < d)) |
-			     ((UINT64_C(0) - (uint64_t)(j == d)) & below);
-
-		if (j == 0)
-			m &= ~UINT64_C(0) << (s & 63);
-		lb->x[j] = w[a + j] & m;
-		lb->before[j + 1] = lb->before[j] +
-				    (uint32_t)__builtin_popcountll(lb->x[j]);
-	}
-	return lb->before[LB_WORDS];
-}
-
-/* The offset of the line's tab k (k < its count). */
-__attribute__((target("bmi,bmi2"))) static inline size_t
-line_tab(const struct linebits *lb, size_t k)
-{
-	size_t j = (k >= lb->before[1]) + (k >= lb->before[2]) +
-		   (k >= lb->before[3]) + (k >= lb->before[4]);
-	uint64_t bit = UINT64_C(1) << (k - lb->before[j]);
-
-	return ((lb->a + j) << 6) + (size_t)_tzcnt_u64(_pdep_u64(bit,
-								  lb->x[j]));
-}
+	in->lbok = in->avx2 && blk_lb_fits(s, e);
+	if (in->lbok)
+		return blk_lb_make(&in->lb, in->b->tabw, s, e);
 #endif
+	return tabs_in(in, s, e);
+}
 
 /* Take the line buf[s, s + len) that ends at offset e (its newline, or
- * the end of the file): count its tabs, see whether it holds odd bytes. */
+ * the end of the file): its tabs, from the block's table of lines when it
+ * has the line (the read-ahead thread made it), and whether it holds odd
+ * bytes. */
 static void
 take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 {
-#ifdef REC_AVX2
-	in->lbok = in->avx2 && (e >> 6) - (s >> 6) < LB_WORDS;
-	if (in->lbok)
-		in->ntabs = line_bits(&in->lb, in->b->tabw, s, e);
-	else
-#endif
-		in->ntabs = tabs_in(in, s, e);
-	blk_ix_seek(&in->b->odds, s);
-	in->odd = in->b->odds.i < in->b->odds.n && in->b->odds.at[in->b->odds.i] < s + len;
-	blk_ix_seek(&in->b->odds, e);
+	struct blk *b = in->b;
+	size_t j = b->nls.i;
+
+	in->lbok = 0;
+	in->pre = NULL;
+	if (b->lines_ok && j >= 1 && j < b->nls.n && b->nls.at[j] == e &&
+	    b->nls.at[j - 1] + 1 == s && b->lines[j].ntabs != BLK_NO_LINE &&
+	    in->want && b->lines_lo == in->wlo && b->lines_hi == in->whi) {
+		in->pre = &b->lines[j];
+		in->ntabs = in->pre->ntabs;
+	} else {
+		in->ntabs = line_tabs(in, s, e);
+	}
+	blk_ix_seek(&b->odds, s);
+	in->odd = b->odds.i < b->odds.n && b->odds.at[b->odds.i] < s + len;
+	blk_ix_seek(&b->odds, e);
 }
 
 /* The next block, with the line begun at pos (not yet whole) in front. */
@@ -356,17 +329,17 @@ tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
 
 #ifdef REC_AVX2
 /* Fields lo..hi (hi <= the tab count) of the line p[0..len) in in->lb,
- * each end a tab found with no branch (see line_tab()), the last field's
- * the line's end. */
+ * each end a tab found with no branch (see blk_lb_tab()), the last
+ * field's the line's end. */
 __attribute__((target("bmi,bmi2"))) static void
 cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 {
 	size_t k, a, b;
 
 	a = lo == 0 ? (size_t)(p - in->b->buf) :
-		      line_tab(&in->lb, lo - 1) + 1;
+		      blk_lb_tab(&in->lb, lo - 1) + 1;
 	for (k = lo; k <= hi && k < in->ntabs; k++) {
-		b = line_tab(&in->lb, k);
+		b = blk_lb_tab(&in->lb, k);
 		in->cols[k].p = in->b->buf + a;
 		in->cols[k].len = b - a;
 		a = b + 1;
@@ -386,6 +359,10 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 	size_t k, q = (size_t)(p - in->b->buf);
 	size_t stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
 
+	if (in->pre != NULL) {	/* the table has the wanted fields only */
+		in->pre = NULL;
+		line_tabs(in, q, q + len);
+	}
 #ifdef REC_AVX2
 	if (in->lbok) {		/* fewer tabs than TABCAP */
 		cols_lb(in, p, len, 0, in->ntabs);
@@ -406,8 +383,24 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 static size_t
 cols_want(struct rec_reader *in, char *p, size_t len)
 {
-	size_t k, q = (size_t)(p - in->b->buf);
+	size_t k, q = (size_t)(p - in->b->buf), e;
+	const char *t;
 
+	if (in->pre != NULL) {
+		/* The span of the wanted fields; tabs inside it, if more
+		 * than one, are found here. */
+		q = in->pre->a;
+		e = in->pre->b;
+		for (k = in->wlo; k < in->whi; k++) {
+			t = memchr(in->b->buf + q, '\t', e - q);
+			in->cols[k].p = in->b->buf + q;
+			in->cols[k].len = (size_t)(t - in->cols[k].p);
+			q = (size_t)(t - in->b->buf) + 1;
+		}
+		in->cols[k].p = in->b->buf + q;
+		in->cols[k].len = e - q;
+		return in->ntabs + 1;
+	}
 #ifdef REC_AVX2
 	if (in->lbok) {
 		cols_lb(in, p, len, in->wlo, in->whi);
@@ -1478,6 +1471,8 @@ next_file(struct rec_reader *in)
 	in->fname = zin_name(in->z);
 	in->fmt = fmt_of(in, path);
 	in->src = blk_src_open(in->z, in->fmt == REC_TSV, &in->b, &in->pos);
+	if (in->want)
+		blk_src_want(in->src, in->wlo, in->whi);
 	in->line = 0;
 	free(in->hdr_raw);
 	in->hdr_raw = NULL;
@@ -1762,6 +1757,8 @@ rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n)
 	in->want = 1;
 	in->wlo = lo;
 	in->whi = hi;
+	if (in->src != NULL)
+		blk_src_want(in->src, lo, hi);
 }
 
 unsigned long long

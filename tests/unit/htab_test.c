@@ -303,8 +303,7 @@ Test(htab, probe_holds_short_keys)
 		for (i = 0; i < n; i++)
 			key[i] = (char)(0x41 + (n * 7 + i * 13) % 50);
 		htab_probe_init(&pr, key, n);
-		htab_prefetch_slot(&h, &pr);
-		htab_prefetch_entry(&h, &pr);
+		htab_prefetch(&h, &pr, &pr);
 		if (n <= 32)
 			memset(key, '#', sizeof key);	/* the probe holds it */
 		else
