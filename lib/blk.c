@@ -10,16 +10,19 @@
 #include "utf8.h"
 #include "util.h"
 
-/* Blocks in the ring: the reader's, and the ones read ahead. */
+/* Blocks in the ring: the reader's, and the ones read ahead.  Without
+ * the thread two will do, and two stay in the cache. */
 #define NBLK 4
+#define NBLK_IN_LINE 2
 
 struct blk_src {
 	struct zin *z;
 	int tsv, avx2;
 	/* Block number n (from 1; 0 is the empty one to start with) is in
-	 * k[n % NBLK].  The reader is at block cur; the producer has filled
-	 * blocks up to produced, and may fill block n once n - NBLK < cur. */
+	 * k[n % nblk].  The reader is at block cur; the producer has filled
+	 * blocks up to produced, and may fill block n once n - nblk < cur. */
 	struct blk k[NBLK];
+	unsigned long nblk;
 	unsigned long cur;
 	atomic_ulong produced, released;
 	unsigned long long bytes;
@@ -373,14 +376,14 @@ produce(void *arg)
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (n = 1;; n++) {
-		/* Block n - NBLK, in the same place, must be left. */
-		wait_for(s, &s->released, n < NBLK ? 0 : n - NBLK + 1);
+		/* Block n - nblk, in the same place, must be left. */
+		wait_for(s, &s->released, n < s->nblk ? 0 : n - s->nblk + 1);
 		/* filling, then stop: blk_src_close() sets them the other
 		 * way round, so one of the two sees the other. */
 		atomic_store(&s->filling, 1);
 		if (atomic_load(&s->stop))
 			break;
-		k = &s->k[n % NBLK];
+		k = &s->k[n % s->nblk];
 		fill(s, k);
 		atomic_store(&s->filling, 0);
 		raise_to(s, &s->produced, n);
@@ -434,6 +437,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	atomic_init(&s->want, 0);
 	s->threaded = getenv("JINGWU_NO_THREADS") == NULL &&
 		      sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	s->nblk = s->threaded ? NBLK : NBLK_IN_LINE;
 	if (s->threaded) {
 		pthread_mutex_init(&s->mu, NULL);
 		pthread_cond_init(&s->cv, NULL);
@@ -457,8 +461,8 @@ take_next(struct blk_src *s)
 	if (s->threaded)
 		wait_for(s, &s->produced, n);
 	else
-		fill(s, &s->k[n % NBLK]);
-	return &s->k[n % NBLK];
+		fill(s, &s->k[n % s->nblk]);
+	return &s->k[n % s->nblk];
 }
 
 /* The reader moves on to the next block; its old one is free. */
@@ -500,7 +504,7 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 struct blk *
 blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 {
-	struct blk *k = &s->k[s->cur % NBLK], *nb, swap;
+	struct blk *k = &s->k[s->cur % s->nblk], *nb, swap;
 	size_t n0, o0, at;
 
 	if (k->eof || k->err)
