@@ -34,13 +34,17 @@ struct blk_src {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_int stop, filling;
-	atomic_ulong want;		/* lo << 32 | hi, + 1; 0: none */
+	atomic_ullong want;		/* lo << 32 | hi, + 1; 0: none */
 	int lb;				/* the CPU can do struct blk_lb */
 };
 
-/* How long a side waits busy before it sleeps: a wake-up from sleep costs
- * tens of microseconds here, about what a block takes. */
-#define SPINS 2000
+/* How long a side waits busy before it sleeps (pauses of about 40 ns): a
+ * wake-up from sleep costs tens of microseconds here, about what a block
+ * takes.  The reader, waiting for data, spins up to a millisecond; the
+ * thread, waiting for room, only briefly: it is ahead anyway, and a long
+ * spin would keep a second processor busy doing nothing. */
+#define SPINS_READER 20000
+#define SPINS_AHEAD 200
 
 static inline void
 cpu_relax(void)
@@ -55,11 +59,11 @@ cpu_relax(void)
  * raised under the mutex with a wake-up (see raise_to()), so no wake-up
  * is lost. */
 static void
-wait_for(struct blk_src *s, atomic_ulong *c, unsigned long want)
+wait_for(struct blk_src *s, atomic_ulong *c, unsigned long want, int spins)
 {
 	int i;
 
-	for (i = 0; i < SPINS; i++) {
+	for (i = 0; i < spins; i++) {
 		if (atomic_load_explicit(c, memory_order_acquire) >= want ||
 		    atomic_load_explicit(&s->stop, memory_order_relaxed))
 			return;
@@ -161,6 +165,24 @@ ix_bits(struct blk_ix *x, uint32_t base, uint64_t bits)
 	x->n += cnt;
 }
 
+/* ix_bits() for tabs, about four in 64 bytes: eight written at once. */
+__attribute__((target("bmi,popcnt"))) static inline void
+ix_bits8(struct blk_ix *x, uint32_t base, uint64_t bits)
+{
+	uint32_t *o = x->at + x->n;
+	size_t cnt = (size_t)__builtin_popcountll(bits), j;
+
+#define ONE(j) (o[j] = base + (uint32_t)_tzcnt_u64(bits), \
+		bits = _blsr_u64(bits))
+	ONE(0); ONE(1); ONE(2); ONE(3); ONE(4); ONE(5); ONE(6); ONE(7);
+#undef ONE
+	for (j = 8; j < cnt; j++) {
+		o[j] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+	}
+	x->n += cnt;
+}
+
 /* One bit per byte of 64: the top bits of the bytes of lo, then hi. */
 __attribute__((target("avx2"))) static inline uint64_t
 bits64(__m256i lo, __m256i hi)
@@ -191,7 +213,7 @@ odd_bytes(__m256i v)
  * before from, or past to, are masked off.  The block has SLACK readable
  * bytes past its end. */
 __attribute__((target("avx2,bmi,popcnt"))) static void
-index_avx2(struct blk *k, size_t from, size_t to)
+index_avx2(struct blk *k, size_t from, size_t to, int flat)
 {
 	const __m256i tab = _mm256_set1_epi8('\t');
 	const __m256i nl = _mm256_set1_epi8('\n');
@@ -216,6 +238,12 @@ index_avx2(struct blk *k, size_t from, size_t to)
 			o &= ~UINT64_C(0) << (from - i);
 		}
 		k->tabw[i >> 6] = t;
+		if (flat) {
+			if (i < from)
+				t &= ~UINT64_C(0) << (from - i);
+			ix_room(&k->tabs, 72);
+			ix_bits8(&k->tabs, (uint32_t)i, t);
+		}
 		ix_room(&k->nls, 66);
 		ix_bits(&k->nls, (uint32_t)i, n);
 		if (o) {
@@ -226,14 +254,15 @@ index_avx2(struct blk *k, size_t from, size_t to)
 }
 #endif
 
-/* Index buf[from, to), the entries going after those there are. */
+/* Index buf[from, to), the entries going after those there are; the
+ * tabs' offsets too when k->tabs_ok. */
 static void
 index_range(const struct blk_src *s, struct blk *k, size_t from, size_t to)
 {
 	tabw_room(k);
 #ifdef BLK_AVX2
 	if (s->avx2)
-		index_avx2(k, from, to);
+		index_avx2(k, from, to, k->tabs_ok);
 	else
 #endif
 		index_plain(k, from, to);
@@ -314,7 +343,7 @@ void
 blk_src_want(struct blk_src *s, size_t lo, size_t hi)
 {
 	if (hi < UINT32_MAX)
-		atomic_store(&s->want, ((unsigned long)lo << 32 | hi) + 1);
+		atomic_store(&s->want, ((unsigned long long)lo << 32 | hi) + 1);
 }
 
 /* ---- filling ---- */
@@ -324,6 +353,7 @@ blk_reset_index(struct blk *k)
 {
 	k->nls.n = k->nls.i = 0;
 	k->odds.n = k->odds.i = 0;
+	k->tabs.n = k->tabs.i = 0;
 	k->vfrom = k->vok = 0;
 	k->lines_ok = 0;
 }
@@ -356,8 +386,10 @@ fill(struct blk_src *s, struct blk *k)
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
 	if (s->tsv && r > 0) {
-		unsigned long w = atomic_load(&s->want);
+		unsigned long long w = atomic_load(&s->want);
 
+		/* Every field wanted: the tabs' offsets, on this thread. */
+		k->tabs_ok = w == 0 && s->avx2;
 		index_block(s, k, BLK_HEAD);
 #ifdef BLK_AVX2
 		if (w != 0 && s->lb)
@@ -377,7 +409,8 @@ produce(void *arg)
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (n = 1;; n++) {
 		/* Block n - nblk, in the same place, must be left. */
-		wait_for(s, &s->released, n < s->nblk ? 0 : n - s->nblk + 1);
+		wait_for(s, &s->released, n < s->nblk ? 0 : n - s->nblk + 1,
+			 SPINS_AHEAD);
 		/* filling, then stop: blk_src_close() sets them the other
 		 * way round, so one of the two sees the other. */
 		atomic_store(&s->filling, 1);
@@ -409,6 +442,7 @@ blk_release(struct blk *k)
 	free(k->buf);
 	free(k->nls.at);
 	free(k->odds.at);
+	free(k->tabs.at);
 	free(k->tabw);
 	free(k->lines);
 }
@@ -459,7 +493,7 @@ take_next(struct blk_src *s)
 	unsigned long n = s->cur + 1;
 
 	if (s->threaded)
-		wait_for(s, &s->produced, n);
+		wait_for(s, &s->produced, n, SPINS_READER);
 	else
 		fill(s, &s->k[n % s->nblk]);
 	return &s->k[n % s->nblk];
@@ -497,6 +531,7 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 	k->err = nb->err;
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
+	k->tabs_ok = 0;
 	if (s->tsv)
 		index_block(s, k, 0);
 }
@@ -505,7 +540,7 @@ struct blk *
 blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 {
 	struct blk *k = &s->k[s->cur % s->nblk], *nb, swap;
-	size_t n0, o0, at;
+	size_t n0, o0, t0, at;
 
 	if (k->eof || k->err)
 		return k;
@@ -527,7 +562,9 @@ blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 	if (s->tsv && t > 0) {
 		n0 = nb->nls.n;
 		o0 = nb->odds.n;
+		t0 = nb->tabs.n;
 		index_range(s, nb, at, BLK_HEAD);
+		ix_to_front(s, &nb->tabs, t0);
 		if (nb->nls.n > n0)	/* the table's lines moved */
 			nb->lines_ok = 0;
 		ix_to_front(s, &nb->nls, n0);

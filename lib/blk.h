@@ -60,6 +60,9 @@ struct blk {
 	int err;		/* a read error: zin_error() says which */
 	/* TSV only. */
 	struct blk_ix nls, odds;
+	struct blk_ix tabs;	/* every tab, when tabs_ok (no field wanted
+				 * in particular: all are) */
+	int tabs_ok;
 	uint64_t *tabw;		/* + BLK_SPARE_WORDS (their bits are junk) */
 	size_t tabw_cap;
 	size_t vfrom, vok;	/* buf[vfrom, vok) is known valid UTF-8 */

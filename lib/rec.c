@@ -84,6 +84,9 @@ struct rec_reader {
 	int lbok;
 	const struct blk_line *pre;	/* its wanted fields, when found
 					 * in the block's table */
+	size_t tab0;			/* its tabs at b->tabs.at[tab0..],
+					 * when flat */
+	int flat;
 	int odd;			/* the line has odd bytes */
 	/* rec_reader_want(): fields wlo..whi are read; lazy when only
 	 * those of the current line are set. */
@@ -275,6 +278,28 @@ line_tabs(struct rec_reader *in, size_t s, size_t e)
 	return tabs_in(in, s, e);
 }
 
+/* The tabs of the line buf[s, e) from the block's list of every tab: when
+ * the line has the header's field count, two compares tell. */
+static void
+flat_tabs(struct rec_reader *in, size_t s, size_t e)
+{
+	struct blk_ix *t = &in->b->tabs;
+	size_t i, j, k = in->fcols - 1;
+
+	blk_ix_seek(t, s);
+	i = t->i;
+	if (in->fcols > 1 && i + k <= t->n && t->at[i + k - 1] < e &&
+	    (i + k == t->n || t->at[i + k] > e))
+		j = i + k;
+	else
+		for (j = i; j < t->n && t->at[j] < e; j++)
+			;
+	in->flat = 1;
+	in->tab0 = i;
+	in->ntabs = j - i;
+	t->i = j;
+}
+
 /* Take the line buf[s, s + len) that ends at offset e (its newline, or
  * the end of the file): its tabs, from the block's table of lines when it
  * has the line (the read-ahead thread made it), and whether it holds odd
@@ -287,11 +312,14 @@ take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 
 	in->lbok = 0;
 	in->pre = NULL;
+	in->flat = 0;
 	if (b->lines_ok && j >= 1 && j < b->nls.n && b->nls.at[j] == e &&
 	    b->nls.at[j - 1] + 1 == s && b->lines[j].ntabs != BLK_NO_LINE &&
 	    in->want && b->lines_lo == in->wlo && b->lines_hi == in->whi) {
 		in->pre = &b->lines[j];
 		in->ntabs = in->pre->ntabs;
+	} else if (b->tabs_ok) {
+		flat_tabs(in, s, e);
 	} else {
 		in->ntabs = line_tabs(in, s, e);
 	}
@@ -363,6 +391,18 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 		in->pre = NULL;
 		line_tabs(in, q, q + len);
 	}
+	if (in->flat) {
+		const uint32_t *t = in->b->tabs.at + in->tab0;
+
+		for (k = 0; k < stored; k++) {
+			in->cols[k].p = in->b->buf + q;
+			in->cols[k].len = t[k] - q;
+			q = (size_t)t[k] + 1;
+		}
+		in->cols[k].p = in->b->buf + q;
+		in->cols[k].len = (size_t)(p + len - in->cols[k].p);
+		return in->ntabs + 1;
+	}
 #ifdef REC_AVX2
 	if (in->lbok) {		/* fewer tabs than TABCAP */
 		cols_lb(in, p, len, 0, in->ntabs);
@@ -399,6 +439,18 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 		}
 		in->cols[k].p = in->b->buf + q;
 		in->cols[k].len = e - q;
+		return in->ntabs + 1;
+	}
+	if (in->flat) {
+		const uint32_t *at = in->b->tabs.at + in->tab0;
+
+		for (k = in->wlo; k <= in->whi; k++) {
+			q = k == 0 ? q : (size_t)at[k - 1] + 1;
+			in->cols[k].p = in->b->buf + q;
+			in->cols[k].len = (k == in->ntabs ?
+					   (size_t)(p - in->b->buf) + len :
+					   (size_t)at[k]) - q;
+		}
 		return in->ntabs + 1;
 	}
 #ifdef REC_AVX2
