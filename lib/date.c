@@ -204,7 +204,8 @@ date_add_months(int32_t day, int n)
 	dim = date_days_in_month(y, m);
 	if (d > dim)
 		d = dim;
-	date_from_ymd(y, m, d, &r);
+	if (date_from_ymd(y, m, d, &r) < 0)
+		return DATE_NONE;	/* not reached: y, m, d are checked */
 	return r;
 }
 
