@@ -11,9 +11,10 @@
 #include "util.h"
 
 /* Blocks in the ring: the reader's, and the ones read ahead.  Without
- * the thread two will do, and two stay in the cache. */
+ * the thread one block is refilled in place, the tail moved to its head
+ * room (see blk_next()): it stays in the cache, and the kernel's copy
+ * into it is much faster than into a block not touched for a while. */
 #define NBLK 4
-#define NBLK_IN_LINE 2
 
 struct blk_src {
 	struct zin *z;
@@ -471,7 +472,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	atomic_init(&s->want, 0);
 	s->threaded = getenv("JINGWU_NO_THREADS") == NULL &&
 		      sysconf(_SC_NPROCESSORS_ONLN) > 1;
-	s->nblk = s->threaded ? NBLK : NBLK_IN_LINE;
+	s->nblk = s->threaded ? NBLK : 1;
 	if (s->threaded) {
 		pthread_mutex_init(&s->mu, NULL);
 		pthread_cond_init(&s->cv, NULL);
@@ -536,40 +537,61 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 		index_block(s, k, 0);
 }
 
+/* Index the tail just put at buf[at, BLK_HEAD) of nb: its entries go
+ * before those of nb's data. */
+static void
+index_tail(struct blk_src *s, struct blk *nb, size_t at)
+{
+	size_t n0 = nb->nls.n, o0 = nb->odds.n, t0 = nb->tabs.n;
+
+	if (!s->tsv || at == BLK_HEAD)
+		return;
+	index_range(s, nb, at, BLK_HEAD);
+	ix_to_front(s, &nb->tabs, t0);
+	if (nb->nls.n > n0)	/* the table's lines moved */
+		nb->lines_ok = 0;
+	ix_to_front(s, &nb->nls, n0);
+	ix_to_front(s, &nb->odds, o0);
+}
+
 struct blk *
 blk_next(struct blk_src *s, const char *tail, size_t t, size_t *pos)
 {
 	struct blk *k = &s->k[s->cur % s->nblk], *nb, swap;
-	size_t n0, o0, t0, at;
+	size_t at = BLK_HEAD - t;
 
 	if (k->eof || k->err)
 		return k;
-	nb = take_next(s);
+	if (s->nblk == 1 && t <= BLK_HEAD) {
+		/* In line: the same block, refilled behind its tail. */
+		memmove(k->buf + at, tail, t);
+		fill(s, k);
+		s->bytes += k->end - BLK_HEAD;
+		index_tail(s, k, at);
+		*pos = at;
+		return k;
+	}
+	/* In line, a long tail is joined with the next data read into the
+	 * spare block k[1]. */
+	nb = s->nblk == 1 ? &s->k[1] : take_next(s);
+	if (s->nblk == 1)
+		fill(s, nb);
 	s->bytes += nb->end - BLK_HEAD;
 	if (t > BLK_HEAD) {
+		join_long(s, k, nb, tail, t);
+		*pos = 0;
+		if (s->nblk == 1)
+			return k;
 		/* Joined in k, which then trades places with nb: the
 		 * ring keeps its order. */
-		join_long(s, k, nb, tail, t);
 		swap = *k;
 		*k = *nb;
 		*nb = swap;
 		move_on(s);
-		*pos = 0;
 		return nb;
 	}
-	at = BLK_HEAD - t;
 	memcpy(nb->buf + at, tail, t);
-	if (s->tsv && t > 0) {
-		n0 = nb->nls.n;
-		o0 = nb->odds.n;
-		t0 = nb->tabs.n;
-		index_range(s, nb, at, BLK_HEAD);
-		ix_to_front(s, &nb->tabs, t0);
-		if (nb->nls.n > n0)	/* the table's lines moved */
-			nb->lines_ok = 0;
-		ix_to_front(s, &nb->nls, n0);
-		ix_to_front(s, &nb->odds, o0);
-	}
+	index_tail(s, nb, at);
 	move_on(s);
 	*pos = at;
 	return nb;
