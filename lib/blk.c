@@ -286,9 +286,9 @@ ix_to_front(struct blk_src *s, struct blk_ix *x, size_t n0)
 	memcpy(x->at, s->tmp, m * sizeof *x->at);
 }
 
-/* Check the whole lines of the block from data offset from: those after
- * its first newline (a line begun before from is checked by itself, when
- * it is taken) up to its last. */
+/* Check the whole lines of the block: those after its first newline (the
+ * line before may have begun in the block before; it is checked by
+ * itself, when it is taken) up to its last. */
 static void
 check_lines(struct blk *k)
 {
@@ -369,10 +369,11 @@ index_block(const struct blk_src *s, struct blk *k, size_t from)
 	check_lines(k);
 }
 
-/* Read the next data into k (the producer's block), and prepare it. */
+/* Read the next data into k, and prepare it. */
 static void
 fill(struct blk_src *s, struct blk *k)
 {
+	unsigned long long w = atomic_load(&s->want);
 	ssize_t r;
 	int old;
 
@@ -386,11 +387,9 @@ fill(struct blk_src *s, struct blk *k)
 	k->err = r < 0;
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
+	/* Every field wanted: the tabs' offsets, on this thread. */
+	k->tabs_ok = s->tsv && w == 0 && s->avx2;
 	if (s->tsv && r > 0) {
-		unsigned long long w = atomic_load(&s->want);
-
-		/* Every field wanted: the tabs' offsets, on this thread. */
-		k->tabs_ok = w == 0 && s->avx2;
 		index_block(s, k, BLK_HEAD);
 #ifdef BLK_AVX2
 		if (w != 0 && s->lb)

@@ -1,17 +1,20 @@
 /*
  * blk: the record reader's input blocks, read ahead and (for TSV) indexed.
  *
- * A source reads its stream in blocks of BLK_DATA bytes.  Each block is
- * read and prepared while the reader works through the one before: on a
- * second thread when the machine has a second processor (and
- * JINGWU_NO_THREADS is not set), else in line.  Either way the bytes, the
- * index and the order are the same; the thread only overlaps the work.
+ * A source reads its stream in blocks of BLK_DATA bytes.  With a second
+ * processor (and JINGWU_NO_THREADS unset) a thread reads and prepares up to
+ * three blocks ahead while the reader works through its own; else one block
+ * is refilled in place, in line.  Either way the bytes, the index and the
+ * order are the same; the thread only overlaps the work.
  *
  * Preparing a TSV block indexes it in one pass over its bytes: a bitmap of
  * its tabs (bit i of tabw[j] for byte 64 * j + i) and the offsets of its
  * newlines and of its odd bytes (a backslash, a CR or a NUL: bytes a line
  * must be looked at more closely for); and checks that its whole lines are
- * valid UTF-8, which is much cheaper per block than per line.
+ * valid UTF-8, which is much cheaper per block than per line.  Then, when
+ * the reader wants only some fields (blk_src_want()), a table of where
+ * they are on each line (struct blk_line); when it wants all, the offsets
+ * of every tab (tabs).  That work is what the thread takes off the reader.
  *
  * A block's data starts at offset BLK_HEAD; the reader hands the end of the
  * line it could not finish (the tail) to blk_next(), which puts it in the
