@@ -36,7 +36,6 @@ struct blk_src {
 	pthread_cond_t cv;
 	atomic_int stop, filling;
 	atomic_ullong want;		/* lo << 32 | hi, + 1; 0: none */
-	int lb;				/* the CPU can do struct blk_lb */
 };
 
 /* How long a side waits busy before it sleeps (pauses of about 40 ns): a
@@ -392,7 +391,7 @@ fill(struct blk_src *s, struct blk *k)
 	if (s->tsv && r > 0) {
 		index_block(s, k, BLK_HEAD);
 #ifdef BLK_AVX2
-		if (w != 0 && s->lb)
+		if (w != 0 && s->avx2)
 			line_table(k, (w - 1) >> 32, (w - 1) & UINT32_MAX);
 #endif
 	}
@@ -447,6 +446,22 @@ blk_release(struct blk *k)
 	free(k->lines);
 }
 
+int
+blk_simd(void)
+{
+#ifdef BLK_AVX2
+	static int use = -1;
+
+	if (use < 0)
+		use = utf8_simd() && __builtin_cpu_supports("bmi") &&
+		      __builtin_cpu_supports("bmi2") &&
+		      __builtin_cpu_supports("popcnt");
+	return use;
+#else
+	return 0;
+#endif
+}
+
 struct blk_src *
 blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 {
@@ -455,9 +470,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 
 	s->z = z;
 	s->tsv = tsv;
-	s->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
-		  __builtin_cpu_supports("popcnt");
-	s->lb = s->avx2 && __builtin_cpu_supports("bmi2");
+	s->avx2 = blk_simd();
 	for (i = 0; i < NBLK; i++) {
 		blk_init(&s->k[i]);
 		if (tsv)

@@ -77,6 +77,11 @@ struct blk {
 
 struct blk_src;
 
+/* Whether the AVX2 paths (here and in the record reader) are used: the
+ * CPU has AVX2, BMI, BMI2 and POPCNT, and JINGWU_NO_SIMD is unset (see
+ * utf8_simd()). */
+int blk_simd(void);
+
 /* Read z in blocks; index them when tsv is set.  The source starts with
  * an empty current block (*pos is set to its start).  Uses a thread when
  * the machine has two processors or more and JINGWU_NO_THREADS is unset. */

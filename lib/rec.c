@@ -7,10 +7,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define REC_AVX2 1
-#endif
 
 #include "arena.h"
 #include "blk.h"
@@ -77,7 +73,7 @@ struct rec_reader {
 	struct rec_writer *rej;
 	struct buf msg;
 
-	int avx2;			/* the CPU has AVX2 and BMI */
+	int avx2;			/* blk_simd() */
 	/* TSV: the taken line's tab count. */
 	size_t ntabs;
 	struct blk_lb lb;		/* the line's tabs, when lbok */
@@ -231,7 +227,7 @@ tab_nth_(const uint64_t *w, size_t q, size_t k)
 
 /* The two above with the popcnt instruction where the CPU has it (a
  * call to the C library's bit count costs more than the rest). */
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 __attribute__((target("popcnt"))) static size_t
 tabs_in_popcnt(const uint64_t *w, size_t s, size_t e)
 {
@@ -248,7 +244,7 @@ tab_nth_popcnt(const uint64_t *w, size_t q, size_t k)
 static inline size_t
 tabs_in(const struct rec_reader *in, size_t s, size_t e)
 {
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 	if (in->avx2)
 		return tabs_in_popcnt(in->b->tabw, s, e);
 #endif
@@ -258,7 +254,7 @@ tabs_in(const struct rec_reader *in, size_t s, size_t e)
 static inline size_t
 tab_nth(const struct rec_reader *in, size_t q, size_t k)
 {
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 	if (in->avx2)
 		return tab_nth_popcnt(in->b->tabw, q, k);
 #endif
@@ -270,7 +266,7 @@ tab_nth(const struct rec_reader *in, size_t q, size_t k)
 static size_t
 line_tabs(struct rec_reader *in, size_t s, size_t e)
 {
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 	in->lbok = in->avx2 && blk_lb_fits(s, e);
 	if (in->lbok)
 		return blk_lb_make(&in->lb, in->b->tabw, s, e);
@@ -355,7 +351,7 @@ tsv_field(const struct rec_reader *in, char *p, size_t len, size_t k,
 	return f;
 }
 
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 /* Fields lo..hi (hi <= the tab count) of the line p[0..len) in in->lb,
  * each end a tab found with no branch (see blk_lb_tab()), the last
  * field's the line's end. */
@@ -403,7 +399,7 @@ cols_all(struct rec_reader *in, char *p, size_t len)
 		in->cols[k].len = (size_t)(p + len - in->cols[k].p);
 		return in->ntabs + 1;
 	}
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 	if (in->lbok) {		/* fewer tabs than TABCAP */
 		cols_lb(in, p, len, 0, in->ntabs);
 		return in->ntabs + 1;
@@ -453,7 +449,7 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 		}
 		return in->ntabs + 1;
 	}
-#ifdef REC_AVX2
+#ifdef BLK_AVX2
 	if (in->lbok) {
 		cols_lb(in, p, len, in->wlo, in->whi);
 		return in->ntabs + 1;
@@ -1593,11 +1589,7 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->rf = xreallocarray(NULL, REC_MAX_FIELDS + 2, sizeof *in->rf);
 	in->rec.file = "";
 	in->tty = o->progress && !diag_quiet && isatty(2);
-#if defined(__x86_64__) && defined(__GNUC__)
-	in->avx2 = utf8_simd() && __builtin_cpu_supports("bmi") &&
-		   __builtin_cpu_supports("bmi2") &&
-		   __builtin_cpu_supports("popcnt");
-#endif
+	in->avx2 = blk_simd();
 	clock_gettime(CLOCK_MONOTONIC, &in->t0);
 	in->tlast = in->t0;
 	/* Before the first header: split_csv() reads a CSV header into it. */
