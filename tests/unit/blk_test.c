@@ -167,45 +167,40 @@ read_back(const char *path, const char *want, size_t wlen, int tsv,
 	zin_close(z);
 }
 
-Test(blk, every_byte_and_index_entry_threaded)
+/* The sample read back every way: with fields wanted, with none (every
+ * tab listed) and as plain bytes; env (if not NULL) set meanwhile. */
+static void
+read_sample(const char *env)
 {
 	size_t n;
 	char *p = sample(&n);
 	const char *path = put_file("in.tsv", p, n);
 
-	unsetenv("JINGWU_NO_THREADS");
+	if (env != NULL)
+		setenv(env, "1", 1);
 	read_back(path, p, n, 1, 1);
 	read_back(path, p, n, 1, 0);
 	read_back(path, p, n, 0, 0);
+	if (env != NULL)
+		unsetenv(env);
 	free(p);
+}
+
+Test(blk, every_byte_and_index_entry_threaded)
+{
+	unsetenv("JINGWU_NO_THREADS");
+	read_sample(NULL);
 }
 
 Test(blk, every_byte_and_index_entry_in_line)
 {
-	size_t n;
-	char *p = sample(&n);
-	const char *path = put_file("in.tsv", p, n);
-
-	setenv("JINGWU_NO_THREADS", "1", 1);
-	read_back(path, p, n, 1, 1);
-	read_back(path, p, n, 1, 0);
-	read_back(path, p, n, 0, 0);
-	unsetenv("JINGWU_NO_THREADS");
-	free(p);
+	read_sample("JINGWU_NO_THREADS");
 }
 
 /* The plain C index gives the same entries. */
 Test(blk, plain_index_the_same)
 {
-	size_t n;
-	char *p = sample(&n);
-	const char *path = put_file("in.tsv", p, n);
-
-	setenv("JINGWU_NO_SIMD", "1", 1);
-	read_back(path, p, n, 1, 1);
-	read_back(path, p, n, 1, 0);
-	unsetenv("JINGWU_NO_SIMD");
-	free(p);
+	read_sample("JINGWU_NO_SIMD");
 }
 
 Test(blk, no_newline_at_the_end)
