@@ -116,6 +116,8 @@ blk_ix_seek(struct blk_ix *x, size_t from)
  * tab bits and a count of them before each word.
  */
 #define BLK_LB_WORDS 5
+_Static_assert(BLK_LB_WORDS <= BLK_SPARE_WORDS,
+	       "blk_lb_make() reads past a line's words into the spare ones");
 
 struct blk_lb {
 	uint64_t x[BLK_LB_WORDS];

@@ -181,9 +181,10 @@ progress(struct rec_reader *in, int done)
  * fields, and only the fields a verb reads are located.
  */
 
-/* The tabs in buf[s, e) (e indexed). */
+/* The tabs in buf[s, e) (e indexed).  With AVX2 only lines too long for
+ * struct blk_lb come here (a call for the bit count is no matter). */
 static inline size_t
-tabs_in_(const uint64_t *w, size_t s, size_t e)
+tabs_in(const uint64_t *w, size_t s, size_t e)
 {
 	size_t a = s >> 6, b = e >> 6, n;
 	uint64_t x = w[a] & (~UINT64_C(0) << (s & 63));
@@ -211,7 +212,7 @@ tab_next(const uint64_t *w, size_t q)
 
 /* The offset of tab k (from 0) at or past q (there are so many). */
 static inline size_t
-tab_nth_(const uint64_t *w, size_t q, size_t k)
+tab_nth(const uint64_t *w, size_t q, size_t k)
 {
 	size_t j = q >> 6, c;
 	uint64_t x = w[j] & (~UINT64_C(0) << (q & 63));
@@ -225,42 +226,6 @@ tab_nth_(const uint64_t *w, size_t q, size_t k)
 	return (j << 6) + (size_t)__builtin_ctzll(x);
 }
 
-/* The two above with the popcnt instruction where the CPU has it (a
- * call to the C library's bit count costs more than the rest). */
-#ifdef BLK_AVX2
-__attribute__((target("popcnt"))) static size_t
-tabs_in_popcnt(const uint64_t *w, size_t s, size_t e)
-{
-	return tabs_in_(w, s, e);
-}
-
-__attribute__((target("popcnt"))) static size_t
-tab_nth_popcnt(const uint64_t *w, size_t q, size_t k)
-{
-	return tab_nth_(w, q, k);
-}
-#endif
-
-static inline size_t
-tabs_in(const struct rec_reader *in, size_t s, size_t e)
-{
-#ifdef BLK_AVX2
-	if (in->avx2)
-		return tabs_in_popcnt(in->b->tabw, s, e);
-#endif
-	return tabs_in_(in->b->tabw, s, e);
-}
-
-static inline size_t
-tab_nth(const struct rec_reader *in, size_t q, size_t k)
-{
-#ifdef BLK_AVX2
-	if (in->avx2)
-		return tab_nth_popcnt(in->b->tabw, q, k);
-#endif
-	return tab_nth_(in->b->tabw, q, k);
-}
-
 /* The tabs of the line buf[s, e), counted here: into in->lb when it fits
  * (in->lbok), else with a loop. */
 static size_t
@@ -271,7 +236,7 @@ line_tabs(struct rec_reader *in, size_t s, size_t e)
 	if (in->lbok)
 		return blk_lb_make(&in->lb, in->b->tabw, s, e);
 #endif
-	return tabs_in(in, s, e);
+	return tabs_in(in->b->tabw, s, e);
 }
 
 /* The tabs of the line buf[s, e) from the block's list of every tab: when
@@ -456,7 +421,7 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 	}
 #endif
 	if (in->wlo > 0)
-		q = tab_nth(in, q, in->wlo - 1) + 1;
+		q = tab_nth(in->b->tabw, q, in->wlo - 1) + 1;
 	for (k = in->wlo; k <= in->whi; k++) {
 		in->cols[k] = tsv_field(in, p, len, k, q);
 		q += in->cols[k].len + 1;
