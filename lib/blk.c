@@ -79,10 +79,6 @@ wait_for(struct blk_src *s, atomic_ulong *c, unsigned long want, int spins)
 static void
 raise_to(struct blk_src *s, atomic_ulong *c, unsigned long v)
 {
-	if (!s->threaded) {
-		atomic_store_explicit(c, v, memory_order_relaxed);
-		return;
-	}
 	pthread_mutex_lock(&s->mu);
 	atomic_store_explicit(c, v, memory_order_release);
 	pthread_cond_broadcast(&s->cv);
@@ -492,6 +488,7 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 			pthread_mutex_destroy(&s->mu);
 			pthread_cond_destroy(&s->cv);
 			s->threaded = 0;
+			s->nblk = 1;
 		}
 	}
 	*cur = &s->k[0];
@@ -499,16 +496,13 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	return s;
 }
 
-/* The block after the reader's, ready. */
+/* The block after the reader's, ready (from the thread). */
 static struct blk *
 take_next(struct blk_src *s)
 {
 	unsigned long n = s->cur + 1;
 
-	if (s->threaded)
-		wait_for(s, &s->produced, n, SPINS_READER);
-	else
-		fill(s, &s->k[n % s->nblk]);
+	wait_for(s, &s->produced, n, SPINS_READER);
 	return &s->k[n % s->nblk];
 }
 

@@ -18,7 +18,7 @@
 #include "zio.h"
 
 #define KEEP_OVERLONG 1024	/* bytes of an overlong line kept in rejects */
-#define TABCAP (REC_MAX_FIELDS + 1)	/* tab offsets kept per line */
+#define TABCAP (REC_MAX_FIELDS + 1)	/* fields split per line, less one */
 
 /* What a line scan saw, beside the tabs. */
 #define SEEN_HIGH 1	/* a byte >= 0x80: validate UTF-8 */
