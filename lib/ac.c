@@ -1,4 +1,4 @@
-/* ac: Aho-Corasick matching of many byte strings at once.  See ac.h. */
+/* ac: many byte strings found at once (hash probe or Aho-Corasick).  See ac.h. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

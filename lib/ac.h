@@ -1,5 +1,6 @@
 /*
- * ac: Aho-Corasick matching of many byte strings at once.
+ * ac: finding many byte strings in a text at once (a hash probe at each
+ * place a literal can start, or an Aho-Corasick automaton).
  *
  * An ac finds which of a fixed set of literals occur anywhere in a text, in
  * one pass over the text whatever the number of literals.  It works on
