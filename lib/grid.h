@@ -11,7 +11,7 @@
  *
  * Matching does not try every pattern on every address.  From each pattern
  * the loader extracts the literal runs that every match must contain (see
- * grid_pattern_literals()).  One Aho-Corasick pass over the address finds
+ * grid_pattern_literals()).  One pass of ac_find() over the address finds
  * which literals occur; a pattern is run only when all its literals occur,
  * and patterns without any literal are run on every address (check warns
  * about them).  Patterns of the usual form "LITERAL.*REST", REST finite
