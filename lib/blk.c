@@ -16,6 +16,28 @@
  * into it is much faster than into a block not touched for a while. */
 #define NBLK 4
 
+/*
+ * A block's lines, once indexed, are checked (UTF-8) and tabled (struct
+ * blk_line) in pieces of PIECE_LINES lines, by whichever side gets there
+ * first: the thread from the last piece back, right after it hands the
+ * block over; the reader from the first on, when it takes the block.
+ * When the thread is the slower side the two share each block's pieces;
+ * when the reader is, the thread, far ahead, does them all.  A slot's
+ * pieces are set up before the block is handed over and finished before
+ * the reader uses it; they are not in struct blk, which join_long()
+ * trades.
+ */
+#define PIECE_LINES 96
+#define PIECES_MAX 32
+
+struct pieces {
+	size_t n;			/* pieces of this block */
+	int table;			/* the lines' table is wanted */
+	size_t lo, hi;			/* for these fields */
+	atomic_int taken[PIECES_MAX];
+	atomic_int done, bad;
+};
+
 struct blk_src {
 	struct zin *z;
 	int tsv, avx2;
@@ -23,6 +45,7 @@ struct blk_src {
 	 * k[n % nblk].  The reader is at block cur; the producer has filled
 	 * blocks up to produced, and may fill block n once n - nblk < cur. */
 	struct blk k[NBLK];
+	struct pieces pc[NBLK];		/* k[i]'s are pc[i] */
 	unsigned long nblk;
 	unsigned long cur;
 	atomic_ulong produced, released;
@@ -281,41 +304,19 @@ ix_to_front(struct blk_src *s, struct blk_ix *x, size_t n0)
 	memcpy(x->at, s->tmp, m * sizeof *x->at);
 }
 
-/* Check the whole lines of the block: those after its first newline (the
- * line before may have begun in the block before; it is checked by
- * itself, when it is taken) up to its last. */
-static void
-check_lines(struct blk *k)
-{
-	size_t a, b;
-
-	k->vfrom = k->vok = 0;
-	if (k->nls.n < 2)
-		return;
-	a = (size_t)k->nls.at[0] + 1;
-	b = k->nls.at[k->nls.n - 1];
-	if (utf8_is_valid(k->buf + a, b - a)) {
-		k->vfrom = a;
-		k->vok = b;
-	}
-}
-
 /* ---- the lines' table ---- */
 
 #ifdef BLK_AVX2
-/* The table of k's lines for fields lo..hi (see struct blk_line). */
+/* The table of k's lines j0..j1 - 1 for fields lo..hi (see struct
+ * blk_line). */
 __attribute__((target("popcnt,bmi,bmi2"))) static void
-line_table(struct blk *k, size_t lo, size_t hi)
+line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 {
-	size_t j, n = k->nls.n, st, e, nt;
+	size_t j, st, e, nt;
 	struct blk_line *l;
 	struct blk_lb lb;
 
-	if (k->lines_cap < n) {
-		k->lines = xreallocarray(k->lines, n, sizeof *k->lines);
-		k->lines_cap = n;
-	}
-	for (j = 1; j < n; j++) {
+	for (j = j0; j < j1; j++) {
 		st = (size_t)k->nls.at[j - 1] + 1;
 		e = k->nls.at[j];
 		l = &k->lines[j];
@@ -329,11 +330,90 @@ line_table(struct blk *k, size_t lo, size_t hi)
 		l->a = (uint32_t)(lo == 0 ? st : blk_lb_tab(&lb, lo - 1) + 1);
 		l->b = (uint32_t)(hi == nt ? e : blk_lb_tab(&lb, hi));
 	}
-	k->lines_ok = 1;
-	k->lines_lo = lo;
-	k->lines_hi = hi;
 }
 #endif
+
+/* ---- the pieces: checking and tabling whole lines ---- */
+
+/* Set up p, k's pieces: its whole lines, those after its first newline
+ * (the line before may have begun in the block before; it is checked by
+ * itself, when it is taken) up to its last; the lines' table for fields
+ * lo..hi when table is set. */
+static void
+pieces_init(struct pieces *p, struct blk *k, int table, size_t lo, size_t hi)
+{
+	size_t lines = k->nls.n > 1 ? k->nls.n - 1 : 0, i;
+
+	p->n = (lines + PIECE_LINES - 1) / PIECE_LINES;
+	if (p->n > PIECES_MAX)
+		p->n = PIECES_MAX;
+	p->table = table;
+	p->lo = lo;
+	p->hi = hi;
+	if (table && k->lines_cap < k->nls.n) {
+		k->lines = xreallocarray(k->lines, k->nls.n, sizeof *k->lines);
+		k->lines_cap = k->nls.n;
+	}
+	for (i = 0; i < p->n; i++)
+		atomic_store_explicit(&p->taken[i], 0, memory_order_relaxed);
+	atomic_store_explicit(&p->done, 0, memory_order_relaxed);
+	atomic_store_explicit(&p->bad, 0, memory_order_relaxed);
+}
+
+/* Piece i of k: lines j0..j1 - 1, from the second (line j ends at
+ * nls.at[j]). */
+static void
+piece_do(struct pieces *p, struct blk *k, size_t i)
+{
+	size_t lines = k->nls.n - 1;
+	size_t j0 = 1 + lines * i / p->n, j1 = 1 + lines * (i + 1) / p->n;
+	size_t a = (size_t)k->nls.at[j0 - 1] + 1, b = k->nls.at[j1 - 1];
+
+	if (!utf8_is_valid(k->buf + a, b - a))
+		atomic_store_explicit(&p->bad, 1, memory_order_relaxed);
+#ifdef BLK_AVX2
+	if (p->table)
+		line_table(k, p->lo, p->hi, j0, j1);
+#endif
+	atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+}
+
+/* Do the pieces of k no one has taken, from the first on or (back) from
+ * the last back. */
+static void
+pieces_help(struct pieces *p, struct blk *k, int back)
+{
+	size_t i, j;
+
+	for (j = 0; j < p->n; j++) {
+		i = back ? p->n - 1 - j : j;
+		if (atomic_load_explicit(&p->taken[i], memory_order_relaxed))
+			break;	/* the other side is here: the rest is its */
+		if (!atomic_exchange_explicit(&p->taken[i], 1,
+					      memory_order_relaxed))
+			piece_do(p, k, i);
+	}
+}
+
+/* All of k's pieces done, with what they found. */
+static void
+pieces_finish(struct pieces *p, struct blk *k)
+{
+	pieces_help(p, k, 0);
+	while ((size_t)atomic_load_explicit(&p->done, memory_order_acquire) <
+	       p->n)
+		cpu_relax();
+	k->vfrom = k->vok = 0;
+	if (p->n > 0 && !atomic_load_explicit(&p->bad, memory_order_relaxed)) {
+		k->vfrom = (size_t)k->nls.at[0] + 1;
+		k->vok = k->nls.at[k->nls.n - 1];
+	}
+	if (p->table) {
+		k->lines_ok = 1;
+		k->lines_lo = p->lo;
+		k->lines_hi = p->hi;
+	}
+}
 
 void
 blk_src_want(struct blk_src *s, size_t lo, size_t hi)
@@ -354,21 +434,22 @@ blk_reset_index(struct blk *k)
 	k->lines_ok = 0;
 }
 
-/* Index and check k's data from offset from to its end. */
+/* Index k's data from offset from to its end. */
 static void
 index_block(const struct blk_src *s, struct blk *k, size_t from)
 {
 	index_range(s, k, from, k->end);
 	if ((k->end & 63) == 0)
 		k->tabw[k->end >> 6] = 0;	/* the word at the end */
-	check_lines(k);
 }
 
-/* Read the next data into k, and prepare it. */
+/* Read the next data into k, and prepare it: index it, and set up its
+ * pieces (done here without the thread; with it, see produce()). */
 static void
 fill(struct blk_src *s, struct blk *k)
 {
 	unsigned long long w = atomic_load(&s->want);
+	struct pieces *p = &s->pc[k - s->k];
 	ssize_t r;
 	int old;
 
@@ -384,13 +465,12 @@ fill(struct blk_src *s, struct blk *k)
 	blk_reset_index(k);
 	/* Every field wanted: the tabs' offsets, on this thread. */
 	k->tabs_ok = s->tsv && w == 0 && s->avx2;
-	if (s->tsv && r > 0) {
+	if (s->tsv && r > 0)
 		index_block(s, k, BLK_HEAD);
-#ifdef BLK_AVX2
-		if (w != 0 && s->avx2)
-			line_table(k, (w - 1) >> 32, (w - 1) & UINT32_MAX);
-#endif
-	}
+	pieces_init(p, k, s->tsv && w != 0 && s->avx2, (size_t)((w - 1) >> 32),
+		    (size_t)((w - 1) & UINT32_MAX));
+	if (!s->threaded)
+		pieces_finish(p, k);
 }
 
 static void *
@@ -417,6 +497,8 @@ produce(void *arg)
 		raise_to(s, &s->produced, n);
 		if (k->eof || k->err)
 			break;
+		/* The reader may be waiting for it: share the pieces. */
+		pieces_help(&s->pc[n % s->nblk], k, 1);
 	}
 	return NULL;
 }
@@ -496,14 +578,18 @@ blk_src_open(struct zin *z, int tsv, struct blk **cur, size_t *pos)
 	return s;
 }
 
-/* The block after the reader's, ready (from the thread). */
+/* The block after the reader's, ready (from the thread), its pieces
+ * done. */
 static struct blk *
 take_next(struct blk_src *s)
 {
 	unsigned long n = s->cur + 1;
+	struct blk *k;
 
 	wait_for(s, &s->produced, n, SPINS_READER);
-	return &s->k[n % s->nblk];
+	k = &s->k[n % s->nblk];
+	pieces_finish(&s->pc[n % s->nblk], k);
+	return k;
 }
 
 /* The reader moves on to the next block; its old one is free. */
@@ -539,8 +625,13 @@ join_long(struct blk_src *s, struct blk *k, struct blk *nb, const char *tail,
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
 	k->tabs_ok = 0;
-	if (s->tsv)
+	if (s->tsv) {
+		struct pieces p;
+
 		index_block(s, k, 0);
+		pieces_init(&p, k, 0, 0, 0);
+		pieces_finish(&p, k);
+	}
 }
 
 /* Index the tail just put at buf[at, BLK_HEAD) of nb: its entries go

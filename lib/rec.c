@@ -261,6 +261,8 @@ flat_tabs(struct rec_reader *in, size_t s, size_t e)
 	t->i = j;
 }
 
+#define TAKE_AHEAD 4
+
 /* Take the line buf[s, s + len) that ends at offset e (its newline, or
  * the end of the file): its tabs, from the block's table of lines when it
  * has the line (the read-ahead thread made it), and whether it holds odd
@@ -279,6 +281,18 @@ take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 	    in->want && b->lines_lo == in->wlo && b->lines_hi == in->whi) {
 		in->pre = &b->lines[j];
 		in->ntabs = in->pre->ntabs;
+		/* The block came from the other processor's cache: ask for
+		 * the table a few lines on, and the fields and end of a line
+		 * whose entry that brought in. */
+		if (j + 2 * TAKE_AHEAD < b->nls.n) {
+			const struct blk_line *l = &b->lines[j + TAKE_AHEAD];
+
+			__builtin_prefetch(l + TAKE_AHEAD);
+			if (l->ntabs != BLK_NO_LINE) {
+				__builtin_prefetch(b->buf + l->a);
+				__builtin_prefetch(b->buf + l->b);
+			}
+		}
 	} else if (b->tabs_ok) {
 		flat_tabs(in, s, e);
 	} else {
