@@ -473,19 +473,44 @@ fill(struct blk_src *s, struct blk *k)
 		pieces_finish(p, k);
 }
 
+/* The thread, waiting for room, does the pieces left of a block from
+ * last back to the one after the reader's, the newest first (the reader
+ * takes them from the oldest); returns whether there were any. */
+static int
+help_ahead(struct blk_src *s, unsigned long last)
+{
+	unsigned long m, cur = atomic_load_explicit(&s->released,
+						    memory_order_acquire);
+	struct pieces *p;
+
+	for (m = last; m > cur; m--) {
+		p = &s->pc[m % s->nblk];
+		if (p->n > 0 && !atomic_load_explicit(&p->taken[p->n - 1],
+						      memory_order_relaxed)) {
+			pieces_help(p, &s->k[m % s->nblk], 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void *
 produce(void *arg)
 {
 	struct blk_src *s = arg;
 	struct blk *k;
-	unsigned long n;
+	unsigned long n, need;
 	int old;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (n = 1;; n++) {
-		/* Block n - nblk, in the same place, must be left. */
-		wait_for(s, &s->released, n < s->nblk ? 0 : n - s->nblk + 1,
-			 SPINS_AHEAD);
+		/* Block n - nblk, in the same place, must be left; until
+		 * then, do the pieces of blocks ahead of the reader. */
+		need = n < s->nblk ? 0 : n - s->nblk + 1;
+		while (atomic_load_explicit(&s->released, memory_order_acquire) <
+		       need && help_ahead(s, n - 1))
+			;
+		wait_for(s, &s->released, need, SPINS_AHEAD);
 		/* filling, then stop: blk_src_close() sets them the other
 		 * way round, so one of the two sees the other. */
 		atomic_store(&s->filling, 1);
@@ -497,8 +522,6 @@ produce(void *arg)
 		raise_to(s, &s->produced, n);
 		if (k->eof || k->err)
 			break;
-		/* The reader may be waiting for it: share the pieces. */
-		pieces_help(&s->pc[n % s->nblk], k, 1);
 	}
 	return NULL;
 }
