@@ -261,8 +261,6 @@ flat_tabs(struct rec_reader *in, size_t s, size_t e)
 	t->i = j;
 }
 
-#define TAKE_AHEAD 4
-
 /* Take the line buf[s, s + len) that ends at offset e (its newline, or
  * the end of the file): its tabs, from the block's table of lines when it
  * has the line (the read-ahead thread made it), and whether it holds odd
@@ -281,18 +279,6 @@ take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 	    in->want && b->lines_lo == in->wlo && b->lines_hi == in->whi) {
 		in->pre = &b->lines[j];
 		in->ntabs = in->pre->ntabs;
-		/* The block came from the other processor's cache: ask for
-		 * the table a few lines on, and the fields and end of a line
-		 * whose entry that brought in. */
-		if (j + 2 * TAKE_AHEAD < b->nls.n) {
-			const struct blk_line *l = &b->lines[j + TAKE_AHEAD];
-
-			__builtin_prefetch(l + TAKE_AHEAD);
-			if (l->ntabs != BLK_NO_LINE) {
-				__builtin_prefetch(b->buf + l->a);
-				__builtin_prefetch(b->buf + l->b);
-			}
-		}
 	} else if (b->tabs_ok) {
 		flat_tabs(in, s, e);
 	} else {
@@ -441,6 +427,81 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 		q += in->cols[k].len + 1;
 	}
 	return in->ntabs + 1;
+}
+
+/* How many lines ahead take_fast() asks for the table, and half that
+ * for the lines' bytes. */
+#define FAST_AHEAD 8
+
+/*
+ * The fast lane for a TSV reader that wants some fields (the common case
+ * of a counting verb): when the next line is one of the block's table
+ * (the thread located its wanted fields), known valid UTF-8, free of odd
+ * bytes, with the header's field count, within --max-line and not of the
+ * header's length (a repeated header), it is the record as it is, with
+ * nothing more to check: set it up and return 1.  Else return 0, and
+ * the line goes the long way (next_span() and the checks of
+ * rec_reader_next()), which finds the same for such a line.
+ */
+static int
+take_fast(struct rec_reader *in)
+{
+	struct blk *b = in->b;
+	struct rec *r = &in->rec;
+	const struct blk_line *l;
+	size_t s = in->pos, j, e, len;
+
+	if (in->fmt != REC_TSV || !in->want || in->map != NULL ||
+	    in->z == NULL || !b->lines_ok || b->lines_lo != in->wlo ||
+	    b->lines_hi != in->whi)
+		return 0;
+	blk_ix_seek(&b->nls, s);
+	j = b->nls.i;
+	if (j == 0 || j >= b->nls.n || (size_t)b->nls.at[j - 1] + 1 != s)
+		return 0;
+	e = b->nls.at[j];
+	len = e - s;
+	l = &b->lines[j];
+	if ((size_t)l->ntabs + 1 != in->fcols || len > in->o.max_line ||
+	    s < b->vfrom || e > b->vok ||
+	    (in->hdr_raw != NULL &&
+	     (len == in->hdr_len || len == in->hdr_len + 3)))
+		return 0;
+	blk_ix_seek(&b->odds, s);
+	if (b->odds.i < b->odds.n && b->odds.at[b->odds.i] < e)
+		return 0;
+	/* The block came from the other processor's cache: ask for the
+	 * table some lines on, and the fields of a line whose entry that
+	 * brought in. */
+	if (j + FAST_AHEAD < b->nls.n) {
+		const struct blk_line *m = l + FAST_AHEAD / 2;
+
+		__builtin_prefetch(l + FAST_AHEAD);
+		if (m->ntabs != BLK_NO_LINE) {
+			__builtin_prefetch(b->buf + m->a);
+			__builtin_prefetch(b->buf + m->b);
+		}
+	}
+	in->pos = e + 1;
+	b->nls.i = j + 1;
+	in->line++;
+	in->nread++;
+	in->ntabs = l->ntabs;
+	in->pre = l;
+	in->lbok = 0;
+	in->flat = 0;
+	in->odd = 0;
+	in->lazy = 1;
+	in->lp = b->buf + s;
+	in->llen = len;
+	cols_want(in, in->lp, len);
+	r->file = in->fname;
+	r->line = in->line;
+	r->raw = in->lp;
+	r->rawlen = len;
+	r->f = in->cols;
+	r->n = in->n;
+	return 1;
 }
 
 /* Find the end of a CSV record from p: the newline outside quotes.
@@ -1618,6 +1679,8 @@ rec_reader_next(struct rec_reader *in)
 		return r;
 	}
 	for (;;) {
+		if (take_fast(in))
+			return r;
 		if (in->z == NULL) {
 			if (!next_file(in))
 				return NULL;
