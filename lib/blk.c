@@ -18,14 +18,15 @@
 
 /*
  * A block's lines, once indexed, are checked (UTF-8) and tabled (struct
- * blk_line) in pieces of PIECE_LINES lines, by whichever side gets there
- * first: the thread from the last piece back, right after it hands the
- * block over; the reader from the first on, when it takes the block.
- * When the thread is the slower side the two share each block's pieces;
- * when the reader is, the thread, far ahead, does them all.  A slot's
- * pieces are set up before the block is handed over and finished before
- * the reader uses it; they are not in struct blk, which join_long()
- * trades.
+ * blk_line) in pieces of about PIECE_LINES lines, by whichever side gets
+ * there first: the reader from the first piece on, when it takes the
+ * block; the thread, while it waits for room in the ring, from the last
+ * piece back, newest block first.  So when the thread is the slower side
+ * (reading and indexing take longer than the reader's work) the reader
+ * does the pieces; when the reader is, the thread, ahead, does them all.
+ * A slot's pieces are set up before the block is handed over and
+ * finished before the reader uses it; they are not in struct blk, which
+ * join_long() trades.
  */
 #define PIECE_LINES 96
 #define PIECES_MAX 32
