@@ -218,14 +218,20 @@ eq_bits(__m256i lo, __m256i hi, __m256i c)
 	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
 }
 
-/* The odd bytes: backslash, CR, NUL. */
+/* The bytes the index marks: tab, newline and the odd ones (backslash,
+ * CR, NUL), told apart by their low nibbles: a byte is one of them when
+ * the table's entry for its low nibble is the byte itself (a byte of 0x80
+ * or more looks up 0, and is none). */
 __attribute__((target("avx2"))) static inline __m256i
-odd_bytes(__m256i v)
+marked_bytes(__m256i v)
 {
-	return _mm256_or_si256(_mm256_or_si256(
-		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
-		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))),
-		_mm256_cmpeq_epi8(v, _mm256_setzero_si256()));
+	const __m256i tbl = _mm256_setr_epi8(
+		0, -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', -1, '\\', '\r',
+		-1, -1,
+		0, -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', -1, '\\', '\r',
+		-1, -1);
+
+	return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, v), v);
 }
 
 /* index_plain() a 64-byte word at a time.  A word that holds from is done
@@ -244,7 +250,7 @@ index_avx2(struct blk *k, size_t from, size_t to, int flat)
 		__m256i hi = _mm256_loadu_si256((const __m256i *)(k->buf + i +
 								  32));
 		uint64_t t = eq_bits(lo, hi, tab), n = eq_bits(lo, hi, nl);
-		uint64_t o = bits64(odd_bytes(lo), odd_bytes(hi));
+		uint64_t o = bits64(marked_bytes(lo), marked_bytes(hi)) ^ t ^ n;
 
 		if (to - i < 64) {
 			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
