@@ -218,20 +218,22 @@ eq_bits(__m256i lo, __m256i hi, __m256i c)
 	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
 }
 
-/* The bytes the index marks: tab, newline and the odd ones (backslash,
- * CR, NUL), told apart by their low nibbles: a byte is one of them when
- * the table's entry for its low nibble is the byte itself (a byte of 0x80
- * or more looks up 0, and is none). */
-__attribute__((target("avx2"))) static inline __m256i
-marked_bytes(__m256i v)
-{
-	const __m256i tbl = _mm256_setr_epi8(
-		0, -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', -1, '\\', '\r',
-		-1, -1,
-		0, -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', -1, '\\', '\r',
-		-1, -1);
+/* The bytes of v that are c or odd (backslash, CR, NUL; c is a tab or a
+ * newline), found by their low nibbles: a byte is one of them when the
+ * table's entry for its low nibble is the byte itself (a byte of 0x80 or
+ * more looks up 0, and is none).  Tabs are then the bytes marked with
+ * c = tab and not with c = newline, and the odd ones those marked with
+ * both: two masks for three kinds. */
+#define MARK_TABLE(c) _mm256_setr_epi8(0, -1, -1, -1, -1, -1, -1, -1, -1, \
+	(c) == '\t' ? '\t' : -1, (c) == '\n' ? '\n' : -1, -1, '\\', '\r', -1, -1, \
+	0, -1, -1, -1, -1, -1, -1, -1, -1, \
+	(c) == '\t' ? '\t' : -1, (c) == '\n' ? '\n' : -1, -1, '\\', '\r', -1, -1)
 
-	return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, v), v);
+__attribute__((target("avx2"))) static inline uint64_t
+marked(__m256i lo, __m256i hi, __m256i tbl)
+{
+	return bits64(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, lo), lo),
+		      _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, hi), hi));
 }
 
 /* index_plain() a 64-byte word at a time.  A word that holds from is done
@@ -241,16 +243,17 @@ marked_bytes(__m256i v)
 __attribute__((target("avx2,bmi,popcnt"))) static void
 index_avx2(struct blk *k, size_t from, size_t to, int flat)
 {
-	const __m256i tab = _mm256_set1_epi8('\t');
-	const __m256i nl = _mm256_set1_epi8('\n');
+	const __m256i with_tab = MARK_TABLE('\t');
+	const __m256i with_nl = MARK_TABLE('\n');
 	size_t i;
 
 	for (i = from & ~(size_t)63; i < to; i += 64) {
 		__m256i lo = _mm256_loadu_si256((const __m256i *)(k->buf + i));
 		__m256i hi = _mm256_loadu_si256((const __m256i *)(k->buf + i +
 								  32));
-		uint64_t t = eq_bits(lo, hi, tab), n = eq_bits(lo, hi, nl);
-		uint64_t o = bits64(marked_bytes(lo), marked_bytes(hi)) ^ t ^ n;
+		uint64_t mt = marked(lo, hi, with_tab);
+		uint64_t mn = marked(lo, hi, with_nl);
+		uint64_t t = mt & ~mn, n = mn & ~mt, o = mt & mn;
 
 		if (to - i < 64) {
 			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
