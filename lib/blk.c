@@ -211,13 +211,6 @@ bits64(__m256i lo, __m256i hi)
 	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
-/* The bytes equal to c. */
-__attribute__((target("avx2"))) static inline uint64_t
-eq_bits(__m256i lo, __m256i hi, __m256i c)
-{
-	return bits64(_mm256_cmpeq_epi8(lo, c), _mm256_cmpeq_epi8(hi, c));
-}
-
 /* The bytes of v that are c or odd (backslash, CR, NUL; c is a tab or a
  * newline), found by their low nibbles: a byte is one of them when the
  * table's entry for its low nibble is the byte itself (a byte of 0x80 or
