@@ -135,6 +135,9 @@ tabw_room(struct blk *k)
 		k->tabw = xreallocarray(k->tabw, need, sizeof *k->tabw);
 		memset(k->tabw + k->tabw_cap, 0,
 		       (need - k->tabw_cap) * sizeof *k->tabw);
+		k->tabc = xreallocarray(k->tabc, need, sizeof *k->tabc);
+		memset(k->tabc + k->tabw_cap, 0,
+		       (need - k->tabw_cap) * sizeof *k->tabc);
 		k->tabw_cap = need;
 	}
 }
@@ -233,11 +236,12 @@ marked(__m256i lo, __m256i hi, __m256i tbl)
  * whole (its bits below from are of no line's); newlines and odd bytes
  * before from, or past to, are masked off.  The block has SLACK readable
  * bytes past its end. */
-__attribute__((target("avx2,bmi,popcnt"))) static void
+__attribute__((target("avx2,bmi,popcnt"))) static uint32_t
 index_avx2(struct blk *k, size_t from, size_t to, int flat)
 {
 	const __m256i with_tab = MARK_TABLE('\t');
 	const __m256i with_nl = MARK_TABLE('\n');
+	uint32_t c = 0;
 	size_t i;
 
 	for (i = from & ~(size_t)63; i < to; i += 64) {
@@ -260,6 +264,8 @@ index_avx2(struct blk *k, size_t from, size_t to, int flat)
 			o &= ~UINT64_C(0) << (from - i);
 		}
 		k->tabw[i >> 6] = t;
+		k->tabc[i >> 6] = c;
+		c += (uint32_t)__builtin_popcountll(t);
 		if (flat) {
 			if (i < from)
 				t &= ~UINT64_C(0) << (from - i);
@@ -273,21 +279,23 @@ index_avx2(struct blk *k, size_t from, size_t to, int flat)
 			ix_bits(&k->odds, (uint32_t)i, o);
 		}
 	}
+	return c;
 }
 #endif
 
 /* Index buf[from, to), the entries going after those there are; the
- * tabs' offsets too when k->tabs_ok. */
-static void
+ * tabs' offsets too when k->tabs_ok.  Returns the count of its tabs with
+ * AVX2 (and tabc is set), else 0. */
+static uint32_t
 index_range(const struct blk_src *s, struct blk *k, size_t from, size_t to)
 {
 	tabw_room(k);
 #ifdef BLK_AVX2
 	if (s->avx2)
-		index_avx2(k, from, to, k->tabs_ok);
-	else
+		return index_avx2(k, from, to, k->tabs_ok);
 #endif
-		index_plain(k, from, to);
+	index_plain(k, from, to);
+	return 0;
 }
 
 /* Entries from offset n0 on (just added) go first. */
@@ -310,14 +318,37 @@ ix_to_front(struct blk_src *s, struct blk_ix *x, size_t n0)
 /* ---- the lines' table ---- */
 
 #ifdef BLK_AVX2
+/* The count of tabs in buf before offset x, from the block's start (as
+ * index_avx2() counts). */
+__attribute__((target("popcnt"))) static inline uint32_t
+tabs_before(const struct blk *k, size_t x)
+{
+	return k->tabc[x >> 6] + (uint32_t)__builtin_popcountll(
+		k->tabw[x >> 6] & ((UINT64_C(1) << (x & 63)) - 1));
+}
+
+/* The offset of tab number g (as tabs_before() counts), within
+ * BLK_LB_WORDS words from word w: the word by compares of the counts
+ * before each (they never fall), the bit by a deposit. */
+__attribute__((target("bmi,bmi2"))) static inline size_t
+tab_number(const struct blk *k, size_t w, uint32_t g)
+{
+	const uint32_t *c = k->tabc + w;
+	size_t j = (c[1] <= g) + (c[2] <= g) + (c[3] <= g) + (c[4] <= g);
+
+	return ((w + j) << 6) + (size_t)_tzcnt_u64(_pdep_u64(
+		UINT64_C(1) << (g - c[j]), k->tabw[w + j]));
+}
+_Static_assert(BLK_LB_WORDS == 5, "tab_number() looks 4 words on");
+
 /* The table of k's lines j0..j1 - 1 for fields lo..hi (see struct
  * blk_line). */
 __attribute__((target("popcnt,bmi,bmi2"))) static void
 line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 {
-	size_t j, st, e, nt;
+	size_t j, st, e;
+	uint32_t ts, nt;
 	struct blk_line *l;
-	struct blk_lb lb;
 
 	for (j = j0; j < j1; j++) {
 		st = (size_t)k->nls.at[j - 1] + 1;
@@ -326,12 +357,16 @@ line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 		l->ntabs = BLK_NO_LINE;
 		if (!blk_lb_fits(st, e))
 			continue;
-		nt = blk_lb_make(&lb, k->tabw, st, e);
+		ts = tabs_before(k, st);
+		nt = tabs_before(k, e) - ts;
 		if (hi > nt)
 			continue;
-		l->ntabs = (uint32_t)nt;
-		l->a = (uint32_t)(lo == 0 ? st : blk_lb_tab(&lb, lo - 1) + 1);
-		l->b = (uint32_t)(hi == nt ? e : blk_lb_tab(&lb, hi));
+		l->ntabs = nt;
+		l->a = (uint32_t)(lo == 0 ? st :
+				  tab_number(k, st >> 6,
+					     ts + (uint32_t)lo - 1) + 1);
+		l->b = (uint32_t)(hi == nt ? e :
+				  tab_number(k, st >> 6, ts + (uint32_t)hi));
 	}
 }
 #endif
@@ -441,9 +476,14 @@ blk_reset_index(struct blk *k)
 static void
 index_block(const struct blk_src *s, struct blk *k, size_t from)
 {
-	index_range(s, k, from, k->end);
+	uint32_t c = index_range(s, k, from, k->end);
+	size_t w;
+
 	if ((k->end & 63) == 0)
 		k->tabw[k->end >> 6] = 0;	/* the word at the end */
+	/* Past the end the count stays the block's (see line_table()). */
+	for (w = (k->end + 63) >> 6; w <= (k->end >> 6) + BLK_SPARE_WORDS; w++)
+		k->tabc[w] = c;
 }
 
 /* Read the next data into k, and prepare it: index it, and set up its
@@ -547,6 +587,7 @@ blk_release(struct blk *k)
 	free(k->odds.at);
 	free(k->tabs.at);
 	free(k->tabw);
+	free(k->tabc);
 	free(k->lines);
 }
 

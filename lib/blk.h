@@ -68,7 +68,9 @@ struct blk {
 				 * in particular: all are) */
 	int tabs_ok;
 	uint64_t *tabw;		/* + BLK_SPARE_WORDS (their bits are junk) */
-	size_t tabw_cap;
+	uint32_t *tabc;		/* with AVX2, for word j of the data: the
+				 * tabs before it (its spare words: all) */
+	size_t tabw_cap;	/* of both */
 	size_t vfrom, vok;	/* buf[vfrom, vok) is known valid UTF-8 */
 	struct blk_line *lines;	/* for nls.at[1..], when lines_ok */
 	size_t lines_cap;

@@ -54,10 +54,16 @@ sample(size_t *len)
 	return p;
 }
 
-/* The table's entry for the line buf[s, e) (fields 2 and 3 wanted) is
- * what its bytes say. */
-static void
-check_line(const struct blk *b, size_t s, size_t e)
+/* The fields a reader wants, by the read_back() argument fields: none,
+ * two near a line's start, or five far into it (their last tab may be in
+ * the line's fifth bitmap word). */
+static const size_t want_lo[] = { 0, 2, 20 }, want_hi[] = { 0, 3, 24 };
+
+/* The table's entry for the line buf[s, e) (fields lo..hi wanted) is
+ * what its bytes say.  Returns whether the last field's end is in the
+ * line's fifth word. */
+static int
+check_line(const struct blk *b, size_t s, size_t e, size_t lo, size_t hi)
 {
 	const struct blk_line *l = &b->lines[b->nls.i];
 	size_t tabs[400], nt = 0, i;
@@ -65,13 +71,14 @@ check_line(const struct blk *b, size_t s, size_t e)
 	for (i = s; i < e; i++)
 		if (b->buf[i] == '\t' && nt < 400)
 			tabs[nt++] = i;
-	if (nt < 3 || (e >> 6) - (s >> 6) >= BLK_LB_WORDS) {
+	if (nt < hi || (e >> 6) - (s >> 6) >= BLK_LB_WORDS) {
 		cr_assert_eq(l->ntabs, BLK_NO_LINE, "line at %zu", s);
-		return;
+		return 0;
 	}
 	cr_assert_eq(l->ntabs, nt, "line at %zu", s);
-	cr_assert_eq(l->a, tabs[1] + 1);
-	cr_assert_eq(l->b, nt == 3 ? e : tabs[3]);
+	cr_assert_eq(l->a, lo == 0 ? s : tabs[lo - 1] + 1, "line at %zu", s);
+	cr_assert_eq(l->b, nt == hi ? e : tabs[hi], "line at %zu", s);
+	return (l->b >> 6) - (s >> 6) == BLK_LB_WORDS - 1;
 }
 
 /* Read the file at path through blk as the reader does (take each whole
@@ -86,12 +93,12 @@ read_back(const char *path, const char *want, size_t wlen, int tsv,
 	struct blk *b;
 	struct blk_src *s;
 	size_t pos, got = 0, nl, i, lines = 0, lines_seen = 0, valid_seen = 0;
-	size_t flat_seen = 0;
+	size_t flat_seen = 0, far_seen = 0;
 
 	cr_assert_not_null(z, "%s", err);
 	s = blk_src_open(z, tsv, &b, &pos);
 	if (fields)
-		blk_src_want(s, 2, 3);
+		blk_src_want(s, want_lo[fields], want_hi[fields]);
 	for (;;) {
 		const char *e = memchr(b->buf + pos, '\n', b->end - pos);
 
@@ -138,7 +145,9 @@ read_back(const char *path, const char *want, size_t wlen, int tsv,
 			}
 			if (b->lines_ok && b->nls.i >= 1 &&
 			    b->nls.at[b->nls.i - 1] + 1 == pos)
-				check_line(b, pos, nl);
+				far_seen += check_line(b, pos, nl,
+						       want_lo[fields],
+						       want_hi[fields]);
 			lines_seen += b->lines_ok;
 		}
 		got += nl + 1 - pos;
@@ -156,7 +165,9 @@ read_back(const char *path, const char *want, size_t wlen, int tsv,
 		 * of every tab (both need AVX2). */
 		if (fields)
 			cr_assert_gt(lines_seen, 0);
-		else
+		if (fields == 2)
+			cr_assert_gt(far_seen, 0);
+		if (!fields)
 			cr_assert_gt(flat_seen, 0);
 	}
 	/* Most blocks hold no bad line: their lines are known valid. */
@@ -167,7 +178,8 @@ read_back(const char *path, const char *want, size_t wlen, int tsv,
 	zin_close(z);
 }
 
-/* The sample read back every way: with fields wanted, with none (every
+/* The sample read back every way: with fields wanted, near the lines'
+ * start and far into them, with none (every
  * tab listed) and as plain bytes; env (if not NULL) set meanwhile. */
 static void
 read_sample(const char *env)
@@ -179,6 +191,7 @@ read_sample(const char *env)
 	if (env != NULL)
 		setenv(env, "1", 1);
 	read_back(path, p, n, 1, 1);
+	read_back(path, p, n, 1, 2);
 	read_back(path, p, n, 1, 0);
 	read_back(path, p, n, 0, 0);
 	if (env != NULL)
