@@ -167,14 +167,13 @@ index_plain(struct blk *k, size_t from, size_t to)
 }
 
 #ifdef BLK_AVX2
-/* The offsets base + each set bit of bits, in order.  The first two are
- * written whether there are so many or not (the caller made room for
- * 64 + 2): newlines come about once in 64 bytes, and a branch on their
- * count would miss its guess line after line. */
-__attribute__((target("bmi,popcnt"))) static inline void
-ix_bits(struct blk_ix *x, uint32_t base, uint64_t bits)
+/* The offsets base + each set bit of bits, in order, to o; returns the
+ * end.  The first two are written whether there are so many or not (the
+ * caller made room for 64 + 2): newlines come about once in 64 bytes, and
+ * a branch on their count would miss its guess line after line. */
+__attribute__((target("bmi,popcnt"))) static inline uint32_t *
+ix_bits(uint32_t *o, uint32_t base, uint64_t bits)
 {
-	uint32_t *o = x->at + x->n;
 	size_t cnt = (size_t)__builtin_popcountll(bits), j;
 
 	o[0] = base + (uint32_t)_tzcnt_u64(bits);
@@ -185,14 +184,14 @@ ix_bits(struct blk_ix *x, uint32_t base, uint64_t bits)
 		o[j] = base + (uint32_t)_tzcnt_u64(bits);
 		bits = _blsr_u64(bits);
 	}
-	x->n += cnt;
+	return o + cnt;
 }
 
-/* ix_bits() for tabs, about four in 64 bytes: eight written at once. */
-__attribute__((target("bmi,popcnt"))) static inline void
-ix_bits8(struct blk_ix *x, uint32_t base, uint64_t bits)
+/* ix_bits() for tabs, about four in 64 bytes: eight written at once (room
+ * for 64 + 8). */
+__attribute__((target("bmi,popcnt"))) static inline uint32_t *
+ix_bits8(uint32_t *o, uint32_t base, uint64_t bits)
 {
-	uint32_t *o = x->at + x->n;
 	size_t cnt = (size_t)__builtin_popcountll(bits), j;
 
 #define ONE(j) (o[j] = base + (uint32_t)_tzcnt_u64(bits), \
@@ -203,7 +202,7 @@ ix_bits8(struct blk_ix *x, uint32_t base, uint64_t bits)
 		o[j] = base + (uint32_t)_tzcnt_u64(bits);
 		bits = _blsr_u64(bits);
 	}
-	x->n += cnt;
+	return o + cnt;
 }
 
 /* One bit per byte of 64: the top bits of the bytes of lo, then hi. */
@@ -232,6 +231,8 @@ marked(__m256i lo, __m256i hi, __m256i tbl)
 		      _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tbl, hi), hi));
 }
 
+#define IX_STRETCH 4096
+
 /* index_plain() a 64-byte word at a time.  A word that holds from is done
  * whole (its bits below from are of no line's); newlines and odd bytes
  * before from, or past to, are masked off.  The block has SLACK readable
@@ -241,43 +242,58 @@ index_avx2(struct blk *k, size_t from, size_t to, int flat)
 {
 	const __m256i with_tab = MARK_TABLE('\t');
 	const __m256i with_nl = MARK_TABLE('\n');
-	uint32_t c = 0;
-	size_t i;
+	uint64_t *tw = k->tabw;
+	uint32_t *tc = k->tabc, c = 0, *no, *oo, *to_;
+	size_t i = from & ~(size_t)63, stop;
 
-	for (i = from & ~(size_t)63; i < to; i += 64) {
-		__m256i lo = _mm256_loadu_si256((const __m256i *)(k->buf + i));
-		__m256i hi = _mm256_loadu_si256((const __m256i *)(k->buf + i +
-								  32));
-		uint64_t mt = marked(lo, hi, with_tab);
-		uint64_t mn = marked(lo, hi, with_nl);
-		uint64_t t = mt & ~mn, n = mn & ~mt, o = mt & mn;
+	while (i < to) {
+		/* A stretch of at most IX_STRETCH bytes with room made for
+		 * all it can hold: no call in the loop, the pointers stay
+		 * in registers. */
+		stop = to - i > IX_STRETCH ? i + IX_STRETCH : to;
+		ix_room(&k->nls, IX_STRETCH + 66);
+		ix_room(&k->odds, IX_STRETCH + 66);
+		if (flat)
+			ix_room(&k->tabs, IX_STRETCH + 72);
+		no = k->nls.at + k->nls.n;
+		oo = k->odds.at + k->odds.n;
+		to_ = flat ? k->tabs.at + k->tabs.n : NULL;
+		for (; i < stop; i += 64) {
+			__m256i lo = _mm256_loadu_si256(
+				(const __m256i *)(k->buf + i));
+			__m256i hi = _mm256_loadu_si256(
+				(const __m256i *)(k->buf + i + 32));
+			uint64_t mt = marked(lo, hi, with_tab);
+			uint64_t mn = marked(lo, hi, with_nl);
+			uint64_t t = mt & ~mn, n = mn & ~mt, o = mt & mn;
 
-		if (to - i < 64) {
-			uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
+			if (to - i < 64) {
+				uint64_t keep = (UINT64_C(1) << (to - i)) - 1;
 
-			t &= keep;
-			n &= keep;
-			o &= keep;
+				t &= keep;
+				n &= keep;
+				o &= keep;
+			}
+			if (i < from) {
+				n &= ~UINT64_C(0) << (from - i);
+				o &= ~UINT64_C(0) << (from - i);
+			}
+			tw[i >> 6] = t;
+			tc[i >> 6] = c;
+			c += (uint32_t)__builtin_popcountll(t);
+			if (flat) {
+				if (i < from)
+					t &= ~UINT64_C(0) << (from - i);
+				to_ = ix_bits8(to_, (uint32_t)i, t);
+			}
+			no = ix_bits(no, (uint32_t)i, n);
+			if (o)
+				oo = ix_bits(oo, (uint32_t)i, o);
 		}
-		if (i < from) {
-			n &= ~UINT64_C(0) << (from - i);
-			o &= ~UINT64_C(0) << (from - i);
-		}
-		k->tabw[i >> 6] = t;
-		k->tabc[i >> 6] = c;
-		c += (uint32_t)__builtin_popcountll(t);
-		if (flat) {
-			if (i < from)
-				t &= ~UINT64_C(0) << (from - i);
-			ix_room(&k->tabs, 72);
-			ix_bits8(&k->tabs, (uint32_t)i, t);
-		}
-		ix_room(&k->nls, 66);
-		ix_bits(&k->nls, (uint32_t)i, n);
-		if (o) {
-			ix_room(&k->odds, 66);
-			ix_bits(&k->odds, (uint32_t)i, o);
-		}
+		k->nls.n = (size_t)(no - k->nls.at);
+		k->odds.n = (size_t)(oo - k->odds.at);
+		if (flat)
+			k->tabs.n = (size_t)(to_ - k->tabs.at);
 	}
 	return c;
 }
