@@ -436,11 +436,11 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 /*
  * The fast lane for a TSV reader that wants some fields (the common case
  * of a counting verb): when the next line is one of the block's table
- * (the thread located its wanted fields), known valid UTF-8, free of odd
- * bytes, with the header's field count, within --max-line and not of the
- * header's length (a repeated header), it is the record as it is, with
- * nothing more to check: set it up and return 1.  Else return 0, and
- * the line goes the long way (next_span() and the checks of
+ * (its wanted fields located ahead, see blk.h), known valid UTF-8, free
+ * of odd bytes, with the header's field count, within --max-line and not
+ * of the header's length (a repeated header), it is the record as it is,
+ * with nothing more to check: set it up and return 1.  Else return 0,
+ * and the line goes the long way (next_span() and the checks of
  * rec_reader_next()), which finds the same for such a line.
  */
 static int
