@@ -1,5 +1,6 @@
 /* blk: input blocks, read ahead and indexed.  See blk.h. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,20 @@ struct blk_src {
 #define SPINS_READER 20000
 #define SPINS_AHEAD 200
 
+/* One turn of a busy wait: a pause, and every YIELD_EVERY turns a yield
+ * of the processor, which costs a system call when nothing else is
+ * waiting for it, and is what lets the other side run at all when the
+ * two threads share one processor (other work has the second, or the
+ * program is pinned to one). */
+#define YIELD_EVERY 256
+
 static inline void
-cpu_relax(void)
+spin_turn(unsigned long i)
 {
+	if (i % YIELD_EVERY == YIELD_EVERY - 1) {
+		sched_yield();
+		return;
+	}
 #ifdef BLK_AVX2
 	_mm_pause();
 #endif
@@ -91,7 +103,7 @@ wait_for(struct blk_src *s, atomic_ulong *c, unsigned long want, int spins)
 		if (atomic_load_explicit(c, memory_order_acquire) >= want ||
 		    atomic_load_explicit(&s->stop, memory_order_relaxed))
 			return;
-		cpu_relax();
+		spin_turn((unsigned long)i);
 	}
 	pthread_mutex_lock(&s->mu);
 	while (atomic_load_explicit(c, memory_order_acquire) < want &&
@@ -453,10 +465,12 @@ pieces_help(struct pieces *p, struct blk *k, int back)
 static void
 pieces_finish(struct pieces *p, struct blk *k)
 {
+	unsigned long i = 0;
+
 	pieces_help(p, k, 0);
 	while ((size_t)atomic_load_explicit(&p->done, memory_order_acquire) <
 	       p->n)
-		cpu_relax();
+		spin_turn(i++);	/* the other side is on its last piece */
 	k->vfrom = k->vok = 0;
 	if (p->n > 0 && !atomic_load_explicit(&p->bad, memory_order_relaxed)) {
 		k->vfrom = (size_t)k->nls.at[0] + 1;
