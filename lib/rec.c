@@ -1898,9 +1898,6 @@ rec_reader_close(struct rec_reader *in)
 	free(in->f);
 	free(in->cols);
 	free(in->rf);
-	free(in->b->nls.at);
-	free(in->b->tabw);
-	free(in->b->odds.at);
 	free(in->offs);
 	free(in->seen);
 	free(in->map);
