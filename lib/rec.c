@@ -262,28 +262,20 @@ flat_tabs(struct rec_reader *in, size_t s, size_t e)
 }
 
 /* Take the line buf[s, s + len) that ends at offset e (its newline, or
- * the end of the file): its tabs, from the block's table of lines when it
- * has the line (the read-ahead thread made it), and whether it holds odd
- * bytes. */
+ * the end of the file): its tabs, and whether it holds odd bytes.  (A
+ * clean line of the block's table of lines went by take_fast().) */
 static void
 take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 {
 	struct blk *b = in->b;
-	size_t j = b->nls.i;
 
 	in->lbok = 0;
 	in->pre = NULL;
 	in->flat = 0;
-	if (b->lines_ok && j >= 1 && j < b->nls.n && b->nls.at[j] == e &&
-	    b->nls.at[j - 1] + 1 == s && b->lines[j].ntabs != BLK_NO_LINE &&
-	    in->want && b->lines_lo == in->wlo && b->lines_hi == in->whi) {
-		in->pre = &b->lines[j];
-		in->ntabs = in->pre->ntabs;
-	} else if (b->tabs_ok) {
+	if (b->tabs_ok)
 		flat_tabs(in, s, e);
-	} else {
+	else
 		in->ntabs = line_tabs(in, s, e);
-	}
 	blk_ix_seek(&b->odds, s);
 	in->odd = b->odds.i < b->odds.n && b->odds.at[b->odds.i] < s + len;
 	blk_ix_seek(&b->odds, e);
@@ -341,17 +333,15 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 #endif
 
 /* Every field of the taken line into in->cols; returns the count (only
- * TABCAP + 1 are stored, the last holding the rest of the line). */
+ * TABCAP + 1 are stored, the last holding the rest of the line).  A
+ * fast-lane line comes here only to be rejected whole: it has neither
+ * in->lb nor a flat list, and takes the loop at the end. */
 static size_t
 cols_all(struct rec_reader *in, char *p, size_t len)
 {
 	size_t k, q = (size_t)(p - in->b->buf);
 	size_t stored = in->ntabs < TABCAP ? in->ntabs : TABCAP;
 
-	if (in->pre != NULL) {	/* the table has the wanted fields only */
-		in->pre = NULL;
-		line_tabs(in, q, q + len);
-	}
 	if (in->flat) {
 		const uint32_t *t = in->b->tabs.at + in->tab0;
 
