@@ -137,13 +137,11 @@ htab_release(struct htab *h)
 	htab_init(h, h->valsize);
 }
 
-/* Slot index for an absent key with this hash (linear probing). */
-/* Short keys (up to 32 bytes: a group key such as a grid's name in
- * Chinese) are held as four words as well: overlapping loads that take
- * every byte, so that with the length they name the key, and a lookup
- * compares them without a call to memcmp or a visit to the key bytes. */
-#define SHORT_KEY HTAB_SHORT_KEY
-
+/* Short keys (up to HTAB_SHORT_KEY bytes: a group key such as a grid's
+ * name in Chinese) are held as four words as well: overlapping loads that
+ * take every byte, so that with the length they name the key, and a
+ * lookup compares them without a call to memcmp or a visit to the key
+ * bytes. */
 static inline void
 key_words(const unsigned char *s, size_t n, uint64_t w[4])
 {
@@ -197,7 +195,7 @@ key_hash(const void *p, size_t n, uint64_t w[4])
 {
 	uint64_t h;
 
-	if (n > SHORT_KEY) {
+	if (n > HTAB_SHORT_KEY) {
 		w[0] = w[1] = w[2] = w[3] = 0;
 		return hash_bytes(p, n);
 	}
@@ -209,6 +207,7 @@ key_hash(const void *p, size_t n, uint64_t w[4])
 
 #define TAG(hash) ((uint64_t)(uint32_t)((hash) >> 32) << 32)
 
+/* Slot index for an absent key with this hash (linear probing). */
 static size_t
 slot_free(const struct htab *h, uint64_t hash)
 {
@@ -266,7 +265,7 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 	while ((e = h->slots[i]) != 0) {
 		if ((e & ~(uint64_t)UINT32_MAX) == tag) {
 			k = htab_key_at(h, (uint32_t)e - 1);
-			if (k->len == n && (n <= SHORT_KEY ?
+			if (k->len == n && (n <= HTAB_SHORT_KEY ?
 			    ((k->w[0] ^ w[0]) | (k->w[1] ^ w[1]) |
 			     (k->w[2] ^ w[2]) | (k->w[3] ^ w[3])) == 0 :
 			    memcmp(k->p, p, n) == 0))
@@ -325,8 +324,8 @@ htab_put_probe(struct htab *h, const struct htab_probe *pr, int *isnew)
 	if (h->count == h->cap)
 		ents_grow(h);
 	k = (struct htab_key *)(void *)(h->ents + h->count * h->stride);
-	if (pr->n <= SHORT_KEY) {
-		unsigned char copy[SHORT_KEY];
+	if (pr->n <= HTAB_SHORT_KEY) {
+		unsigned char copy[HTAB_SHORT_KEY];
 
 		words_key(pr->w, pr->n, copy);
 		k->p = arena_memdup(&h->keymem, copy, pr->n);

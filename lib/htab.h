@@ -53,10 +53,10 @@ void *htab_find(const struct htab *h, const void *p, size_t n);
  * then the entry it names), and starting those loads a few keys ahead
  * hides the wait.  htab_probe_init() hashes the key (which must stay
  * readable until the put if longer than HTAB_SHORT_KEY bytes: a shorter
- * one is held in the probe); htab_prefetch() starts the loads, the slot of one key and
- * the entry of another whose slot was prefetched before (hints only: the
- * table is not changed); htab_put_probe() is htab_put() with the hash
- * already known.
+ * one is held in the probe); htab_prefetch() starts the loads, the slot
+ * of one key and the entry of another whose slot was prefetched before
+ * (hints only: the table is not changed); htab_put_probe() is htab_put()
+ * with the hash already known.
  */
 struct htab_probe {
 	const void *p;
