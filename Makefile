@@ -28,7 +28,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 ALL_CFLAGS  = $(WARN) $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
 
-LIB_SRC  = $(wildcard lib/*.c)
+LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
 LIBA     = $(B)/libjingwu.a
 UNIT_SRC = $(wildcard tests/unit/*_test.c)

@@ -3,17 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "cli.h"
-#include "date.h"
-#include "diag.h"
-#include "fsel.h"
-#include "grid.h"
-#include "group.h"
-#include "htab.h"
-#include "idno.h"
-#include "util.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "rec/cli.h"
+#include "base/date.h"
+#include "base/diag.h"
+#include "rec/fsel.h"
+#include "domain/grid.h"
+#include "rec/group.h"
+#include "base/htab.h"
+#include "domain/idno.h"
+#include "base/util.h"
 
 enum {
 	OPT_DERIVE = 256, OPT_NO_TOTAL, OPT_PARTIAL, OPT_MERGE, OPT_SORTED,

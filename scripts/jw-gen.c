@@ -30,10 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "diag.h"
-#include "idno.h"
-#include "util.h"
+#include "base/date.h"
+#include "base/diag.h"
+#include "domain/idno.h"
+#include "base/util.h"
 
 #define GEN_MAX_COMMUNITIES 1000
 #define GEN_MAX_POINTS 16

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "util.h"
+#include "rec/cli.h"
+#include "base/util.h"
 
 static const struct cli_opt cat_opts[] = {
 	{ 'r', "reject", CLI_ARG, "FIELD=TEXT",

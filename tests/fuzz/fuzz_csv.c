@@ -1,5 +1,5 @@
 /*
- * fuzz_csv: libFuzzer harness for the CSV record reader (lib/rec.c) and
+ * fuzz_csv: libFuzzer harness for the CSV record reader (lib/rec/rec.c) and
  * the writers.  The input layout and the checks are in fuzz_rec.h; the
  * files start with the header "a,b,c" (the second file's is "c,a,b"), so
  * that quoting, multi-line records, ragged records and rejects are fuzzed

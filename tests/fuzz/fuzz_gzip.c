@@ -1,5 +1,5 @@
 /*
- * fuzz_gzip: libFuzzer harness for the input streams of lib/zio.c (gzip
+ * fuzz_gzip: libFuzzer harness for the input streams of lib/base/zio.c (gzip
  * and iconv), through zin_open(), zin_read() and zin_error().
  *
  * An input is three option bytes and a body:
@@ -37,9 +37,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "utf8.h"
-#include "zio.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/zio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

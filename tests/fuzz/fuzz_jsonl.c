@@ -1,6 +1,6 @@
 /*
  * fuzz_jsonl: libFuzzer harness for the JSON Lines record reader
- * (lib/rec.c) and the writers.  The input layout and the checks are in
+ * (lib/rec/rec.c) and the writers.  The input layout and the checks are in
  * fuzz_rec.h.  JSON Lines has no header line: the first good object names
  * the fields and every bad line is a reject, so the body is fed raw.
  * Build and run: sh tests/fuzz/run (see there).

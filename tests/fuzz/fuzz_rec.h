@@ -43,13 +43,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "rec.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "rec/rec.h"
+#include "base/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
-#define FUZZ_BLOCK (256u << 10)	/* the reader's block, lib/rec.c BLOCK */
+#define FUZZ_BLOCK (256u << 10)	/* the reader's block, lib/rec/rec.c BLOCK */
 
 /* A memfd holding p[0..n), and its name "/proc/self/fd/N". */
 static int

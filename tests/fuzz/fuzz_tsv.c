@@ -1,5 +1,5 @@
 /*
- * fuzz_tsv: libFuzzer harness for the TSV record reader (lib/rec.c) and
+ * fuzz_tsv: libFuzzer harness for the TSV record reader (lib/rec/rec.c) and
  * the writers.  The input layout and the checks are in fuzz_rec.h; the
  * files start with the header "a<TAB>b<TAB>c" (the second file's is
  * "c<TAB>a<TAB>b"), so that repeated headers, ragged lines, escapes and

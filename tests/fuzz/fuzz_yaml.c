@@ -1,12 +1,12 @@
 /*
- * fuzz_yaml: libFuzzer harness for the YAML loader (lib/cfg.c).
+ * fuzz_yaml: libFuzzer harness for the YAML loader (lib/base/cfg.c).
  *
  * Loads the input with cfg_load_mem(), walks the tree (every node, key and
  * scalar byte) so that a bad pointer shows, and frees it.  Never exits,
  * keeps no state between runs.  Build and run:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE \
- *     tests/fuzz/fuzz_yaml.c lib/cfg.c lib/util.c lib/diag.c lib/buf.c \
- *     lib/utf8.c -lyaml -o fuzz_yaml
+ *     tests/fuzz/fuzz_yaml.c lib/base/cfg.c lib/base/util.c lib/base/diag.c lib/base/buf.c \
+ *     lib/base/utf8.c -lyaml -o fuzz_yaml
  *   ./fuzz_yaml -max_total_time=600 -max_len=65536 corpus/ testdata/yaml/
  * With -DFUZZ_MAIN (any compiler, no -fsanitize=fuzzer) it is a plain
  * program that replays the files named on its command line.
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
+#include "base/cfg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ac.h"
+#include "rx/ac.h"
 
 static size_t
 find_str(struct ac *a, const char *s, unsigned *ids)

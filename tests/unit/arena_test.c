@@ -1,11 +1,11 @@
-/* Unit tests for lib/arena.c. */
+/* Unit tests for lib/base/arena.c. */
 #include <criterion/criterion.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 #define ALIGN alignof(max_align_t)
 

@@ -10,12 +10,12 @@
 
 #include <criterion/criterion.h>
 
-#include "blk.h"
-#include "diag.h"
+#include "rec/blk.h"
+#include "base/diag.h"
 #include "testutil.h"
-#include "utf8.h"
-#include "util.h"
-#include "zio.h"
+#include "base/utf8.h"
+#include "base/util.h"
+#include "base/zio.h"
 
 TESTUTIL_SUITE(blk);
 

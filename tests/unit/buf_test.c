@@ -1,10 +1,10 @@
-/* Unit tests for lib/buf.c. */
+/* Unit tests for lib/base/buf.c. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 

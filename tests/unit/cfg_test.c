@@ -10,8 +10,8 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "buf.h"
-#include "cfg.h"
+#include "base/buf.h"
+#include "base/cfg.h"
 #include "testutil.h"
 
 #define Y "testdata/yaml/"

@@ -12,11 +12,11 @@
 
 #include <criterion/criterion.h>
 
-#include "cli.h"
-#include "date.h"
-#include "diag.h"
+#include "rec/cli.h"
+#include "base/date.h"
+#include "base/diag.h"
 #include "testutil.h"
-#include "util.h"
+#include "base/util.h"
 
 /* ---- fixtures ---- */
 

@@ -1,10 +1,10 @@
-/* Unit tests for lib/date.c. */
+/* Unit tests for lib/base/date.c. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
 
-#include "date.h"
+#include "base/date.h"
 
 static int32_t
 ymd(int y, int m, int d)

@@ -9,9 +9,9 @@
 
 #include <criterion/criterion.h>
 
-#include "cli.h"
-#include "diag.h"
-#include "fsel.h"
+#include "rec/cli.h"
+#include "base/diag.h"
+#include "rec/fsel.h"
 #include "testutil.h"
 
 /* ---- fixtures ---- */

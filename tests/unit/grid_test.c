@@ -7,11 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "grid.h"
-#include "rx.h"
-#include "util.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "domain/grid.h"
+#include "rx/rx.h"
+#include "base/util.h"
 
 #define DIR "testdata/grid/"
 

@@ -9,9 +9,9 @@
 
 #include <criterion/criterion.h>
 
-#include "diag.h"
-#include "group.h"
-#include "rec.h"
+#include "base/diag.h"
+#include "rec/group.h"
+#include "rec/rec.h"
 #include "testutil.h"
 
 /* ---- fixtures ---- */

@@ -1,11 +1,11 @@
-/* Unit tests for lib/htab.c. */
+/* Unit tests for lib/base/htab.c. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "htab.h"
+#include "base/htab.h"
 
 struct count {
 	long n;

@@ -1,10 +1,10 @@
-/* Unit tests for lib/idno.c. */
+/* Unit tests for lib/domain/idno.c. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "date.h"
-#include "idno.h"
+#include "base/date.h"
+#include "domain/idno.h"
 
 static int32_t
 ymd(int y, int m, int d)

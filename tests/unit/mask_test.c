@@ -1,10 +1,10 @@
-/* Unit tests for lib/mask.c. */
+/* Unit tests for lib/rec/mask.c. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "mask.h"
+#include "base/buf.h"
+#include "rec/mask.h"
 
 /* mask_value() of p[0..n) as a string; the result lives in *b. */
 static const char *

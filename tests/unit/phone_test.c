@@ -1,8 +1,8 @@
-/* Unit tests for lib/phone.c. */
+/* Unit tests for lib/domain/phone.c. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "phone.h"
+#include "domain/phone.h"
 
 static void
 check_ok(const char *in, const char *want)

@@ -1,10 +1,10 @@
-/* Unit tests for lib/plate.c. */
+/* Unit tests for lib/domain/plate.c. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "plate.h"
+#include "base/buf.h"
+#include "domain/plate.h"
 
 /* Normalise in, check the kind, the normalised text and the warning. */
 static void

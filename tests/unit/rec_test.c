@@ -11,10 +11,10 @@
 
 #include <criterion/criterion.h>
 
-#include "diag.h"
-#include "rec.h"
+#include "base/diag.h"
+#include "rec/rec.h"
 #include "testutil.h"
-#include "zio.h"
+#include "base/zio.h"
 
 /* ---- fixtures ---- */
 

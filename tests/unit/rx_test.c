@@ -5,7 +5,7 @@
 
 #include <criterion/criterion.h>
 
-#include "rx.h"
+#include "rx/rx.h"
 
 /* Compile or fail the test with PCRE2's message. */
 static struct rx *

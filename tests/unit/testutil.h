@@ -22,7 +22,7 @@
 
 #include <criterion/criterion.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 #define TU_UNUSED __attribute__((unused))
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 /* Length of a string literal that may hold NULs. */
 #define LIT(s) (s), (sizeof(s) - 1)

@@ -15,9 +15,9 @@
 
 #include <criterion/criterion.h>
 
-#include "diag.h"
+#include "base/diag.h"
 #include "testutil.h"
-#include "zio.h"
+#include "base/zio.h"
 
 /* ---- fixtures ---- */
 

@@ -1,0 +1,525 @@
+/* cli: shared command line.  See cli.h. */
+#include <ctype.h>
+#include <iconv.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "rec/cli.h"
+#include "base/date.h"
+#include "base/diag.h"
+#include "base/util.h"
+
+enum {
+	OPT_REJECTS = 256, OPT_ICSV, OPT_IJSONL, OPT_ITSV, OPT_OCSV,
+	OPT_OJSONL, OPT_OTSV, OPT_OPRETTY, OPT_ENCODING, OPT_ASOF,
+	OPT_MAXLINE, OPT_MASK, OPT_VERSION, OPT_HELP, OPT_CSV, OPT_JSONL,
+	OPT_HNAMES, OPT_HLESS
+};
+
+static const struct cli_opt shared_opts[] = {
+	{ 'o', "output", CLI_ARG, "FILE",
+	  "write to FILE, renamed into place only on success" },
+	{ 'z', "gzip", CLI_NOARG, NULL, "gzip the output" },
+	{ OPT_REJECTS, "rejects", CLI_ARG, "FILE",
+	  "keep rejected records in FILE (TSV + _file _line _error)" },
+	{ 'F', "field", CLI_ARG, "FIELD=NAME",
+	  "the input calls the program's FIELD NAME (repeatable)" },
+	{ OPT_ITSV, "itsv", CLI_NOARG, NULL, "input is TSV (the default)" },
+	{ OPT_ICSV, "icsv", CLI_NOARG, NULL, "input is CSV (RFC 4180)" },
+	{ OPT_IJSONL, "ijsonl", CLI_NOARG, NULL, "input is JSON Lines" },
+	{ OPT_OTSV, "otsv", CLI_NOARG, NULL, "output TSV (the default)" },
+	{ OPT_OCSV, "ocsv", CLI_NOARG, NULL, "output CSV" },
+	{ OPT_OJSONL, "ojsonl", CLI_NOARG, NULL, "output JSON Lines" },
+	{ OPT_OPRETTY, "opretty", CLI_NOARG, NULL,
+	  "output aligned columns for a terminal" },
+	{ OPT_CSV, "csv", CLI_NOARG, NULL, "CSV in and out" },
+	{ OPT_JSONL, "jsonl", CLI_NOARG, NULL, "JSON Lines in and out" },
+	{ OPT_HNAMES, "header-names", CLI_ARG, "FIELDS",
+	  "the input has no header line: these name its fields" },
+	{ OPT_HLESS, "headerless-output", CLI_NOARG, NULL,
+	  "write no header line (TSV, CSV)" },
+	{ OPT_ENCODING, "encoding", CLI_ARG, "ENC",
+	  "input encoding, e.g. gb18030 (default UTF-8)" },
+	{ OPT_ASOF, "asof", CLI_ARG, "DATE",
+	  "take DATE (YYYY-MM-DD) as today" },
+	{ OPT_MAXLINE, "max-line", CLI_ARG, "BYTES",
+	  "longest input line (default 1048576)" },
+	{ OPT_MASK, "mask", CLI_ARG, "FIELD,...",
+	  "mask ID numbers, phones and names in these output fields" },
+	{ 'q', "quiet", CLI_NOARG, NULL, "no warnings" },
+	{ 'h', "help", CLI_NOARG, NULL, "this help" },
+	{ OPT_VERSION, "version", CLI_NOARG, NULL, "version" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+struct cli_defer {
+	void (*fn)(void *);
+	void *p;
+	struct cli_defer *next;
+};
+
+static void
+free_list(void *p)
+{
+	free(p);
+}
+
+void
+cli_defer(struct cli *cli, void (*fn)(void *), void *p)
+{
+	struct cli_defer *d = xmalloc(sizeof *d);
+
+	d->fn = fn;
+	d->p = p;
+	d->next = cli->defer;
+	cli->defer = d;
+}
+
+static const char *
+verb_label(const struct cli *cli, struct buf *b)
+{
+	buf_reset(b);
+	buf_adds(b, cli->prog);
+	if (cli->verb != NULL && cli->verb->name[0] != '\0')
+		buf_printf(b, " %s", cli->verb->name);
+	return b->p;
+}
+
+void
+cli_usage(struct cli *cli, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT, l = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	diag_error("%s", b.p);
+	verb_label(cli, &l);
+	if (cli->verb != NULL)
+		fprintf(stderr, "Usage: %s %s\n", l.p, cli->verb->synopsis);
+	fprintf(stderr, "Try '%s --help'.\n", l.p);
+	exit(JW_EXIT_USAGE);
+}
+
+static void
+print_opts(const struct cli_opt *o)
+{
+	char left[64];
+
+	for (; o->id != 0; o++) {
+		if (o->id < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->id,
+				 o->lng, o->arg ? " " : "",
+				 o->arg ? o->argname : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->lng,
+				 o->arg ? " " : "", o->arg ? o->argname : "");
+		printf("  %-26s %s\n", left, o->help);
+	}
+}
+
+static void
+verb_help(struct cli *cli, const struct cli_opt *opts)
+{
+	struct buf l = BUF_INIT;
+
+	printf("Usage: %s %s\n%s\n", verb_label(cli, &l), cli->verb->synopsis,
+	       cli->verb->summary);
+	if (opts != NULL && opts[0].id != 0) {
+		printf("\nOptions:\n");
+		print_opts(opts);
+	}
+	printf("\nShared options (jingwu-records(5)):\n");
+	print_opts(shared_opts);
+	printf("\nExit status: 0 ok, 1 records rejected, 2 usage, "
+	       "3 configuration, 4 I/O, 5 internal.\nSee %s(1).\n",
+	       cli->prog);
+	buf_release(&l);
+	exit(fflush(stdout) == 0 ? JW_EXIT_OK : JW_EXIT_IO);
+}
+
+static void
+version(const struct cli *cli)
+{
+	printf("%s (jingwu) %s\n", cli->prog, JW_VERSION);
+	exit(fflush(stdout) == 0 ? JW_EXIT_OK : JW_EXIT_IO);
+}
+
+int32_t
+cli_asof(struct cli *cli)
+{
+	if (!cli->asof_given) {
+		cli->asof = date_today();
+		cli->asof_given = 1;
+	}
+	return cli->asof;
+}
+
+long
+cli_long(struct cli *cli, const char *what, long min, long max)
+{
+	char *end;
+	long v;
+
+	/* Digits only (strtol alone would take " 5" and "+5"). */
+	v = strtol(cli->optarg, &end, 10);
+	if (!(isdigit((unsigned char)cli->optarg[0]) ||
+	      (cli->optarg[0] == '-' && isdigit((unsigned char)cli->optarg[1]))) ||
+	    *end != '\0' || v < min || v > max)
+		cli_usage(cli, "%s: expected a whole number from %ld to %ld, "
+			  "not '%s'", what, min, max, cli->optarg);
+	return v;
+}
+
+const char **
+cli_split_list(struct cli *cli, const char *what, const char *s, size_t *n)
+{
+	const char **v = NULL;
+	struct buf item = BUF_INIT;
+	size_t k = 0;
+	const char *p = s;
+
+	for (;;) {
+		if (*p == '\\' && (p[1] == ',' || p[1] == '\\')) {
+			buf_addc(&item, p[1]);
+			p += 2;
+			continue;
+		}
+		if (*p != ',' && *p != '\0') {
+			buf_addc(&item, *p++);
+			continue;
+		}
+		if (item.len == 0)
+			cli_usage(cli, "%s: empty field name in '%s'", what, s);
+		v = xreallocarray(v, k + 2, sizeof *v);
+		v[k++] = buf_detach(&item, NULL);
+		cli_defer(cli, free_list, (void *)(uintptr_t)v[k - 1]);
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	v[k] = NULL;
+	cli_defer(cli, free_list, v);
+	*n = k;
+	return v;
+}
+
+static void
+add_alias(struct cli *cli, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = cli->ro.nalias;
+	char *from;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		cli_usage(cli, "-F: expected FIELD=NAME, not '%s'", arg);
+	from = xmemdup(arg, (size_t)(eq - arg));
+	cli_defer(cli, free_list, from);
+	cli->alias_from = xreallocarray(cli->alias_from, n + 1,
+					sizeof *cli->alias_from);
+	cli->alias_to = xreallocarray(cli->alias_to, n + 1,
+				      sizeof *cli->alias_to);
+	cli->alias_from[n] = from;
+	cli->alias_to[n] = eq + 1;
+	cli->ro.nalias = n + 1;
+	cli->ro.alias_from = cli->alias_from;
+	cli->ro.alias_to = cli->alias_to;
+}
+
+/* Handle a shared option; 0 when id is not one. */
+static int
+shared(struct cli *cli, int id, const struct cli_opt *opts)
+{
+	iconv_t cd;
+	size_t n, i, k;
+
+	switch (id) {
+	case 'o': cli->wo.path = cli->optarg; break;
+	case 'z': cli->wo.gzip = 1; break;
+	case OPT_REJECTS: cli->ro.rejects = cli->optarg; break;
+	case 'F': add_alias(cli, cli->optarg); break;
+	case OPT_ITSV: cli->ro.fmt = REC_TSV; cli->ro.fmt_auto = 0; break;
+	case OPT_ICSV: cli->ro.fmt = REC_CSV; cli->ro.fmt_auto = 0; break;
+	case OPT_IJSONL: cli->ro.fmt = REC_JSONL; cli->ro.fmt_auto = 0; break;
+	case OPT_OTSV: cli->wo.fmt = REC_TSV; break;
+	case OPT_OCSV: cli->wo.fmt = REC_CSV; break;
+	case OPT_OJSONL: cli->wo.fmt = REC_JSONL; break;
+	case OPT_OPRETTY: cli->wo.fmt = REC_PRETTY; break;
+	case OPT_CSV:
+		cli->ro.fmt = cli->wo.fmt = REC_CSV;
+		cli->ro.fmt_auto = 0;
+		break;
+	case OPT_JSONL:
+		cli->ro.fmt = cli->wo.fmt = REC_JSONL;
+		cli->ro.fmt_auto = 0;
+		break;
+	case OPT_HNAMES:
+		cli->ro.names = cli_split_list(cli, "--header-names",
+					       cli->optarg, &cli->ro.nnames);
+		break;
+	case OPT_HLESS: cli->wo.headerless = 1; break;
+	case OPT_ENCODING:
+		cd = iconv_open("UTF-8", cli->optarg);
+		if (cd == (iconv_t)-1)
+			cli_usage(cli, "--encoding: unknown encoding '%s' "
+				  "(iconv -l lists them)", cli->optarg);
+		iconv_close(cd);
+		cli->ro.encoding = cli->optarg;
+		break;
+	case OPT_ASOF:
+		if (date_parse(cli->optarg, strlen(cli->optarg),
+			       &cli->asof) < 0)
+			cli_usage(cli, "--asof: not a date (YYYY-MM-DD): '%s'",
+				  cli->optarg);
+		cli->asof_given = 1;
+		break;
+	case OPT_MAXLINE:
+		cli->ro.max_line = (size_t)cli_long(cli, "--max-line", 16,
+						    1L << 30);
+		break;
+	case OPT_MASK:
+		cli->mask = cli_split_list(cli, "--mask", cli->optarg, &n);
+		/* Mask by the output's names: map -F aliases given so far
+		 * (cli_open_output() maps those given after). */
+		for (i = 0; i < n; i++)
+			for (k = 0; k < cli->ro.nalias; k++)
+				if (strcmp(cli->mask[i], cli->alias_from[k]) == 0)
+					cli->mask[i] = cli->alias_to[k];
+		cli->wo.mask = cli->mask;
+		cli->wo.nmask = n;
+		break;
+	case 'q': diag_quiet = 1; break;
+	case 'h': verb_help(cli, opts); break;
+	case OPT_VERSION: version(cli); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static const struct cli_opt *
+find_long(const struct cli_opt *o, const char *name, size_t len)
+{
+	for (; o->id != 0; o++)
+		if (strlen(o->lng) == len && strncmp(o->lng, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+static const struct cli_opt *
+find_short(const struct cli_opt *o, int c)
+{
+	for (; o->id != 0; o++)
+		if (o->id == c)
+			return o;
+	return NULL;
+}
+
+static void
+add_arg(struct cli *cli, const char *a)
+{
+	cli->args = xreallocarray(cli->args, (size_t)cli->nargs + 2,
+				  sizeof *cli->args);
+	cli->args[cli->nargs++] = a;
+	cli->args[cli->nargs] = NULL;
+}
+
+int
+cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
+	   char *argv[])
+{
+	static const struct cli_opt none[] = { { 0, NULL, 0, NULL, NULL } };
+	static const char *cluster;	/* rest of "-qz" being read */
+	const struct cli_opt *o;
+	const char *a, *eq;
+	size_t len;
+
+	if (opts == NULL)
+		opts = none;
+	for (;;) {
+		if (cluster != NULL && *cluster != '\0') {
+			int c = (unsigned char)*cluster++;
+
+			o = find_short(opts, c);
+			if (o == NULL)
+				o = find_short(shared_opts, c);
+			if (o == NULL || c >= 256)
+				cli_usage(cli, "unknown option '-%c'", c);
+			cli->optarg = NULL;
+			if (o->arg) {
+				if (*cluster != '\0') {
+					cli->optarg = cluster;
+				} else if (cli->optind < argc) {
+					cli->optarg = argv[cli->optind++];
+				} else {
+					cli_usage(cli, "option '-%c' needs %s",
+						  c, o->argname);
+				}
+				cluster = NULL;
+			}
+			if (find_short(opts, c) == o)
+				return o->id;
+			shared(cli, o->id, opts);
+			continue;
+		}
+		cluster = NULL;
+		if (cli->optind >= argc || cli->opts_done) {
+			while (cli->optind < argc)
+				add_arg(cli, argv[cli->optind++]);
+			cli->opts_done = 1;
+			return -1;
+		}
+		a = argv[cli->optind++];
+		if (strcmp(a, "--") == 0) {
+			cli->opts_done = 1;
+			continue;
+		}
+		if (a[0] != '-' || a[1] == '\0') {
+			add_arg(cli, a);	/* operands may come first */
+			continue;
+		}
+		if (a[1] != '-') {
+			cluster = a + 1;
+			continue;
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_long(opts, a, len);
+		if (o == NULL)
+			o = find_long(shared_opts, a, len);
+		if (o == NULL)
+			cli_usage(cli, "unknown option '--%.*s'", (int)len, a);
+		cli->optarg = NULL;
+		if (o->arg) {
+			if (eq != NULL)
+				cli->optarg = eq + 1;
+			else if (cli->optind < argc)
+				cli->optarg = argv[cli->optind++];
+			else
+				cli_usage(cli, "option '--%s' needs %s",
+					  o->lng, o->argname);
+		} else if (eq != NULL) {
+			cli_usage(cli, "option '--%s' takes no value", o->lng);
+		}
+		if (find_long(opts, a, len) == o)
+			return o->id;
+		shared(cli, o->id, opts);
+	}
+}
+
+struct rec_reader *
+cli_open_files(struct cli *cli, const char *const *files)
+{
+	cli->in = rec_reader_open(files, &cli->ro);
+	return cli->in;
+}
+
+struct rec_reader *
+cli_open_inputs(struct cli *cli)
+{
+	return cli_open_files(cli, cli->args);
+}
+
+struct rec_writer *
+cli_open_output(struct cli *cli)
+{
+	size_t i, k;
+
+	/* Mask by the output's names: map -F aliases (given before or after
+	 * --mask). */
+	for (i = 0; i < cli->wo.nmask; i++)
+		for (k = 0; k < cli->ro.nalias; k++)
+			if (strcmp(cli->mask[i], cli->alias_from[k]) == 0) {
+				cli->mask[i] = cli->alias_to[k];
+				break;
+			}
+	cli->out = rec_writer_open(&cli->wo);
+	return cli->out;
+}
+
+int
+cli_finish(struct cli *cli, struct rec_reader *in, struct rec_writer *out)
+{
+	struct cli_defer *d;
+	int status = cli->status;
+
+	if (out != NULL)
+		rec_writer_close(out);
+	if (in != NULL) {
+		if (rec_reader_count_rejected(in) > 0 && status == 0)
+			status = JW_EXIT_REJECTS;
+		rec_reader_close(in);
+	}
+	while ((d = cli->defer) != NULL) {
+		cli->defer = d->next;
+		d->fn(d->p);
+		free(d);
+	}
+	free(cli->args);
+	free(cli->alias_from);
+	free(cli->alias_to);
+	cli->args = NULL;
+	cli->alias_from = cli->alias_to = NULL;
+	return status;
+}
+
+static void
+prog_help(const char *prog, const struct cli_verb *verbs)
+{
+	const struct cli_verb *v;
+
+	printf("Usage: %s VERB [options] [file ...]\n", prog);
+	for (v = verbs; v->name != NULL; v++)
+		;
+	if (v->summary != NULL)
+		printf("%s\n", v->summary);
+	printf("\nVerbs:\n");
+	for (v = verbs; v->name != NULL; v++)
+		printf("  %-8s %s\n  %-8s   %s\n", v->name, v->synopsis, "",
+		       v->summary);
+	printf("\n'%s VERB --help' lists a verb's options; see %s(1).\n",
+	       prog, prog);
+	exit(fflush(stdout) == 0 ? JW_EXIT_OK : JW_EXIT_IO);
+}
+
+int
+cli_main(const char *prog, const struct cli_verb *verbs, int argc,
+	 char *argv[])
+{
+	struct cli cli;
+	const struct cli_verb *v;
+	int first = 1;
+
+	memset(&cli, 0, sizeof cli);
+	diag_prog = prog;
+	cli.prog = prog;
+	cli.ro.fmt_auto = 1;
+	cli.ro.progress = 1;
+	/* A closed pipe is a quiet end (zio turns EPIPE into status 0). */
+	signal(SIGPIPE, SIG_IGN);
+	if (verbs[0].name[0] == '\0') {
+		v = &verbs[0];
+		first = 1;
+	} else {
+		if (argc < 2)
+			cli_usage(&cli, "no verb given");
+		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+			prog_help(prog, verbs);
+		if (strcmp(argv[1], "--version") == 0)
+			version(&cli);
+		for (v = verbs; v->name != NULL; v++)
+			if (strcmp(v->name, argv[1]) == 0)
+				break;
+		if (v->name == NULL)
+			cli_usage(&cli, "unknown verb '%s'", argv[1]);
+		first = 2;
+	}
+	cli.verb = v;
+	cli.optind = first;
+	return v->fn(&cli, argc, argv);
+}

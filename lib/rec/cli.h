@@ -1,0 +1,99 @@
+/*
+ * cli: what every program shares on its command line (jingwu-records(5)).
+ *
+ * A program is a table of verbs; cli_main() dispatches to one, and the verb
+ * reads its own options with cli_getopt(), which handles every shared
+ * option itself: -o, -z, --rejects, -F, the format flags, --encoding,
+ * --asof, --max-line, --mask, -q, -h/--help, --version.  Operands (input
+ * files, "-" for stdin) are collected in cli->args.  Usage errors print the
+ * reason, the synopsis and "Try 'prog VERB --help'." and exit 2.
+ *
+ * Things a verb loads (a grid, a table) can be handed to cli_defer() and
+ * are freed by cli_finish(), which also flushes and commits the output,
+ * closes the rejects stream and returns the exit status.
+ */
+#ifndef JW_CLI_H
+#define JW_CLI_H
+
+#include <stdint.h>
+
+#include "rec/rec.h"
+
+enum { CLI_NOARG = 0, CLI_ARG = 1 };
+
+/* A verb's option: id is the short letter (or a number >= 256 for a long
+ * option only); lng the long name without "--". */
+struct cli_opt {
+	int id;
+	const char *lng;
+	int arg;
+	const char *argname;
+	const char *help;
+};
+
+struct cli;
+struct cli_verb {
+	const char *name;	/* "" for a program without verbs */
+	int (*fn)(struct cli *cli, int argc, char *argv[]);
+	const char *synopsis;	/* "-g GRID.yaml [file ...]" */
+	const char *summary;	/* one line for --help */
+};
+
+struct cli {
+	const char *prog;
+	const struct cli_verb *verb;
+	const char *optarg;	/* argument of the option just returned */
+	int optind;		/* next argv index */
+	const char **args;	/* operands, NULL-terminated */
+	int nargs;
+
+	/* Shared options. */
+	struct rec_reader_opts ro;
+	struct rec_writer_opts wo;
+	int32_t asof;		/* --asof, or today (read lazily) */
+	int asof_given;
+	int status;		/* a verb may raise it (e.g. lint errors) */
+
+	/* Internal. */
+	const char **alias_from, **alias_to;
+	const char **mask;
+	struct cli_defer *defer;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	int opts_done;
+};
+
+/* Run the program: dispatch argv[1] to its verb.  Returns the status. */
+int cli_main(const char *prog, const struct cli_verb *verbs, int argc,
+	     char *argv[]);
+/* The next verb option (its id), or -1 when all are read.  Shared options
+ * are handled inside; an unknown one is a usage error.  opts ends with an
+ * entry whose id is 0. */
+int cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
+	       char *argv[]);
+/* Usage error: "prog: " + message, the synopsis, a hint; exit 2. */
+void cli_usage(struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* The --asof date, or today (China Standard Time) when none was given. */
+int32_t cli_asof(struct cli *cli);
+/* Parse a whole number option argument in [min, max]; usage error else. */
+long cli_long(struct cli *cli, const char *what, long min, long max);
+/* Open the operands (or stdin) as records.  Exits 4 / 2, see rec.h. */
+struct rec_reader *cli_open_inputs(struct cli *cli);
+/* The same for an explicit list of files (NULL-terminated). */
+struct rec_reader *cli_open_files(struct cli *cli, const char *const *files);
+/* The output stream per -o, -z, the format flags and --mask. */
+struct rec_writer *cli_open_output(struct cli *cli);
+/* Free p with fn at cli_finish(). */
+void cli_defer(struct cli *cli, void (*fn)(void *), void *p);
+/* Close the output (committing -o FILE) and the inputs, free what was
+ * deferred, and return the status: cli->status, raised to 1 when records
+ * were rejected. in and out may be NULL. */
+int cli_finish(struct cli *cli, struct rec_reader *in, struct rec_writer *out);
+/* Split a comma-separated field list (with \, for a literal comma) into a
+ * NULL-terminated array owned by cli; *n gets the count.  Usage error on
+ * an empty list or an empty name. */
+const char **cli_split_list(struct cli *cli, const char *what,
+			    const char *s, size_t *n);
+
+#endif
