@@ -1,0 +1,76 @@
+/*
+ * durable: the one module that writes what must survive a crash.
+ *
+ * Two shapes of file, and nothing else in jingwu writes either:
+ *
+ * A log (audit, complaints, SMS state) is appended to one line at a time.
+ * dur_append() opens with O_APPEND, takes an flock(LOCK_EX) so that
+ * concurrent writers in other processes never interleave, writes the
+ * whole line in one write(2) (a short write is retried from where it
+ * stopped, under the lock), and fsyncs before it returns: when it returns 0
+ * the line is on disk.  A writer killed mid-write leaves at most one torn
+ * last line (no final LF); dur_log_read() skips it and says so, and the
+ * next dur_append() first ends such a torn line with LF, so that the torn
+ * bytes never glue onto the next record.
+ *
+ * A whole file (a cursor, an index, an -o output) is written beside its
+ * target under a temporary name (".NAME.XXXXXX" in the same folder, so the
+ * rename stays on one file system), then dur_commit() fsyncs it, renames it
+ * over the target and fsyncs the folder.  A reader sees the old file or the
+ * new one, never a part.  dur_abort(), an exit without commit, SIGINT,
+ * SIGTERM or SIGHUP remove the temporary (the signal then ends the program
+ * with status 128 + signal); only SIGKILL can leave one behind, and it is
+ * never under the target's name.
+ *
+ * Errors: functions that return int return 0, or -1 with errno set; the
+ * caller words the message (it knows the file's role).
+ */
+#ifndef JW_DURABLE_H
+#define JW_DURABLE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Append line (len bytes, without its LF: one is added) to the log at
+ * path, creating it with mode (e.g. 0600) when missing.  Durable when it
+ * returns 0.  line must not contain LF. */
+int dur_append(const char *path, const char *line, size_t len, mode_t mode);
+
+/* Call fn for each whole line of the log at path, in file order, with its
+ * byte offset; a missing file has no lines.  A last line without LF (a
+ * torn write) is not passed; *torn (if not NULL) is set to 1 then, else 0.
+ * fn returns 0 to go on, non-zero to stop (returned as is).  Returns 0,
+ * fn's non-zero value, or -1 on a read error. */
+int dur_log_read(const char *path,
+		 int (*fn)(void *ctx, const char *line, size_t len, off_t off),
+		 void *ctx, int *torn);
+
+/* A whole file under way. */
+struct dur_file;
+
+/* Create the temporary beside path with mode.  Returns NULL on error
+ * (errno set).  The temporary is removed at exit and on SIGINT, SIGTERM
+ * and SIGHUP unless committed. */
+struct dur_file *dur_create(const char *path, mode_t mode);
+/* The temporary's file descriptor, to write to. */
+int dur_fd(const struct dur_file *f);
+/* Write all n bytes (retrying short writes).  0 or -1. */
+int dur_write(struct dur_file *f, const void *p, size_t n);
+/* fsync, rename over the target, fsync the folder; frees f (also on
+ * error, when the temporary is removed).  0 or -1. */
+int dur_commit(struct dur_file *f);
+/* Remove the temporary and free f. */
+void dur_abort(struct dur_file *f);
+
+/* Replace the file at path with these n bytes, durably (create, write,
+ * commit).  0 or -1. */
+int dur_replace(const char *path, const void *p, size_t n, mode_t mode);
+
+/* An exclusive lock on path (created when missing) for the life of the
+ * process or until dur_unlock(): one run at a time on a state folder.
+ * With wait set it blocks; else it returns -1 with errno EWOULDBLOCK when
+ * another process holds it.  Returns a handle >= 0. */
+int dur_lock(const char *path, int wait);
+void dur_unlock(int handle);
+
+#endif

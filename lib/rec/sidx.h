@@ -1,0 +1,84 @@
+/*
+ * sidx: a keyed sidecar index over a TSV data file (case-status indexes
+ * party ID numbers, viol-query plates).
+ *
+ * sidx_build() reads the data once and writes FILE.idx (or a path of the
+ * caller's choosing) mapping each key to the byte offsets and line numbers
+ * of the lines holding it.  The key field may hold several keys (a
+ * separator and an extractor are the caller's: see struct sidx_opts).  Keys
+ * are stored in clear, or as HMAC-SHA256 under a key file's secret
+ * (libsodium), so an index of ID numbers holds none in clear.
+ *
+ * The index records what it covers: the data's size at build time, its
+ * inode, its mtime and a hash of its first and last 4 KiB of that covered
+ * part.  sidx_open() checks them: data that only grew is fine (lookups use
+ * the index for the covered part and scan only the appended bytes); data
+ * changed in any other way, a corrupt or truncated index, or one built for
+ * another field or key is refused with a message saying how to rebuild.
+ * Reading is an mmap and a binary search: nothing is parsed at open.
+ *
+ * The index file is written with durable.h (beside, fsync, rename), so a
+ * build killed half-way leaves the old index or none.  A lookup never
+ * blocks on a build.
+ */
+#ifndef JW_SIDX_H
+#define JW_SIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rec/rec.h"
+
+/* One line of the data: where it starts, how long it is (without LF), and
+ * its line number (header = 1) for messages. */
+struct sidx_hit {
+	uint64_t off;
+	uint64_t len;
+	uint64_t line;
+};
+
+struct sidx_opts {
+	const char *field;	/* the key field's name in the header */
+	/* Keys in one field value: called once per record's value, it calls
+	 * emit for each key it holds (after normalising it).  NULL: the
+	 * whole value is one key. */
+	void (*keys)(void *ctx, struct rec_str value,
+		     void (*emit)(void *ectx, const char *k, size_t n),
+		     void *ectx);
+	void *keys_ctx;
+	/* Store HMAC-SHA256(secret, key) instead of the key; NULL = clear. */
+	const unsigned char *secret;
+	size_t nsecret;
+};
+
+/* Build (or, with extend, extend by the appended part) the index of data
+ * at idx.  Exits 4 with a message when the data cannot be read, is
+ * gzipped (an index needs offsets into plain text), or, for extend, when
+ * the index does not cover a prefix of the data.  Returns the number of
+ * lines indexed by this call. */
+uint64_t sidx_build(const char *data, const char *idx,
+		    const struct sidx_opts *o, int extend);
+
+struct sidx;
+
+/* Open idx over data.  Exits 4 with "prog: IDX: ... (rebuild it with
+ * '...')" when the index is stale (the data changed other than by
+ * growing), corrupt, truncated or built with other options. */
+struct sidx *sidx_open(const char *data, const char *idx,
+		       const struct sidx_opts *o);
+/* Every line holding key (already normalised), in file order: those of the
+ * covered part from the index, then those of the appended part by a scan.
+ * *hits is an array owned by x, valid until the next call.  Returns the
+ * count. */
+size_t sidx_lookup(struct sidx *x, const char *key, size_t n,
+		   const struct sidx_hit **hits);
+/* Bytes of the data the index covers, and the data's size now. */
+uint64_t sidx_covered(const struct sidx *x);
+uint64_t sidx_data_size(const struct sidx *x);
+void sidx_close(struct sidx *x);
+
+/* Read a secret key file (--key FILE): its bytes, at least 16.  Exits 3
+ * when it cannot be read or is too short.  Caller frees. */
+unsigned char *sidx_read_secret(const char *path, size_t *n);
+
+#endif
