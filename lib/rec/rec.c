@@ -489,6 +489,7 @@ take_fast(struct rec_reader *in)
 	r->line = in->line;
 	r->raw = in->lp;
 	r->rawlen = len;
+	r->partial = 1;
 	r->f = in->cols;
 	r->n = in->n;
 	return 1;
@@ -1685,6 +1686,8 @@ rec_reader_next(struct rec_reader *in)
 		r->file = in->fname;
 		r->line = in->line - nl + 1;
 		r->raw = NULL;
+		r->partial = 0;
+		in->lazy = 0;
 		if (s < 0) {
 			in->nread++;
 			buf_reset(&in->msg);
@@ -1799,6 +1802,7 @@ rec_reader_next(struct rec_reader *in)
 			} else if (in->map == NULL) {
 				r->raw = p;
 				r->rawlen = len;
+				r->partial = in->lazy;
 			}
 		}
 		if (nc != in->fcols) {

@@ -56,6 +56,10 @@ struct rec {
 	 * unchanged, for the writer's pass-through fast path. */
 	const char *raw;
 	size_t rawlen;
+	/* Internal: only the fields rec_reader_want() named are set in f.
+	 * Such a record always has raw (a clean line, no escapes), and
+	 * rec_writer_rec() splits that whole line itself. */
+	int partial;
 };
 
 struct rec_reader_opts {
@@ -99,9 +103,10 @@ size_t rec_reader_field(const struct rec_reader *in, const char *name);
 size_t rec_reader_need(const struct rec_reader *in, const char *name);
 /* The caller reads only fields idx[0..n) of each record: a TSV reader
  * then splits out just those (the field count is still checked).  The
- * other r->f entries are not set: such a record is only for reading those
- * fields, never for rec_writer_rec().  rec_reject() still keeps the whole
- * line.  Call before the first rec_reader_next(). */
+ * other r->f entries are not set, so read only those; rec_writer_rec()
+ * and rec_reject() still write the whole record (they split the line
+ * again when they need the others).  Call before the first
+ * rec_reader_next(). */
 void rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n);
 /* Reject r with a reason (printf format, no location: it is added).  The
  * record goes to the rejects stream and is counted. */

@@ -419,6 +419,30 @@ rec_writer_put(struct rec_writer *w, const char *p, size_t n)
 	w->col++;
 }
 
+/* A partial record (rec_reader_want()) has only some of r->f set, but
+ * its raw line is clean (no escapes, the header's field count): split
+ * that at its tabs for the fields. */
+static void
+put_line(struct rec_writer *w, const struct rec *r)
+{
+	const char *p = r->raw, *end = r->raw + r->rawlen, *t;
+	size_t k;
+
+	if (p == NULL)
+		diag_die(JW_EXIT_INTERNAL, "bug: a partial record without "
+			 "its line");
+	for (k = 0; k < r->n; k++) {
+		t = k + 1 < r->n ? memchr(p, '\t', (size_t)(end - p)) : NULL;
+		if (k + 1 < r->n && t == NULL)
+			diag_die(JW_EXIT_INTERNAL, "bug: a partial record's "
+				 "line has too few fields");
+		if (t == NULL)
+			t = end;
+		rec_writer_put(w, p, (size_t)(t - p));
+		p = t + 1;
+	}
+}
+
 void
 rec_writer_rec(struct rec_writer *w, const struct rec *r)
 {
@@ -437,6 +461,10 @@ rec_writer_rec(struct rec_writer *w, const struct rec *r)
 		memcpy(o, r->raw, r->rawlen);
 		w->len += r->rawlen;
 		w->col += r->n;
+		return;
+	}
+	if (r->partial) {
+		put_line(w, r);
 		return;
 	}
 	for (i = 0; i < r->n; i++)
