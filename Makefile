@@ -76,17 +76,18 @@ cli: $(BINS)
 lint:
 	@mandoc -Tlint -W warning man/*.[157] && echo "lint: man pages clean"
 
-# The same tests under AddressSanitizer and UBSan (the record-format cases
-# again without the AVX2 paths, and without the read-ahead thread), the CLI
+# The same tests under AddressSanitizer and UBSan (every CLI case again
+# without the AVX2 paths, and without the read-ahead thread, but for those
+# marked with a file `peer`, which start a slow peer: see tests/run-cli), the CLI
 # cases under ThreadSanitizer, then the fuzz corpus (every crash ever
 # found) replayed through the libFuzzer harnesses.
 TSAN_OPTIONS_CHECK = halt_on_error=1 exitcode=66 report_thread_leaks=0
 check:
 	$(MAKE) B=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" unit cli
-	@echo "record-format cases again on the plain C paths (no AVX2):"
-	JINGWU_NO_SIMD=1 sh tests/run-cli build-san tests/cli/jwcat/*
-	@echo "record-format cases again without the read-ahead thread:"
-	JINGWU_NO_THREADS=1 sh tests/run-cli build-san tests/cli/jwcat/*
+	@echo "every CLI case again on the plain C paths (no AVX2):"
+	JINGWU_NO_SIMD=1 JINGWU_SKIP_PEERS=1 sh tests/run-cli build-san
+	@echo "every CLI case again without the read-ahead thread:"
+	JINGWU_NO_THREADS=1 JINGWU_SKIP_PEERS=1 sh tests/run-cli build-san
 	$(MAKE) B=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
 		LDFLAGS="-fsanitize=thread" all
 	@echo "CLI cases under ThreadSanitizer:"
