@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "base/date.h"
+#include "base/num.h"
 
 #define SECS_PER_DAY 86400
 #define CST_OFFSET (8 * 3600)	/* China Standard Time is UTC+8 all year */
@@ -79,14 +80,11 @@ date_to_ymd(int32_t day, int *y, int *m, int *d)
 static int
 digits(const char *p, int n)
 {
-	int v = 0;
+	long long v;
 
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
+	if (!num_is_digits(p, (size_t)n) || num_ll(p, (size_t)n, &v) < 0)
+		return -1;
+	return (int)v;
 }
 
 int
@@ -227,12 +225,23 @@ date_years_between(int32_t birth, int32_t on)
 }
 
 int32_t
-date_today(void)
+date_of_time(int64_t secs)
 {
-	int64_t t = (int64_t)time(NULL) + CST_OFFSET;
-	int64_t day = t / SECS_PER_DAY;
+	int64_t day = secs / SECS_PER_DAY;
 
-	if (t % SECS_PER_DAY < 0)
+	if (secs % SECS_PER_DAY < 0)
 		day--;
 	return (int32_t)day;
+}
+
+int64_t
+date_now(void)
+{
+	return (int64_t)time(NULL) + CST_OFFSET;
+}
+
+int32_t
+date_today(void)
+{
+	return date_of_time(date_now());
 }

@@ -5,9 +5,10 @@
  * negative before it.  A time is seconds since 1970-01-01 00:00:00 of the
  * same naive calendar: no TZ, no DST, no leap seconds.  Text is
  * YYYY-MM-DD, optionally followed by a space or 'T' and HH:MM or HH:MM:SS.
- * Years 0001-9999.  Nothing here reads the environment; date_today() is the
- * only function that reads the clock, and it uses China Standard Time
- * (UTC+8, no daylight saving), the time of every record jingwu handles.
+ * Years 0001-9999.  Nothing here reads the environment; date_now() and
+ * date_today() are the only functions that read the clock, and they use
+ * China Standard Time (UTC+8, no daylight saving), the time of every
+ * record jingwu handles.
  * Nothing allocates.
  */
 #ifndef JW_DATE_H
@@ -56,7 +57,13 @@ int date_years_between(int32_t birth, int32_t on);
 int date_is_leap(int y);
 /* Days in month m (1-12) of year y, or 0 when m is out of range. */
 int date_days_in_month(int y, int m);
-/* Today in China Standard Time (UTC+8) from time(); the only clock read. */
+/* The day that time secs falls on (rounding down, also before 1970):
+ * date_of_time(-1) is -1. */
+int32_t date_of_time(int64_t secs);
+/* Now in China Standard Time (UTC+8) as a time of this calendar, from
+ * time(): one clock read. */
+int64_t date_now(void);
+/* Today in China Standard Time: date_of_time(date_now()). */
 int32_t date_today(void);
 
 #endif

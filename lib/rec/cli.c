@@ -1,5 +1,4 @@
 /* cli: shared command line.  See cli.h. */
-#include <ctype.h>
 #include <iconv.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +10,7 @@
 #include "rec/cli.h"
 #include "base/date.h"
 #include "base/diag.h"
+#include "base/num.h"
 #include "base/util.h"
 
 enum {
@@ -45,7 +45,7 @@ static const struct cli_opt shared_opts[] = {
 	{ OPT_ENCODING, "encoding", CLI_ARG, "ENC",
 	  "input encoding, e.g. gb18030 (default UTF-8)" },
 	{ OPT_ASOF, "asof", CLI_ARG, "DATE",
-	  "take DATE (YYYY-MM-DD) as today" },
+	  "now: YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (China time)" },
 	{ OPT_MAXLINE, "max-line", CLI_ARG, "BYTES",
 	  "longest input line (default 1048576)" },
 	{ OPT_MASK, "mask", CLI_ARG, "FIELD,...",
@@ -150,30 +150,40 @@ version(const struct cli *cli)
 	exit(fflush(stdout) == 0 ? JW_EXIT_OK : JW_EXIT_IO);
 }
 
+/* Set the --asof day and time from secs. */
+static void
+set_asof(struct cli *cli, int64_t secs)
+{
+	cli->asof_time = secs;
+	cli->asof = date_of_time(secs);
+	cli->asof_known = 1;
+}
+
 int32_t
 cli_asof(struct cli *cli)
 {
-	if (!cli->asof_given) {
-		cli->asof = date_today();
-		cli->asof_given = 1;
-	}
+	if (!cli->asof_known)
+		set_asof(cli, date_now());
 	return cli->asof;
+}
+
+int64_t
+cli_asof_time(struct cli *cli)
+{
+	if (!cli->asof_known)
+		set_asof(cli, date_now());
+	return cli->asof_time;
 }
 
 long
 cli_long(struct cli *cli, const char *what, long min, long max)
 {
-	char *end;
-	long v;
+	long long v;
 
-	/* Digits only (strtol alone would take " 5" and "+5"). */
-	v = strtol(cli->optarg, &end, 10);
-	if (!(isdigit((unsigned char)cli->optarg[0]) ||
-	      (cli->optarg[0] == '-' && isdigit((unsigned char)cli->optarg[1]))) ||
-	    *end != '\0' || v < min || v > max)
+	if (num_ll_range(cli->optarg, strlen(cli->optarg), min, max, &v) < 0)
 		cli_usage(cli, "%s: expected a whole number from %ld to %ld, "
 			  "not '%s'", what, min, max, cli->optarg);
-	return v;
+	return (long)v;
 }
 
 const char **
@@ -236,6 +246,7 @@ static int
 shared(struct cli *cli, int id, const struct cli_opt *opts)
 {
 	iconv_t cd;
+	int64_t secs;
 	size_t n, i, k;
 
 	switch (id) {
@@ -272,10 +283,12 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		cli->ro.encoding = cli->optarg;
 		break;
 	case OPT_ASOF:
-		if (date_parse(cli->optarg, strlen(cli->optarg),
-			       &cli->asof) < 0)
-			cli_usage(cli, "--asof: not a date (YYYY-MM-DD): '%s'",
+		if (datetime_parse(cli->optarg, strlen(cli->optarg),
+				   &secs) < 0)
+			cli_usage(cli, "--asof: expected YYYY-MM-DD or "
+				  "'YYYY-MM-DD HH:MM[:SS]', not '%s'",
 				  cli->optarg);
+		set_asof(cli, secs);
 		cli->asof_given = 1;
 		break;
 	case OPT_MAXLINE:

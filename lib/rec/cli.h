@@ -50,8 +50,9 @@ struct cli {
 	/* Shared options. */
 	struct rec_reader_opts ro;
 	struct rec_writer_opts wo;
-	int32_t asof;		/* --asof, or today (read lazily) */
-	int asof_given;
+	int asof_given;		/* --asof was on the command line */
+	int32_t asof;		/* use cli_asof(): set once known */
+	int64_t asof_time;	/* use cli_asof_time(): set once known */
 	int status;		/* a verb may raise it (e.g. lint errors) */
 
 	/* Internal. */
@@ -61,6 +62,7 @@ struct cli {
 	struct rec_reader *in;
 	struct rec_writer *out;
 	int opts_done;
+	int asof_known;		/* asof and asof_time are set */
 };
 
 /* Run the program: dispatch argv[1] to its verb.  Returns the status. */
@@ -74,8 +76,14 @@ int cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
 /* Usage error: "prog: " + message, the synopsis, a hint; exit 2. */
 void cli_usage(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
-/* The --asof date, or today (China Standard Time) when none was given. */
+/* The day of --asof, or today in China Standard Time when none was given.
+ * The clock is read at most once a run (by whichever of cli_asof() and
+ * cli_asof_time() comes first), so the two always agree. */
 int32_t cli_asof(struct cli *cli);
+/* The time of --asof as seconds of date.h's naive calendar (China time;
+ * "--asof 2024-03-01" is 00:00:00 of that day), or now when none was
+ * given.  cli_asof() is the day this time falls on. */
+int64_t cli_asof_time(struct cli *cli);
 /* Parse a whole number option argument in [min, max]; usage error else. */
 long cli_long(struct cli *cli, const char *what, long min, long max);
 /* Open the operands (or stdin) as records.  Exits 4 / 2, see rec.h. */

@@ -285,11 +285,20 @@ Test(cli, bad_shared_values_exit_2)
 	start("-F", "x=", NULL);
 	EXPECT_EXIT(2, "t: -F: expected FIELD=NAME, not 'x='\n" USAGE, next());
 	start("--asof", "2024-02-30", NULL);
-	EXPECT_EXIT(2, "t: --asof: not a date (YYYY-MM-DD): '2024-02-30'\n"
-		    USAGE, next());
+	EXPECT_EXIT(2, "t: --asof: expected YYYY-MM-DD or 'YYYY-MM-DD "
+		    "HH:MM[:SS]', not '2024-02-30'\n" USAGE, next());
 	start("--asof=2024-1-01", NULL);
-	EXPECT_EXIT(2, "t: --asof: not a date (YYYY-MM-DD): '2024-1-01'\n"
-		    USAGE, next());
+	EXPECT_EXIT(2, "t: --asof: expected YYYY-MM-DD or 'YYYY-MM-DD "
+		    "HH:MM[:SS]', not '2024-1-01'\n" USAGE, next());
+	start("--asof=2024-01-01 24:00", NULL);
+	EXPECT_EXIT(2, "t: --asof: expected YYYY-MM-DD or 'YYYY-MM-DD "
+		    "HH:MM[:SS]', not '2024-01-01 24:00'\n" USAGE, next());
+	start("--asof=2024-01-01 ", NULL);
+	EXPECT_EXIT(2, "t: --asof: expected YYYY-MM-DD or 'YYYY-MM-DD "
+		    "HH:MM[:SS]', not '2024-01-01 '\n" USAGE, next());
+	start("--asof=2024-01-01 9:30", NULL);
+	EXPECT_EXIT(2, "t: --asof: expected YYYY-MM-DD or 'YYYY-MM-DD "
+		    "HH:MM[:SS]', not '2024-01-01 9:30'\n" USAGE, next());
 	start("--max-line", "15", NULL);
 	EXPECT_EXIT(2, "t: --max-line: expected a whole number from 16 to "
 		    "1073741824, not '15'\n" USAGE, next());
@@ -382,15 +391,64 @@ Test(cli, long_in_range)
 		    "''\n" USAGE, cli_long(&C, "-n", 0, 100));
 }
 
-Test(cli, asof_defaults_to_today)
+Test(cli, asof_defaults_to_now)
 {
-	int32_t today = date_today();
+	int64_t before = date_now(), t, after;
+	int32_t day;
 
 	start(NULL);
 	cr_assert_eq(C.asof_given, 0);
-	cr_assert_eq(cli_asof(&C), today);
+	day = cli_asof(&C);
+	t = cli_asof_time(&C);
+	after = date_now();
+	cr_assert(before <= t && t <= after);
+	/* One clock read: the day is the time's, even across a midnight. */
+	cr_assert_eq(day, date_of_time(t));
+	cr_assert_eq(C.asof_given, 0);
+	cr_assert_eq(cli_asof(&C), day);
+	cr_assert_eq(cli_asof_time(&C), t);
+	cli_finish(&C, NULL, NULL);
+	/* The time first, then the day. */
+	start(NULL);
+	t = cli_asof_time(&C);
+	cr_assert_eq(cli_asof(&C), date_of_time(t));
+	cli_finish(&C, NULL, NULL);
+}
+
+Test(cli, asof_date_and_time)
+{
+	int32_t day;
+	int64_t t;
+
+	cr_assert_eq(date_parse("2024-03-01", 10, &day), 0);
+	start("--asof", "2024-03-01", NULL);
+	cr_assert_eq(next(), -1);
 	cr_assert_eq(C.asof_given, 1);
-	cr_assert_eq(cli_asof(&C), today);
+	cr_assert_eq(cli_asof(&C), day);
+	cr_assert_eq(cli_asof_time(&C), (int64_t)day * 86400);
+	cli_finish(&C, NULL, NULL);
+	start("--asof=2024-03-01 23:59:59", NULL);
+	cr_assert_eq(next(), -1);
+	cr_assert_eq(cli_asof(&C), day);
+	cr_assert_eq(cli_asof_time(&C), (int64_t)day * 86400 + 86399);
+	cli_finish(&C, NULL, NULL);
+	start("--asof", "2024-03-01 08:30", NULL);
+	cr_assert_eq(next(), -1);
+	cr_assert_eq(cli_asof_time(&C), (int64_t)day * 86400 + 8 * 3600 +
+		     30 * 60);
+	cli_finish(&C, NULL, NULL);
+	/* Before 1970 the day still rounds down. */
+	start("--asof", "1969-12-31T23:00", NULL);
+	cr_assert_eq(next(), -1);
+	t = cli_asof_time(&C);
+	cr_assert_eq(t, -3600);
+	cr_assert_eq(cli_asof(&C), -1);
+	cli_finish(&C, NULL, NULL);
+	/* The last --asof wins. */
+	start("--asof", "1999-01-01", "--asof", "2024-03-01", NULL);
+	cr_assert_eq(next(), -1);
+	cr_assert_eq(cli_asof(&C), day);
+	cli_finish(&C, NULL, NULL);
 }
 
 /* ---- cli_split_list ---- */

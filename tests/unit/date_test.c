@@ -342,3 +342,31 @@ Test(date, today_is_china_standard_time)
 	cr_assert(t == lo || t == hi, "today %d, expected %d or %d", t, lo, hi);
 	cr_assert_gt(t, ymd(2024, 1, 1));
 }
+
+Test(date, now_is_china_standard_time)
+{
+	time_t before = time(NULL);
+	int64_t t = date_now();
+	time_t after = time(NULL);
+
+	cr_assert(t >= (int64_t)before + 8 * 3600 &&
+		  t <= (int64_t)after + 8 * 3600);
+}
+
+Test(date, day_of_time_rounds_down)
+{
+	int64_t secs;
+
+	cr_assert_eq(date_of_time(0), 0);
+	cr_assert_eq(date_of_time(86399), 0);
+	cr_assert_eq(date_of_time(86400), 1);
+	cr_assert_eq(date_of_time(-1), -1);
+	cr_assert_eq(date_of_time(-86400), -1);
+	cr_assert_eq(date_of_time(-86401), -2);
+	cr_assert_eq(dt_parse_s("2024-02-29 23:59:59", &secs), 0);
+	cr_assert_eq(date_of_time(secs), ymd(2024, 2, 29));
+	cr_assert_eq(dt_parse_s("0001-01-01 00:00:00", &secs), 0);
+	cr_assert_eq(date_of_time(secs), DATE_MIN);
+	cr_assert_eq(dt_parse_s("9999-12-31 23:59:59", &secs), 0);
+	cr_assert_eq(date_of_time(secs), DATE_MAX);
+}
