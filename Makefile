@@ -45,6 +45,12 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# viol-query's default code table, compiled in (the C file is committed so
+# that a fresh clone builds without the step; make keeps it in step).
+lib/domain/viol_default.c: testdata/viol/codes.yaml scripts/embed
+	sh scripts/embed testdata/viol/codes.yaml viol_default_yaml >$@.tmp
+	mv $@.tmp $@
+
 $(LIBA): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 

@@ -99,6 +99,24 @@ plate_classify(const char *s, size_t n, int *warn)
 	}
 }
 
+/* Separators people and exports put inside a plate: spaces (ASCII,
+ * no-break, ideographic), middle dots (· • ・ ･ ⋅ ∙ ‧) and dashes (- ‐ ‑ ‒
+ * – — －).  湘M·12345 is how the plate itself is painted.  A full stop or
+ * a tab is no separator: it is a typing or export error, left to fail. */
+static int
+is_separator(uint32_t cp)
+{
+	switch (cp) {
+	case ' ': case 0xa0: case 0x3000:
+	case 0xb7: case 0x2022: case 0x30fb:
+	case 0xff65: case 0x22c5: case 0x2219: case 0x2027:
+	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
+	case 0x2014: case 0xff0d:
+		return 1;
+	}
+	return 0;
+}
+
 enum plate_kind
 plate_norm(const char *p, size_t n, struct buf *out, int *warn)
 {
@@ -111,8 +129,7 @@ plate_norm(const char *p, size_t n, struct buf *out, int *warn)
 		uint32_t cp;
 		size_t k = utf8_decode(p + i, n - i, &cp);
 
-		if (cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xb7 ||
-		    cp == 0x2022)
+		if (is_separator(cp))
 			;	/* separators people type: drop */
 		else if (cp >= 0xff10 && cp <= 0xff19)	/* ０-９ */
 			buf_addc(out, (int)('0' + (cp - 0xff10)));

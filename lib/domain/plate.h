@@ -3,8 +3,10 @@
  *
  * A plate is a province character, an issuing-authority letter (A-Z but not
  * I or O) and a serial.  Before checking, text is normalised: full-width
- * letters and digits become ASCII, letters uppercase, and spaces (ASCII and
- * U+3000), '·', '•', '-' are removed.  Kinds:
+ * letters and digits become ASCII, letters uppercase, and spaces (ASCII,
+ * U+00A0, U+3000), middle dots ('·' as painted on the plate, '•', '・',
+ * '･', '⋅', '∙', '‧') and dashes ('-', U+2010-2014, '－') are removed (a
+ * tab or '.' is not).  Kinds:
  *   PLATE_ORDINARY  5 of [A-HJ-NP-Z0-9]                    湘M12345
  *   PLATE_SPECIAL   4 of those + 挂学警港澳领                 湘M1234学
  *   PLATE_NEV_SMALL [DABCEFGHJK][A-HJ-NP-Z0-9][0-9]{4}      湘MD12345

@@ -168,7 +168,19 @@ Test(plate, separators_dropped)
 	check("湘\u3000M\u300012345", PLATE_ORDINARY, "湘M12345", 0);
 	check("湘 Ｍ · Ｄ １２３４５", PLATE_NEV_SMALL, "湘MD12345", 0);
 	check("湘-M-1-2-3-4-5-", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u30fb12345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\uff6512345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u22c512345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u221912345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u202712345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u00a012345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u201012345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u201312345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\u201412345", PLATE_ORDINARY, "湘M12345", 0);
+	check("湘M\uff0d12345", PLATE_ORDINARY, "湘M12345", 0);
+	check("\u3000湘ｍ·ｄ１２３４５\u3000", PLATE_NEV_SMALL, "湘MD12345", 0);
 	/* Tabs and other punctuation are not separators. */
+	check("湘M\uff0e12345", PLATE_INVALID, "湘M\uff0e12345", 0);
 	check("湘M\t12345", PLATE_INVALID, "湘M\t12345", 0);
 	check("湘M.12345", PLATE_INVALID, "湘M.12345", 0);
 	check("湘M_12345", PLATE_INVALID, "湘M_12345", 0);
