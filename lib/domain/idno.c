@@ -4,6 +4,7 @@
 
 #include "base/date.h"
 #include "domain/idno.h"
+#include "base/num.h"
 
 /* Province prefixes of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54,
  * 61-65. */
@@ -15,20 +16,15 @@ is_province(int pp)
 	       (pp >= 50 && pp <= 54) || (pp >= 61 && pp <= 65);
 }
 
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
+/* The value of the n digits at p, or -1 when they are not all digits. */
 static int
 num(const char *p, int n)
 {
-	int v = 0;
+	long long v;
 
-	while (n-- > 0)
-		v = v * 10 + (*p++ - '0');
-	return v;
+	if (!num_is_digits(p, (size_t)n) || num_ll(p, (size_t)n, &v) < 0)
+		return -1;
+	return (int)v;
 }
 
 char
@@ -54,10 +50,10 @@ idno_parse(const char *p, size_t n, int32_t today, struct idno *out)
 	if (n != 18)
 		return IDNO_LENGTH;
 	for (int i = 0; i < 17; i++)
-		if (!is_digit(p[i]))
+		if (!num_is_digit((unsigned char)p[i]))
 			return IDNO_CHAR;
 	last = p[17] == 'x' ? 'X' : p[17];
-	if (!is_digit(last) && last != 'X')
+	if (!num_is_digit((unsigned char)last) && last != 'X')
 		return IDNO_CHAR;
 	if (!is_province(num(p, 2)))
 		return IDNO_REGION;
@@ -106,7 +102,7 @@ idno_upgrade15(const char *p, size_t n, char out[19])
 	if (n != 15)
 		return -1;
 	for (size_t i = 0; i < 15; i++)
-		if (!is_digit(p[i]))
+		if (!num_is_digit((unsigned char)p[i]))
 			return -1;
 	memcpy(out, p, 6);
 	out[6] = '1';

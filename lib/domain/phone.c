@@ -1,6 +1,7 @@
 /* phone: mainland China mobile numbers.  See phone.h. */
 #include <string.h>
 
+#include "base/num.h"
 #include "domain/phone.h"
 
 /* Longest digit string worth collecting: "0086" + 11 digits. */
@@ -24,7 +25,7 @@ phone_norm(const char *p, size_t n, char out[12])
 			plus = 1;
 			continue;
 		}
-		if (c < '0' || c > '9' || nd == sizeof d)
+		if (!num_is_digit((unsigned char)c) || nd == sizeof d)
 			return -1;
 		d[nd++] = c;
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/num.h"
 #include "domain/plate.h"
 #include "base/utf8.h"
 
@@ -24,12 +25,6 @@ is_one_of3(const char *s, const char *list, size_t listlen)
 	return 0;
 }
 
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Letters used in plates: A-Z without I and O (they look like 1 and 0). */
 static int
 is_letter(char c)
@@ -40,7 +35,7 @@ is_letter(char c)
 static int
 is_serial(char c)
 {
-	return is_digit(c) || is_letter(c);
+	return num_is_digit((unsigned char)c) || is_letter(c);
 }
 
 static int
@@ -86,12 +81,12 @@ plate_classify(const char *s, size_t n, int *warn)
 			if (!is_serial(r[1]))
 				return PLATE_INVALID;
 			for (size_t i = 2; i < 6; i++)
-				if (!is_digit(r[i]))
+				if (!num_is_digit((unsigned char)r[i]))
 					return PLATE_INVALID;
 			return PLATE_NEV_SMALL;
 		}
 		for (size_t i = 0; i < 5; i++)
-			if (!is_digit(r[i]))
+			if (!num_is_digit((unsigned char)r[i]))
 				return PLATE_INVALID;
 		return is_nev(r[5]) ? PLATE_NEV_LARGE : PLATE_INVALID;
 	default:

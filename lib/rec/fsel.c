@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "rec/fsel.h"
+#include "base/num.h"
 #include "base/util.h"
 
 struct sel {
@@ -43,17 +44,15 @@ static size_t
 one(const struct rec_reader *in, const char *s)
 {
 	size_t i = rec_reader_field(in, s);
-	char *end;
-	long v;
+	long long v;
 
 	if (i != REC_NONE)
 		return i;
-	if (*s >= '0' && *s <= '9') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v >= 1 &&
-		    (size_t)v <= rec_reader_nfields(in))
-			return (size_t)v - 1;
-	}
+	/* Digits only: "-1" and "+1" are names, not numbers. */
+	if (num_is_digits(s, strlen(s)) &&
+	    num_ll_range(s, strlen(s), 1, (long long)rec_reader_nfields(in),
+			 &v) == 0)
+		return (size_t)v - 1;
 	return REC_NONE;
 }
 

@@ -5,13 +5,8 @@
 
 #include "base/buf.h"
 #include "rec/mask.h"
+#include "base/num.h"
 #include "base/utf8.h"
-
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static void
 add_stars(struct buf *out, size_t n)
@@ -31,9 +26,9 @@ is_idno(const char *p, size_t n)
 	if (n != 15 && n != 18)
 		return 0;
 	for (i = 0; i < n - 1; i++)
-		if (!is_digit((unsigned char)p[i]))
+		if (!num_is_digit((unsigned char)p[i]))
 			return 0;
-	return is_digit((unsigned char)p[n - 1]) || p[n - 1] == 'X' ||
+	return num_is_digit((unsigned char)p[n - 1]) || p[n - 1] == 'X' ||
 	    p[n - 1] == 'x';
 }
 
@@ -55,7 +50,7 @@ is_phone(const char *p, size_t n, char d[11])
 		i = 1;
 	}
 	for (; i < n; i++) {
-		if (is_digit((unsigned char)p[i])) {
+		if (num_is_digit((unsigned char)p[i])) {
 			if (nd == sizeof dig)
 				return 0;
 			dig[nd++] = p[i];
