@@ -3,7 +3,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
-PKGS     = yaml-0.1 zlib libpcre2-8
+PKGS     = yaml-0.1 zlib libpcre2-8 libsmpp34
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -23,7 +23,8 @@ ifneq ($(DEPS_OK),ok)
 $(error missing build dependencies, see above)
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# -isystem: warnings in the libraries' headers (libsmpp34's) are not ours.
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 ALL_CFLAGS  = $(WARN) $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
@@ -35,7 +36,7 @@ UNIT_SRC = $(wildcard tests/unit/*_test.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 BINS     = $(PROGS:%=$(B)/bin/%) $(TESTPROGS:%=$(B)/bin/%) $(B)/bin/jw-gen
 
-.PHONY: all test unit cli lint check fuzz demo bench install clean
+.PHONY: all test peers unit cli lint check fuzz demo bench install clean
 # Keep objects: they are intermediate to make, not to us.
 .SECONDARY:
 all: $(BINS)
@@ -74,9 +75,12 @@ $(B)/unit/%: $(B)/tests/unit/%.o $(LIBA)
 $(B)/tests/unit/%.o: ALL_CPPFLAGS += $(shell pkg-config --cflags criterion)
 
 test: unit cli lint
-unit: $(UNIT_BIN)
+# The peers the tests start (the test SMSC on node-smpp): installed once.
+peers:
+	@sh scripts/deps peers
+unit: $(UNIT_BIN) | peers
 	@sh tests/run-unit $(B) $(UNIT_BIN)
-cli: $(BINS)
+cli: $(BINS) | peers
 	@sh tests/run-cli $(B)
 
 lint:
