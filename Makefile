@@ -12,7 +12,7 @@ B       ?= build
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-PROGS    = pop-grid
+PROGS    = pop-grid case-status
 TESTPROGS = jwcat
 
 # Packages first: on a fresh machine nothing below can even be parsed
@@ -71,6 +71,10 @@ $(B)/unit/%: $(B)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
 		$$(pkg-config --libs criterion) $(LDLIBS)
+
+# case-status's default -c CASES.yaml: the example in this tree.
+$(B)/cmd/case-status.o: ALL_CPPFLAGS += \
+	-DJW_CASES_DEFAULT='"$(CURDIR)/testdata/cases/cases.yaml"'
 
 $(B)/tests/unit/%.o: ALL_CPPFLAGS += $(shell pkg-config --cflags criterion)
 

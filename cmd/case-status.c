@@ -1,0 +1,1650 @@
+/* case-status: case progress for citizens and for the bureau (阳光警务).
+ * See case-status(1). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/diag.h"
+#include "base/htab.h"
+#include "base/utf8.h"
+#include "base/util.h"
+#include "domain/cases.h"
+#include "domain/idno.h"
+#include "rec/cli.h"
+#include "rec/fsel.h"
+#include "rec/group.h"
+#include "rec/mask.h"
+
+/* Field indexes of an event log. */
+struct cs_fields {
+	size_t no, time, stage, cat, unit, officer, secret, privacy, parties;
+	size_t note, limit, receipt;	/* limit, receipt: REC_NONE if absent */
+};
+
+/* A case of the store. */
+struct cs_case {
+	const char *no;
+	uint32_t nev, first, fill;
+	int bad;	/* an event of it was rejected for a bad field */
+};
+
+/* An event of the store. */
+struct cs_ev {
+	struct case_event e;
+	uint32_t ci;		/* its case */
+	uint32_t copylen;
+	const char *copy;	/* its fields, NUL-joined (keep) */
+	const char *file;
+	unsigned long long line;
+};
+
+/* Events held by case. */
+struct cs_store {
+	const struct case_cfg *cfg;
+	struct rec_reader *in;
+	int keep;		/* copy each event's fields */
+	struct htab byno;	/* case_no -> index + 1 */
+	struct arena mem;
+	struct cs_case *cases;
+	size_t ncases, capcases;
+	struct cs_ev *ev;
+	size_t nev, capev;
+	uint32_t *order;	/* event indexes grouped by case */
+	struct case_event *fold;	/* one case's events, for the fold */
+	size_t capfold;
+	struct rec_str *f;	/* fields of a copy */
+	const char *lastfile;	/* the input name, copied */
+};
+
+typedef void cs_case_fn(void *ctx, struct cs_store *st,
+			const struct cs_case *k, const struct case_fold *f,
+			struct case_event *ev, size_t nev);
+
+static int verb_lookup(struct cli *cli, int argc, char *argv[]);
+static int verb_stats(struct cli *cli, int argc, char *argv[]);
+
+/* The default -c: the example in the source tree (the Makefile passes
+ * its absolute path), unless $JINGWU_CASES names another. */
+#ifndef JW_CASES_DEFAULT
+#define JW_CASES_DEFAULT "testdata/cases/cases.yaml"
+#endif
+#define DEFAULT_CFG JW_CASES_DEFAULT
+
+static void
+case_cfg_free_v(void *p)
+{
+	case_cfg_free(p);
+}
+
+static void
+group_free_v(void *p)
+{
+	group_free(p);
+}
+
+static struct case_cfg *
+cs_need_cfg(struct cli *cli, const char *path)
+{
+	struct case_cfg *c;
+
+	if (path == NULL)
+		path = getenv("JINGWU_CASES");
+	if (path == NULL)
+		path = DEFAULT_CFG;
+	c = case_cfg_load(path);	/* exits 3 */
+	cli_defer(cli, case_cfg_free_v, c);
+	return c;
+}
+
+static struct rec_str
+cs_str(const char *s)
+{
+	struct rec_str v = { s, strlen(s) };
+
+	return v;
+}
+
+/* ---- reading events ---- */
+
+static void
+cs_fields(struct rec_reader *in, struct cs_fields *ix)
+{
+	ix->no = rec_reader_need(in, "case_no");
+	ix->time = rec_reader_need(in, "time");
+	ix->stage = rec_reader_need(in, "stage");
+	ix->cat = rec_reader_need(in, "category");
+	ix->unit = rec_reader_need(in, "unit");
+	ix->officer = rec_reader_need(in, "officer");
+	ix->secret = rec_reader_need(in, "secret");
+	ix->privacy = rec_reader_need(in, "privacy");
+	ix->parties = rec_reader_need(in, "parties");
+	ix->note = rec_reader_need(in, "note");
+	ix->limit = rec_reader_field(in, "limit_days");
+	ix->receipt = rec_reader_field(in, "receipt");
+}
+
+/* 0 / 1 / empty (-1: hides); -2 for anything else. */
+static int
+flag(struct rec_str s)
+{
+	if (s.len == 0)
+		return -1;
+	if (s.len == 1 && (s.p[0] == '0' || s.p[0] == '1'))
+		return s.p[0] - '0';
+	return -2;
+}
+
+static void
+quoted(struct buf *why, const char *field, const char *what, struct rec_str v)
+{
+	buf_printf(why, "field '%s': %s '", field, what);
+	buf_add_quoted(why, v.p, v.len);
+	buf_adds(why, "'");
+}
+
+static int
+cs_parse(const struct case_cfg *c, const struct cs_fields *ix,
+	 const struct rec *r, struct case_event *e, struct buf *why)
+{
+	struct case_party parties[CASE_MAX_PARTIES];
+	struct rec_str v;
+	const char *w;
+	size_t item;
+	long long n;
+	int s, p;
+
+	buf_reset(why);
+	v = r->f[ix->no];
+	if (case_no_check(v.p, v.len, &w) < 0) {
+		buf_printf(why, "field 'case_no': %s", w);
+		return -1;
+	}
+	v = r->f[ix->time];
+	if (datetime_parse(v.p, v.len, &e->time) < 0) {
+		quoted(why, "time", "not a time (YYYY-MM-DD HH:MM:SS)", v);
+		return -1;
+	}
+	v = r->f[ix->stage];
+	e->stage = case_stage_find(c, r->f[ix->no].p[0], v.p, v.len);
+	if (e->stage == NULL) {
+		quoted(why, "stage", r->f[ix->no].p[0] == 'A' ?
+		       "not a stage of criminal cases in the YAML:" :
+		       "not a stage of administrative cases in the YAML:", v);
+		return -1;
+	}
+	v = r->f[ix->cat];
+	if (v.len > 0 && case_category(c, v.p, v.len) < 0) {
+		quoted(why, "category", "not a category in the YAML:", v);
+		return -1;
+	}
+	s = flag(r->f[ix->secret]);
+	p = flag(r->f[ix->privacy]);
+	if (s == -2 || p == -2) {
+		quoted(why, s == -2 ? "secret" : "privacy", "expected 0 or 1, "
+		       "not", r->f[s == -2 ? ix->secret : ix->privacy]);
+		return -1;
+	}
+	e->hidden = s != 0 || p != 0;
+	v = r->f[ix->parties];
+	if (case_parties_parse(v.p, v.len, parties, CASE_MAX_PARTIES, &w,
+			       &item) < 0) {
+		/* The item number, never the text: it is personal data. */
+		buf_printf(why, "field 'parties': item %zu: %s", item, w);
+		return -1;
+	}
+	e->limit_days = -1;
+	if (ix->limit != REC_NONE && r->f[ix->limit].len > 0) {
+		v = r->f[ix->limit];
+		if (e->stage->max_days == 0) {
+			buf_printf(why, "field 'limit_days': stage '%s' has "
+				   "no time limit to extend", e->stage->name);
+			return -1;
+		}
+		if (rec_str_long(v, &n) < 0 || n < 1 ||
+		    n > e->stage->max_days) {
+			buf_printf(why, "field 'limit_days': expected 1 to %d "
+				   "(the longest limit of '%s'), not '",
+				   e->stage->max_days, e->stage->name);
+			buf_add_quoted(why, v.p, v.len);
+			buf_adds(why, "'");
+			return -1;
+		}
+		e->limit_days = (int16_t)n;
+	}
+	return 0;
+}
+
+/* ---- the store: events held by case ---- */
+
+static void
+cs_store_init(struct cs_store *st, const struct case_cfg *c,
+	      struct rec_reader *in)
+{
+	memset(st, 0, sizeof *st);
+	st->cfg = c;
+	st->in = in;
+	htab_init(&st->byno, sizeof(uint32_t));
+	arena_init(&st->mem);
+}
+
+static void
+cs_store_release(struct cs_store *st)
+{
+	htab_release(&st->byno);
+	arena_release(&st->mem);
+	free(st->cases);
+	free(st->ev);
+	free(st->order);
+	memset(st, 0, sizeof *st);
+}
+
+/* Empty the store for the next case (--sorted). */
+static void
+store_reset(struct cs_store *st)
+{
+	htab_release(&st->byno);
+	htab_init(&st->byno, sizeof(uint32_t));
+	arena_release(&st->mem);
+	st->ncases = st->nev = 0;
+	st->lastfile = NULL;
+}
+
+/* The case's index, made when new. */
+static uint32_t
+store_case(struct cs_store *st, struct rec_str no)
+{
+	uint32_t *slot;
+	struct cs_case *k;
+	int isnew;
+
+	slot = htab_put(&st->byno, no.p, no.len, &isnew);
+	if (!isnew)
+		return *slot - 1;
+	if (st->ncases == st->capcases) {
+		st->capcases = st->capcases ? 2 * st->capcases : 1024;
+		st->cases = xreallocarray(st->cases, st->capcases,
+					  sizeof *st->cases);
+	}
+	k = &st->cases[st->ncases];
+	memset(k, 0, sizeof *k);
+	k->no = arena_memdup(&st->mem, no.p, no.len);
+	/* htab_put may have moved slot's array: look again. */
+	*(uint32_t *)htab_find(&st->byno, no.p, no.len) =
+		(uint32_t)++st->ncases;
+	return (uint32_t)(st->ncases - 1);
+}
+
+/* A copy of r's fields, joined by NUL (fields never hold one). */
+static const char *
+store_copy(struct cs_store *st, const struct rec *r, uint32_t *len)
+{
+	size_t i, n = 0;
+	char *p, *q;
+
+	for (i = 0; i < r->n; i++)
+		n += r->f[i].len + 1;
+	q = p = arena_alloc(&st->mem, n ? n : 1);
+	for (i = 0; i < r->n; i++) {
+		memcpy(q, r->f[i].p, r->f[i].len);
+		q += r->f[i].len;
+		*q++ = '\0';
+	}
+	*len = (uint32_t)n;
+	return p;
+}
+
+static void
+cs_store_split(const struct cs_store *st, const struct cs_ev *e,
+	       struct rec_str *f)
+{
+	const char *p = e->copy, *end = e->copy + e->copylen, *z;
+	size_t i, n = rec_reader_nfields(st->in);
+
+	for (i = 0; i < n && p < end; i++) {
+		z = memchr(p, '\0', (size_t)(end - p));
+		f[i].p = p;
+		f[i].len = (size_t)(z - p);
+		p = z + 1;
+	}
+	for (; i < n; i++)
+		f[i] = cs_str("");
+}
+
+static void
+cs_store_add(struct cs_store *st, const struct rec *r,
+	     const struct cs_fields *ix, const struct case_event *e, int bad)
+{
+	struct cs_ev *v;
+	uint32_t ci = store_case(st, r->f[ix->no]);
+
+	if (bad) {
+		/* Its flags cannot be trusted: fail closed. */
+		st->cases[ci].bad = 1;
+		return;
+	}
+	if (st->nev == st->capev) {
+		st->capev = st->capev ? 2 * st->capev : 4096;
+		st->ev = xreallocarray(st->ev, st->capev, sizeof *st->ev);
+	}
+	v = &st->ev[st->nev];
+	v->e = *e;
+	v->e.seq = (uint32_t)st->nev;
+	v->e.ref = (uint32_t)st->nev;
+	v->ci = ci;
+	if (st->lastfile == NULL || strcmp(st->lastfile, r->file) != 0)
+		st->lastfile = arena_strdup(&st->mem, r->file);
+	v->file = st->lastfile;
+	v->line = r->line;
+	v->copy = st->keep ? store_copy(st, r, &v->copylen) : NULL;
+	if (!st->keep)
+		v->copylen = 0;
+	st->cases[ci].nev++;
+	st->nev++;
+}
+
+/* Index the events by case: st->order holds event indexes grouped by case
+ * (counting sort, input order within a case), cases[i].first the start. */
+static void
+store_group(struct cs_store *st)
+{
+	size_t i, at = 0;
+
+	free(st->order);
+	st->order = xreallocarray(NULL, st->nev + 1, sizeof *st->order);
+	for (i = 0; i < st->ncases; i++) {
+		st->cases[i].first = (uint32_t)at;
+		at += st->cases[i].nev;
+		st->cases[i].fill = 0;
+	}
+	for (i = 0; i < st->nev; i++) {
+		struct cs_case *k = &st->cases[st->ev[i].ci];
+
+		st->order[k->first + k->fill++] = (uint32_t)i;
+	}
+}
+
+struct rej_ctx {
+	struct cs_store *st;
+	struct rec_str *f;
+};
+
+static void
+fold_reject(void *ctx, const struct case_event *e, const char *why)
+{
+	struct rej_ctx *x = ctx;
+	const struct cs_ev *v = &x->st->ev[e->ref];
+	struct rec r;
+
+	if (!x->st->keep)
+		return;
+	cs_store_split(x->st, v, x->f);
+	memset(&r, 0, sizeof r);
+	r.f = x->f;
+	r.n = rec_reader_nfields(x->st->in);
+	r.file = v->file;
+	r.line = v->line;
+	rec_reject(x->st->in, &r, "case '%s': %s", x->st->cases[v->ci].no,
+		   why);
+}
+
+/* Fold case ci; its sorted events go to *evp (owned by st, valid until the
+ * next call). */
+static void
+store_fold(struct cs_store *st, uint32_t ci, struct case_fold *f,
+	   struct case_event **evp, size_t *nevp, int report)
+{
+	struct cs_case *k = &st->cases[ci];
+	struct rej_ctx x;
+	size_t i;
+
+	if (k->nev > st->capfold) {
+		st->capfold = k->nev * 2;
+		free(st->fold);
+		st->fold = xreallocarray(NULL, st->capfold, sizeof *st->fold);
+	}
+	for (i = 0; i < k->nev; i++)
+		st->fold[i] = st->ev[st->order[k->first + i]].e;
+	x.st = st;
+	x.f = st->f;
+	case_fold_events(st->cfg, st->fold, k->nev, f,
+			 report ? fold_reject : NULL, &x);
+	f->hidden |= k->bad;
+	*evp = st->fold;
+	*nevp = k->nev;
+}
+
+static int
+case_cmp(const void *a, const void *b)
+{
+	const struct cs_case *const *x = a, *const *y = b;
+
+	return strcmp((*x)->no, (*y)->no);
+}
+
+static void
+cs_store_each(struct cs_store *st, int sort,
+	      cs_case_fn *fn, void *ctx)
+{
+	struct cs_case **by;
+	struct case_event *ev;
+	struct case_fold f;
+	size_t i, nev;
+
+	store_group(st);
+	if (st->f == NULL)
+		st->f = xcalloc(rec_reader_nfields(st->in) + 1,
+				sizeof *st->f);
+	by = xreallocarray(NULL, st->ncases + 1, sizeof *by);
+	for (i = 0; i < st->ncases; i++)
+		by[i] = &st->cases[i];
+	if (sort)
+		qsort(by, st->ncases, sizeof *by, case_cmp);
+	for (i = 0; i < st->ncases; i++) {
+		uint32_t ci = (uint32_t)(by[i] - st->cases);
+
+		store_fold(st, ci, &f, &ev, &nev, 1);
+		fn(ctx, st, by[i], &f, ev, nev);
+	}
+	free(by);
+}
+
+/* Read every event of in into st (all at once, or with sorted one case at a
+ * time, calling fn for each case as it completes). */
+static void
+cs_read_events(struct cs_store *st, const struct cs_fields *ix, int sorted,
+	       cs_case_fn *fn, void *ctx)
+{
+	struct buf why = BUF_INIT, prev = BUF_INIT;
+	struct case_event e;
+	const struct rec *r;
+	const char *w;
+	int c, bad;
+
+	while ((r = rec_reader_next(st->in)) != NULL) {
+		memset(&e, 0, sizeof e);
+		bad = cs_parse(st->cfg, ix, r, &e, &why) < 0;
+		if (bad)
+			rec_reject(st->in, r, "%s", why.p);
+		if (case_no_check(r->f[ix->no].p, r->f[ix->no].len, &w) < 0)
+			continue;
+		if (sorted) {
+			c = prev.len ? rec_str_cmp(r->f[ix->no],
+				(struct rec_str){ prev.p, prev.len }) : 1;
+			if (c < 0) {
+				if (!bad)
+					rec_reject(st->in, r, "field 'case_no': "
+						   "not sorted: after '%s' "
+						   "(see --sorted in "
+						   "case-status(1))", prev.p);
+				continue;
+			}
+			if (c > 0) {
+				if (prev.len)
+					cs_store_each(st, 0, fn, ctx);
+				store_reset(st);
+				buf_reset(&prev);
+				buf_add(&prev, r->f[ix->no].p,
+					r->f[ix->no].len);
+			}
+		}
+		cs_store_add(st, r, ix, &e, bad);
+	}
+	if (!sorted || prev.len)
+		cs_store_each(st, !sorted, fn, ctx);
+	buf_release(&why);
+	buf_release(&prev);
+}
+
+/* The case's fields from its latest events that set them: category, unit,
+ * officer (views into st's copies). */
+static void
+cs_case_fields(struct cs_store *st, const struct case_event *ev, size_t n,
+	       const struct cs_fields *ix, struct rec_str *cat,
+	       struct rec_str *unit, struct rec_str *officer)
+{
+	size_t i;
+
+	*cat = *unit = *officer = cs_str("");
+	for (i = 0; i < n; i++) {
+		if (ev[i].rejected)
+			continue;
+		cs_store_split(st, &st->ev[ev[i].ref], st->f);
+		if (st->f[ix->cat].len)
+			*cat = st->f[ix->cat];
+		if (st->f[ix->unit].len)
+			*unit = st->f[ix->unit];
+		if (st->f[ix->officer].len)
+			*officer = st->f[ix->officer];
+	}
+}
+
+static void
+cs_put_time(struct rec_writer *w, int64_t t)
+{
+	char s[20];
+
+	if (t == CASE_NO_TIME) {
+		rec_writer_puts(w, "");
+		return;
+	}
+	datetime_format(t, s);
+	rec_writer_puts(w, s);
+}
+
+static void
+cs_put_day(struct rec_writer *w, int32_t d)
+{
+	char s[11];
+
+	if (d == DATE_NONE) {
+		rec_writer_puts(w, "");
+		return;
+	}
+	date_format(d, s);
+	rec_writer_puts(w, s);
+}
+
+/* ---- fold ---- */
+
+enum {
+	OPT_SORTED = 256, OPT_SERIOUS, OPT_PARTIAL, OPT_MERGE, OPT_PERIOD,
+	OPT_TERMINAL, OPT_AUDIT, OPT_TEXT, OPT_CASE, OPT_MESSAGE, OPT_LOG,
+	OPT_KEY, OPT_CURSOR, OPT_ID, OPT_NAME
+};
+
+#define CFG_OPT \
+	{ 'c', "cases", CLI_ARG, "CASES.yaml", \
+	  "stages, limits, categories, holidays (default " DEFAULT_CFG ")" }
+
+static const struct cli_opt fold_opts[] = {
+	CFG_OPT,
+	{ OPT_SORTED, "sorted", CLI_NOARG, NULL,
+	  "input sorted by case_no: constant memory" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+struct folder {
+	struct rec_writer *out;
+	const struct cs_fields *ix;
+};
+
+static void
+fold_emit(void *ctx, struct cs_store *st, const struct cs_case *k,
+	  const struct case_fold *f, struct case_event *ev, size_t nev)
+{
+	struct folder *fo = ctx;
+	struct rec_writer *w = fo->out;
+	struct rec_str cat, unit, officer;
+
+	if (f->stage == NULL)	/* every event rejected */
+		return;
+	cs_case_fields(st, ev, nev, fo->ix, &cat, &unit, &officer);
+	rec_writer_puts(w, k->no);
+	rec_writer_puts(w, k->no[0] == 'A' ? "criminal" : "administrative");
+	rec_writer_str(w, cat);
+	rec_writer_str(w, unit);
+	rec_writer_str(w, officer);
+	rec_writer_puts(w, f->stage->name);
+	rec_writer_puts(w, case_state_name(f->stage->state));
+	cs_put_time(w, f->stage_since);
+	cs_put_time(w, f->opened);
+	cs_put_time(w, f->filed_at);
+	cs_put_time(w, f->solved_at);
+	cs_put_time(w, f->closed_at);
+	if (f->limit_days > 0)
+		rec_writer_putll(w, f->limit_days);
+	else
+		rec_writer_puts(w, "");
+	cs_put_day(w, case_fold_due(st->cfg, f));
+	rec_writer_putll(w, f->events - f->rejected);
+	rec_writer_putll(w, f->complaints);
+	rec_writer_puts(w, f->hidden ? "1" : "0");
+	rec_writer_end(w);
+}
+
+static const char *const fold_cols[] = {
+	"case_no", "type", "category", "unit", "officer", "stage", "state",
+	"stage_since", "opened", "filed_at", "solved_at", "closed_at",
+	"limit_days", "due", "events", "complaints", "hidden", NULL
+};
+
+static int
+verb_fold(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL;
+	struct case_cfg *cfg;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct cs_fields ix;
+	struct cs_store st;
+	struct folder fo;
+	size_t i;
+	int c, sorted = 0;
+
+	while ((c = cli_getopt(cli, fold_opts, argc, argv)) != -1)
+		if (c == 'c')
+			cpath = cli->optarg;
+		else if (c == OPT_SORTED)
+			sorted = 1;
+	cfg = cs_need_cfg(cli, cpath);
+	in = cli_open_inputs(cli);
+	cs_fields(in, &ix);
+	out = cli_open_output(cli);
+	for (i = 0; fold_cols[i] != NULL; i++)
+		rec_writer_add(out, fold_cols[i]);
+	cs_store_init(&st, cfg, in);
+	st.keep = 1;
+	fo.out = out;
+	fo.ix = &ix;
+	cs_read_events(&st, &ix, sorted, fold_emit, &fo);
+	free(st.fold);
+	free(st.f);
+	cs_store_release(&st);
+	return cli_finish(cli, in, out);
+}
+
+/* ---- overdue ---- */
+
+static const struct cli_opt overdue_opts[] = {
+	CFG_OPT,
+	{ 'b', "by", CLI_ARG, "FIELDS",
+	  "count overdue cases per group (e.g. unit) instead of listing" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+struct overdue_row {
+	char *line;	/* the output fields, NUL-joined */
+	size_t len;
+	long days_over;
+	const char *no;
+};
+
+struct overduer {
+	int32_t asof;
+	const struct cs_fields *ix;
+	struct overdue_row *rows;
+	size_t n, cap;
+	struct arena mem;
+};
+
+static void
+overdue_take(void *ctx, struct cs_store *st, const struct cs_case *k,
+	     const struct case_fold *f, struct case_event *ev, size_t nev)
+{
+	struct overduer *od = ctx;
+	struct rec_str cat, unit, officer, v[9];
+	struct overdue_row *row;
+	char since[20], due[11], lim[12], over[24];
+	int32_t d;
+	size_t i, n;
+	char *p;
+
+	if (f->stage == NULL)
+		return;
+	d = case_fold_due(st->cfg, f);
+	if (d == DATE_NONE || od->asof <= d)
+		return;
+	cs_case_fields(st, ev, nev, od->ix, &cat, &unit, &officer);
+	datetime_format(f->stage_since, since);
+	date_format(d, due);
+	snprintf(lim, sizeof lim, "%d", f->limit_days);
+	snprintf(over, sizeof over, "%ld", (long)(od->asof - d));
+	v[0] = cs_str(k->no);
+	v[1] = cat;
+	v[2] = unit;
+	v[3] = officer;
+	v[4] = cs_str(f->stage->name);
+	v[5] = cs_str(since);
+	v[6] = cs_str(lim);
+	v[7] = cs_str(due);
+	v[8] = cs_str(over);
+	for (i = 0, n = 0; i < 9; i++)
+		n += v[i].len + 1;
+	if (od->n == od->cap) {
+		od->cap = od->cap ? 2 * od->cap : 256;
+		od->rows = xreallocarray(od->rows, od->cap, sizeof *od->rows);
+	}
+	row = &od->rows[od->n++];
+	row->line = p = arena_alloc(&od->mem, n);
+	row->len = n;
+	for (i = 0; i < 9; i++) {
+		memcpy(p, v[i].p, v[i].len);
+		p += v[i].len;
+		*p++ = '\0';
+	}
+	row->days_over = od->asof - d;
+	row->no = row->line;
+}
+
+static int
+overdue_cmp(const void *a, const void *b)
+{
+	const struct overdue_row *x = a, *y = b;
+
+	if (x->days_over != y->days_over)
+		return x->days_over > y->days_over ? -1 : 1;
+	return strcmp(x->no, y->no);
+}
+
+static const char *const overdue_cols[] = {
+	"case_no", "category", "unit", "officer", "stage", "stage_since",
+	"limit_days", "due", "days_over", NULL
+};
+
+static int
+verb_overdue(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL, *by = NULL;
+	const char **byf = NULL;
+	struct case_cfg *cfg;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct cs_fields ix;
+	struct cs_store st;
+	struct overduer od;
+	struct group *g = NULL;
+	struct rec_str kv[9], *pv;
+	size_t i, j, nby = 0, *pos = NULL;
+	int c;
+
+	while ((c = cli_getopt(cli, overdue_opts, argc, argv)) != -1)
+		if (c == 'c')
+			cpath = cli->optarg;
+		else if (c == 'b')
+			by = cli->optarg;
+	if (!cli->asof_given)
+		cli_usage(cli, "--asof DATE is required: the day deadlines "
+			  "are checked against");
+	cfg = cs_need_cfg(cli, cpath);
+	memset(&od, 0, sizeof od);
+	od.asof = cli_asof(cli);
+	od.ix = &ix;
+	arena_init(&od.mem);
+	if (by != NULL) {
+		byf = cli_split_list(cli, "-b", by, &nby);
+		pos = xcalloc(nby, sizeof *pos);
+		for (i = 0; i < nby; i++) {
+			for (j = 0; overdue_cols[j] != NULL; j++)
+				if (strcmp(byf[i], overdue_cols[j]) == 0)
+					break;
+			if (overdue_cols[j] == NULL || j == 0 || j >= 5)
+				cli_usage(cli, "-b: overdue counts by "
+					  "category, unit, officer or stage, "
+					  "not '%s'", byf[i]);
+			pos[i] = j;
+		}
+	}
+	in = cli_open_inputs(cli);
+	cs_fields(in, &ix);
+	out = cli_open_output(cli);
+	cs_store_init(&st, cfg, in);
+	st.keep = 1;
+	cs_read_events(&st, &ix, 0, overdue_take, &od);
+	qsort(od.rows, od.n, sizeof *od.rows, overdue_cmp);
+	if (by != NULL) {
+		g = group_new(nby);
+		cli_defer(cli, group_free_v, g);
+		for (i = 0; i < nby; i++)
+			rec_writer_add(out, byf[i]);
+		rec_writer_add(out, "count");
+	} else {
+		for (i = 0; overdue_cols[i] != NULL; i++)
+			rec_writer_add(out, overdue_cols[i]);
+	}
+	pv = kv;
+	for (i = 0; i < od.n; i++) {
+		const char *p = od.rows[i].line;
+
+		for (j = 0; j < 9; j++) {
+			pv[j] = cs_str(p);
+			p += pv[j].len + 1;
+		}
+		if (g != NULL) {
+			struct rec_str key[9];
+
+			for (j = 0; j < nby; j++)
+				key[j] = pv[pos[j]];
+			group_add(g, key, 1);
+			continue;
+		}
+		for (j = 0; j < 9; j++)
+			rec_writer_str(out, pv[j]);
+		rec_writer_end(out);
+	}
+	if (g != NULL)
+		group_write(g, out, 1);
+	free(pos);
+	free(od.rows);
+	arena_release(&od.mem);
+	free(st.fold);
+	free(st.f);
+	cs_store_release(&st);
+	return cli_finish(cli, in, out);
+}
+
+/* ---- lookup ---- */
+
+static const struct cli_opt lookup_opts[] = {
+	CFG_OPT,
+	{ OPT_ID, "id", CLI_ARG, "ID", "the asker's ID number ('-': a line "
+	  "of standard input)" },
+	{ OPT_NAME, "name", CLI_ARG, "NAME", "the asker's name ('-': a line "
+	  "of standard input)" },
+	{ OPT_CASE, "case", CLI_ARG, "NO", "the case number (required over "
+	  "the internet)" },
+	{ OPT_TERMINAL, "terminal", CLI_ARG, "NAME", "at the station "
+	  "terminal NAME: all the person's cases" },
+	{ OPT_AUDIT, "audit", CLI_ARG, "FILE", "append one audit record per "
+	  "lookup to FILE, durably, before answering" },
+	{ OPT_KEY, "key", CLI_ARG, "FILE", "the index key file (use the "
+	  "index FILE.idx when there is one)" },
+	{ OPT_TEXT, "text", CLI_NOARG, NULL, "a Chinese layout for a terminal "
+	  "screen instead of records" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+/* The asker. */
+struct asker {
+	char id[19];
+	char *name;
+	size_t namelen;
+	const char *caseno;	/* --case, or NULL */
+};
+
+/* A line of standard input without its LF (and CR); caller frees. */
+static char *
+stdin_line(struct cli *cli, const char *what)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	n = getline(&line, &cap, stdin);
+	if (n <= 0) {
+		free(line);
+		cli_usage(cli, "%s -: no line on standard input", what);
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+static int
+is_party(const struct case_party *p, const struct asker *a)
+{
+	return p->idlen == 18 && memcmp(p->id, a->id, 18) == 0 &&
+	       p->namelen == a->namelen &&
+	       memcmp(p->name, a->name, a->namelen) == 0;
+}
+
+/* One case to show. */
+struct shown {
+	const char *no;
+	struct rec_str cat, unit;
+	const struct case_stage *stage;
+	int64_t since;
+	struct buf timeline;	/* "date stage" items joined by "; " */
+	struct buf parties;	/* "role 本人" / "role masked-name masked-id" */
+	struct buf complaints;	/* "receipt date" items */
+};
+
+struct looker {
+	const struct asker *a;
+	const struct cs_fields *ix;
+	struct shown *sh;
+	size_t nsh, cap;
+};
+
+static void
+add_item(struct buf *b, const char *sep)
+{
+	if (b->len)
+		buf_adds(b, sep);
+}
+
+static void
+lookup_take(void *ctx, struct cs_store *st, const struct cs_case *k,
+	    const struct case_fold *f, struct case_event *ev, size_t nev)
+{
+	struct looker *lk = ctx;
+	struct case_party pt[CASE_MAX_PARTIES];
+	struct buf seen = BUF_INIT;
+	struct rec_str officer;
+	struct shown *s;
+	enum case_state prev = CS_NONE;
+	const char *why;
+	char day[20];
+	size_t i, item;
+	int np, j, mine = 0;
+
+	/* The same walk for every case: whether it is shown is decided at
+	 * the end. */
+	for (i = 0; i < nev; i++) {
+		cs_store_split(st, &st->ev[ev[i].ref], st->f);
+		np = case_parties_parse(st->f[lk->ix->parties].p,
+					st->f[lk->ix->parties].len, pt,
+					CASE_MAX_PARTIES, &why, &item);
+		for (j = 0; j < np; j++)
+			if (ev[i].stage->state != CS_COMPLAINT &&
+			    is_party(&pt[j], lk->a))
+				mine = 1;
+	}
+	if (!mine || f->hidden || f->stage == NULL ||
+	    (lk->a->caseno != NULL && strcmp(k->no, lk->a->caseno) != 0)) {
+		buf_release(&seen);
+		return;
+	}
+	if (lk->nsh == lk->cap) {
+		lk->cap = lk->cap ? 2 * lk->cap : 8;
+		lk->sh = xreallocarray(lk->sh, lk->cap, sizeof *lk->sh);
+	}
+	s = &lk->sh[lk->nsh++];
+	memset(s, 0, sizeof *s);
+	buf_init(&s->timeline);
+	buf_init(&s->parties);
+	buf_init(&s->complaints);
+	s->no = k->no;
+	cs_case_fields(st, ev, nev, lk->ix, &s->cat, &s->unit, &officer);
+	for (i = 0; i < nev; i++) {
+		const struct case_stage *g = ev[i].stage;
+
+		if (ev[i].rejected)
+			continue;
+		cs_store_split(st, &st->ev[ev[i].ref], st->f);
+		np = case_parties_parse(st->f[lk->ix->parties].p,
+					st->f[lk->ix->parties].len, pt,
+					CASE_MAX_PARTIES, &why, &item);
+		datetime_format(ev[i].time, day);
+		day[10] = '\0';
+		if (g->state == CS_COMPLAINT) {
+			for (j = 0; j < np; j++)
+				if (is_party(&pt[j], lk->a))
+					break;
+			if (j == np || lk->ix->receipt == REC_NONE)
+				continue;	/* someone else's complaint */
+			add_item(&s->complaints, "; ");
+			buf_add(&s->complaints,
+				st->f[lk->ix->receipt].p,
+				st->f[lk->ix->receipt].len);
+			buf_printf(&s->complaints, " %s", day);
+			continue;
+		}
+		for (j = 0; j < np; j++) {
+			/* each party once, by ID */
+			if (memmem(seen.p, seen.len, pt[j].id, 18) != NULL)
+				continue;
+			buf_add(&seen, pt[j].id, 18);
+			add_item(&s->parties, "; ");
+			buf_add(&s->parties, pt[j].role, pt[j].rolelen);
+			if (is_party(&pt[j], lk->a)) {
+				buf_adds(&s->parties, " 本人");
+				continue;
+			}
+			buf_adds(&s->parties, " ");
+			mask_value(&s->parties, pt[j].name, pt[j].namelen);
+			buf_adds(&s->parties, " ");
+			mask_value(&s->parties, pt[j].id, pt[j].idlen);
+		}
+		if (g->state == prev || !g->public)
+			continue;
+		prev = g->state;
+		s->stage = g;
+		s->since = ev[i].time;
+		add_item(&s->timeline, "; ");
+		buf_printf(&s->timeline, "%s %s", day, g->name);
+	}
+	buf_release(&seen);
+	if (s->stage == NULL) {		/* nothing public yet */
+		buf_release(&s->timeline);
+		buf_release(&s->parties);
+		buf_release(&s->complaints);
+		lk->nsh--;
+	}
+}
+
+/* Pad s to cols display columns. */
+static void
+pad(struct buf *b, const char *s, size_t n, size_t cols)
+{
+	size_t w = utf8_width(s, n);
+
+	buf_add(b, s, n);
+	while (w++ < cols)
+		buf_addc(b, ' ');
+}
+
+static const char complain_hint[] =
+	"如对办案有异议，可在本终端选择“投诉”，或拨打公安监督电话 12389。";
+
+/* The --text screen. */
+static void
+lookup_text(const struct looker *lk, struct buf *b)
+{
+	const struct shown *s;
+	const char *p, *e, *q;
+	size_t i;
+
+	if (lk->nsh == 0) {
+		buf_adds(b, "未查询到您可以查看的案件。\n"
+			 "请核对身份证号码、姓名和案件编号；"
+			 "涉密或涉及隐私的案件不在网上公开。\n");
+		return;
+	}
+	buf_printf(b, "案件办理进度（共 %zu 件）\n", lk->nsh);
+	for (i = 0; i < lk->nsh; i++) {
+		s = &lk->sh[i];
+		buf_adds(b, "────────────────────────────────────────\n");
+		pad(b, "案件编号", strlen("案件编号"), 10);
+		buf_printf(b, "%s\n", s->no);
+		pad(b, "案件类别", strlen("案件类别"), 10);
+		buf_add(b, s->cat.p, s->cat.len);
+		buf_adds(b, "\n");
+		pad(b, "办案单位", strlen("办案单位"), 10);
+		buf_add(b, s->unit.p, s->unit.len);
+		buf_adds(b, "\n");
+		pad(b, "当前阶段", strlen("当前阶段"), 10);
+		{
+			char t[20];
+
+			datetime_format(s->since, t);
+			t[10] = '\0';
+			buf_printf(b, "%s（%s）\n", s->stage->name, t);
+		}
+		/* "date stage; ..." one a line */
+		pad(b, "办理经过", strlen("办理经过"), 10);
+		for (p = s->timeline.p, e = p + s->timeline.len; p < e; ) {
+			q = strstr(p, "; ");
+			if (q == NULL)
+				q = e;
+			if (p != s->timeline.p)
+				pad(b, "", 0, 10);
+			buf_add(b, p, 10);
+			buf_adds(b, "  ");
+			buf_add(b, p + 11, (size_t)(q - p - 11));
+			buf_adds(b, "\n");
+			p = q == e ? e : q + 2;
+		}
+		pad(b, "当事人", strlen("当事人"), 10);
+		for (p = s->parties.p, e = p + s->parties.len; p < e; ) {
+			const char *sp;
+
+			q = strstr(p, "; ");
+			if (q == NULL)
+				q = e;
+			if (p != s->parties.p)
+				pad(b, "", 0, 10);
+			sp = memchr(p, ' ', (size_t)(q - p));
+			pad(b, p, (size_t)(sp - p), 8);
+			buf_adds(b, "  ");
+			buf_add(b, sp + 1, (size_t)(q - sp - 1));
+			buf_adds(b, "\n");
+			p = q == e ? e : q + 2;
+		}
+		if (s->complaints.len) {
+			pad(b, "投诉回执", strlen("投诉回执"), 10);
+			buf_add(b, s->complaints.p, s->complaints.len);
+			buf_adds(b, "\n");
+		}
+	}
+	buf_adds(b, "────────────────────────────────────────\n");
+	buf_printf(b, "%s\n", complain_hint);
+}
+
+static const char *const lookup_cols[] = {
+	"case_no", "category", "unit", "stage", "stage_since", "timeline",
+	"parties", "complaints", NULL
+};
+
+static void
+asker_read(struct cli *cli, struct asker *a, const char *id,
+	   const char *name, int *from_stdin)
+{
+	struct idno v;
+	enum idno_err e;
+	char *line = NULL;
+
+	*from_stdin = 0;
+	if (id == NULL || name == NULL)
+		cli_usage(cli, "--id ID and --name NAME are both required");
+	if (strcmp(id, "-") == 0) {
+		id = line = stdin_line(cli, "--id");
+		*from_stdin = 1;
+	}
+	/* The number itself never goes into a message. */
+	e = idno_parse(id, strlen(id), INT32_MAX, &v);
+	free(line);
+	if (e != IDNO_OK)
+		cli_usage(cli, "--id: not a valid ID number: %s",
+			  idno_strerror(e));
+	memcpy(a->id, v.no, sizeof a->id);
+	if (strcmp(name, "-") == 0) {
+		a->name = stdin_line(cli, "--name");
+		*from_stdin = 1;
+	} else {
+		a->name = xstrdup(name);
+	}
+	a->namelen = strlen(a->name);
+	if (a->namelen == 0 || !utf8_is_valid(a->name, a->namelen) ||
+	    strpbrk(a->name, ":;\t") != NULL) {
+		free(a->name);
+		cli_usage(cli, "--name: expected a name (UTF-8, no ':' or "
+			  "';')");
+	}
+}
+
+static void
+shown_free(struct looker *lk)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nsh; i++) {
+		buf_release(&lk->sh[i].timeline);
+		buf_release(&lk->sh[i].parties);
+		buf_release(&lk->sh[i].complaints);
+	}
+	free(lk->sh);
+}
+
+/* Close the reader with stderr silenced: on the public path a bad record
+ * never shows, not even as a count. */
+static unsigned long long
+quiet_close(struct rec_reader *in)
+{
+	unsigned long long nrej = rec_reader_count_rejected(in);
+	int saved, null;
+
+	fflush(stderr);
+	saved = dup(2);
+	null = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && null >= 0)
+		dup2(null, 2);
+	rec_reader_close(in);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (null >= 0)
+		close(null);
+	return nrej;
+}
+
+static int
+verb_lookup(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL, *id = NULL, *name = NULL, *audit = NULL;
+	const char *terminal = NULL, *caseno = NULL, *why;
+	char rejdir[] = "/tmp/case-status.XXXXXX", rejpath[64];
+	struct case_cfg *cfg;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct cs_fields ix;
+	struct cs_store st;
+	struct looker lk;
+	struct asker a;
+	struct buf text = BUF_INIT;
+	unsigned long long nbad;
+	size_t i;
+	int c, text_out = 0, from_stdin;
+
+	while ((c = cli_getopt(cli, lookup_opts, argc, argv)) != -1)
+		switch (c) {
+		case 'c': cpath = cli->optarg; break;
+		case OPT_ID: id = cli->optarg; break;
+		case OPT_NAME: name = cli->optarg; break;
+		case OPT_CASE: caseno = cli->optarg; break;
+		case OPT_TERMINAL: terminal = cli->optarg; break;
+		case OPT_AUDIT: audit = cli->optarg; break;
+		case OPT_KEY: break;
+		case OPT_TEXT: text_out = 1; break;
+		}
+	if ((caseno == NULL) == (terminal == NULL))
+		cli_usage(cli, "give --case NO (over the internet) or "
+			  "--terminal NAME (at a station terminal), one of "
+			  "them");
+	if (caseno != NULL && case_no_check(caseno, strlen(caseno), &why) < 0)
+		cli_usage(cli, "--case: %s", why);
+	if (terminal != NULL && (*terminal == '\0' ||
+				 strpbrk(terminal, "\t\n\r") != NULL))
+		cli_usage(cli, "--terminal: expected a terminal name");
+	asker_read(cli, &a, id, name, &from_stdin);
+	a.caseno = caseno;
+	if (from_stdin && cli->nargs == 0) {
+		free(a.name);
+		cli_usage(cli, "name the event log: standard input holds the "
+			  "ID or name");
+	}
+	(void)audit;
+	cfg = cs_need_cfg(cli, cpath);
+	/* Rejects go to a private file that is thrown away. */
+	if (mkdtemp(rejdir) == NULL)
+		diag_die(JW_EXIT_IO, "cannot make a temporary folder: %s",
+			 strerror(errno));
+	snprintf(rejpath, sizeof rejpath, "%s/rejects.tsv", rejdir);
+	cli->ro.rejects = rejpath;
+	in = cli_open_inputs(cli);
+	cs_fields(in, &ix);
+	cs_store_init(&st, cfg, in);
+	st.keep = 1;
+	memset(&lk, 0, sizeof lk);
+	lk.a = &a;
+	lk.ix = &ix;
+	cs_read_events(&st, &ix, 0, lookup_take, &lk);
+	nbad = rec_reader_count_rejected(in);
+	(void)nbad;
+	if (text_out) {
+		lookup_text(&lk, &text);
+		fwrite(text.p, 1, text.len, stdout);
+		out = NULL;
+	} else {
+		out = cli_open_output(cli);
+		for (i = 0; lookup_cols[i] != NULL; i++)
+			rec_writer_add(out, lookup_cols[i]);
+		for (i = 0; i < lk.nsh; i++) {
+			struct shown *s = &lk.sh[i];
+
+			rec_writer_puts(out, s->no);
+			rec_writer_str(out, s->cat);
+			rec_writer_str(out, s->unit);
+			rec_writer_puts(out, s->stage->name);
+			cs_put_time(out, s->since);
+			rec_writer_puts(out, s->timeline.p);
+			rec_writer_puts(out, s->parties.p);
+			rec_writer_puts(out, s->complaints.p);
+			rec_writer_end(out);
+		}
+	}
+	buf_release(&text);
+	shown_free(&lk);
+	free(st.fold);
+	free(st.f);
+	cs_store_release(&st);
+	quiet_close(in);
+	unlink(rejpath);
+	rmdir(rejdir);
+	free(a.name);
+	cli_finish(cli, NULL, out);
+	return JW_EXIT_OK;
+}
+
+/* ---- stats ---- */
+
+static const struct cli_opt stats_opts[] = {
+	CFG_OPT,
+	{ 'b', "by", CLI_ARG, "FIELDS", "group by these fields of the fold "
+	  "output (default: none)" },
+	{ OPT_PERIOD, "period", CLI_ARG, "year|quarter|month",
+	  "the period (default year)" },
+	{ OPT_SERIOUS, "serious", CLI_NOARG, NULL,
+	  "only the eight serious categories, as one category" },
+	{ OPT_PARTIAL, "partial", CLI_NOARG, NULL,
+	  "write mergeable partial counts (for --merge)" },
+	{ OPT_MERGE, "merge", CLI_NOARG, NULL,
+	  "add up partial counts written by --partial" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+enum { ST_FILED, ST_SOLVED_OF_FILED, ST_SOLVED, ST_OLDER, ST_COMPLAINTS,
+       ST_N };
+static const char *const stat_names[ST_N] = {
+	"filed", "solved_of_filed", "solved_in_period", "older_solved",
+	"complaints"
+};
+
+struct stat_row {
+	uint64_t v[ST_N];
+};
+
+/* The period of a time or date text: 0 and the text in out, or -1. */
+static int
+period_of(struct rec_str t, int kind, char out[12])
+{
+	int64_t secs;
+	int32_t d;
+
+	if (t.len >= 10 && date_parse(t.p, 10, &d) == 0 &&
+	    (t.len == 10 || datetime_parse(t.p, t.len, &secs) == 0)) {
+		memcpy(out, t.p, 7);
+		if (kind == 'y') {
+			out[4] = '\0';
+		} else if (kind == 'q') {
+			out[5] = 'Q';
+			out[6] = (char)('1' + ((t.p[5] - '0') * 10 +
+					       (t.p[6] - '0') - 1) / 3);
+			out[7] = '\0';
+		} else {
+			out[7] = '\0';
+		}
+		return 0;
+	}
+	return -1;
+}
+
+struct statter {
+	struct htab t;
+	size_t nby;
+	struct buf key;
+};
+
+static struct stat_row *
+stat_at(struct statter *sx, const struct rec_str *by, const char *period)
+{
+	size_t i;
+
+	buf_reset(&sx->key);
+	for (i = 0; i < sx->nby; i++) {
+		buf_add(&sx->key, by[i].p, by[i].len);
+		buf_addc(&sx->key, '\0');
+	}
+	buf_adds(&sx->key, period);
+	return htab_put(&sx->t, sx->key.p, sx->key.len, NULL);
+}
+
+static void
+put_rate(struct rec_writer *w, uint64_t num, uint64_t den)
+{
+	char s[48];
+	uint64_t x;
+
+	if (den == 0) {
+		rec_writer_puts(w, "");
+		return;
+	}
+	x = (num * 2000 / den + 1) / 2;	/* tenths of a percent, rounded */
+	snprintf(s, sizeof s, "%llu.%llu", (unsigned long long)(x / 10),
+		 (unsigned long long)(x % 10));
+	rec_writer_puts(w, s);
+}
+
+static void
+put_change(struct rec_writer *w, uint64_t now, uint64_t before)
+{
+	char s[48];
+	long long x;
+
+	if (before == 0) {
+		rec_writer_puts(w, "");
+		return;
+	}
+	/* tenths of a percent, rounded half away from zero */
+	x = ((long long)now - (long long)before) * 2000 / (long long)before;
+	x = x >= 0 ? (x + 1) / 2 : -((-x + 1) / 2);
+	snprintf(s, sizeof s, "%s%lld.%lld", x < 0 ? "-" : x > 0 ? "+" : "",
+		 (x < 0 ? -x : x) / 10, (x < 0 ? -x : x) % 10);
+	rec_writer_puts(w, s);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct htab_key *x = *(const struct htab_key *const *)a;
+	const struct htab_key *y = *(const struct htab_key *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->p, y->p, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static void
+stats_write(struct statter *sx, struct rec_writer *out, int partial)
+{
+	const struct htab_key **keys;
+	struct stat_row *row, *prev;
+	struct buf k = BUF_INIT;
+	const char *p, *per;
+	size_t i, j, n = sx->t.count;
+
+	keys = xreallocarray(NULL, n + 1, sizeof *keys);
+	for (i = 0; i < n; i++)
+		keys[i] = htab_key_at(&sx->t, i);
+	qsort(keys, n, sizeof *keys, key_cmp);
+	for (i = 0; i < n; i++) {
+		row = htab_find(&sx->t, keys[i]->p, keys[i]->len);
+		p = keys[i]->p;
+		for (j = 0; j <= sx->nby; j++) {
+			size_t l = strlen(p);
+
+			rec_writer_put(out, p, l);
+			per = p;
+			p += l + 1;
+		}
+		if (partial) {
+			for (j = 0; j < ST_N; j++)
+				rec_writer_putll(out, (long long)row->v[j]);
+			rec_writer_end(out);
+			continue;
+		}
+		/* the same period a year before */
+		buf_reset(&k);
+		buf_add(&k, keys[i]->p, (size_t)(per - keys[i]->p));
+		{
+			int y = atoi(per) - 1;
+
+			buf_printf(&k, "%04d%s", y, per + 4);
+		}
+		prev = htab_find(&sx->t, k.p, k.len);
+		rec_writer_putll(out, (long long)row->v[ST_FILED]);
+		rec_writer_putll(out, (long long)row->v[ST_SOLVED_OF_FILED]);
+		put_rate(out, row->v[ST_SOLVED_OF_FILED], row->v[ST_FILED]);
+		rec_writer_putll(out, (long long)row->v[ST_SOLVED]);
+		rec_writer_putll(out, (long long)row->v[ST_OLDER]);
+		put_rate(out, row->v[ST_SOLVED], row->v[ST_FILED]);
+		rec_writer_putll(out, (long long)row->v[ST_COMPLAINTS]);
+		if (prev != NULL)
+			rec_writer_putll(out, (long long)prev->v[ST_FILED]);
+		else
+			rec_writer_puts(out, "");
+		put_change(out, row->v[ST_FILED], prev ? prev->v[ST_FILED] : 0);
+		rec_writer_end(out);
+	}
+	buf_release(&k);
+	free(keys);
+}
+
+static int
+verb_stats(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL, *by = NULL, *period = "year";
+	const size_t *keys = NULL;
+	struct case_cfg *cfg = NULL;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct statter sx;
+	struct stat_row *row;
+	struct rec_str *kv;
+	const struct rec *r;
+	struct buf q = BUF_INIT;
+	size_t i, nk = 0, icat, ifil, isol, iop, icmp, want[64], nw = 0;
+	size_t ist[ST_N], iper = REC_NONE;
+	int c, kind, serious = 0, partial = 0, merge = 0, k;
+	char pf[12], ps[12], po[12];
+	long long n;
+
+	while ((c = cli_getopt(cli, stats_opts, argc, argv)) != -1)
+		switch (c) {
+		case 'c': cpath = cli->optarg; break;
+		case 'b': by = cli->optarg; break;
+		case OPT_PERIOD: period = cli->optarg; break;
+		case OPT_SERIOUS: serious = 1; break;
+		case OPT_PARTIAL: partial = 1; break;
+		case OPT_MERGE: merge = 1; break;
+		}
+	if (partial && merge)
+		cli_usage(cli, "--partial and --merge do not go together");
+	if (strcmp(period, "year") == 0)
+		kind = 'y';
+	else if (strcmp(period, "quarter") == 0)
+		kind = 'q';
+	else if (strcmp(period, "month") == 0)
+		kind = 'm';
+	else
+		cli_usage(cli, "--period: expected year, quarter or month, not "
+			  "'%s'", period);
+	if (merge && serious)
+		cli_usage(cli, "--serious was applied by --partial");
+	if (serious)
+		cfg = cs_need_cfg(cli, cpath);
+	in = cli_open_inputs(cli);
+	out = cli_open_output(cli);
+	if (by != NULL) {
+		keys = fsel_parse(cli, in, "-b", by, &nk);
+		if (nk > 16)
+			cli_usage(cli, "-b: at most 16 fields");
+	}
+	memset(&sx, 0, sizeof sx);
+	htab_init(&sx.t, sizeof(struct stat_row));
+	buf_init(&sx.key);
+	sx.nby = nk;
+	for (i = 0; i < nk; i++) {
+		rec_writer_add(out, rec_reader_name(in, keys[i]));
+		want[nw++] = keys[i];
+	}
+	rec_writer_add(out, "period");
+	icat = ifil = isol = iop = icmp = REC_NONE;
+	if (merge) {
+		iper = rec_reader_need(in, "period");
+		want[nw++] = iper;
+		for (i = 0; i < ST_N; i++)
+			want[nw++] = ist[i] = rec_reader_need(in,
+							      stat_names[i]);
+	} else {
+		want[nw++] = icat = rec_reader_need(in, "category");
+		want[nw++] = ifil = rec_reader_need(in, "filed_at");
+		want[nw++] = isol = rec_reader_need(in, "solved_at");
+		want[nw++] = iop = rec_reader_need(in, "opened");
+		want[nw++] = icmp = rec_reader_need(in, "complaints");
+	}
+	if (partial) {
+		for (i = 0; i < ST_N; i++)
+			rec_writer_add(out, stat_names[i]);
+	} else {
+		rec_writer_add(out, "filed");
+		rec_writer_add(out, "solved_of_filed");
+		rec_writer_add(out, "rate_of_filed_pct");
+		rec_writer_add(out, "solved_in_period");
+		rec_writer_add(out, "older_solved");
+		rec_writer_add(out, "rate_in_period_pct");
+		rec_writer_add(out, "complaints");
+		rec_writer_add(out, "filed_year_before");
+		rec_writer_add(out, "filed_change_pct");
+	}
+	rec_reader_want(in, want, nw);
+	kv = xcalloc(nk + 1, sizeof *kv);
+	while ((r = rec_reader_next(in)) != NULL) {
+		for (i = 0; i < nk; i++)
+			kv[i] = r->f[keys[i]];
+		if (merge) {
+			struct stat_row add;
+
+			if (period_of(r->f[iper], kind, pf) < 0 &&
+			    !(r->f[iper].len < 12 && r->f[iper].len >= 4)) {
+				rec_reject(in, r, "field 'period': not a "
+					   "period");
+				continue;
+			}
+			memcpy(pf, r->f[iper].p, r->f[iper].len);
+			pf[r->f[iper].len] = '\0';
+			for (i = 0; i < ST_N; i++) {
+				if (rec_str_long(r->f[ist[i]], &n) < 0 ||
+				    n < 0) {
+					buf_reset(&q);
+					buf_add_quoted(&q, r->f[ist[i]].p,
+						       r->f[ist[i]].len);
+					rec_reject(in, r, "field '%s': not a "
+						   "count: '%s'",
+						   stat_names[i], q.p);
+					break;
+				}
+				add.v[i] = (uint64_t)n;
+			}
+			if (i < ST_N)
+				continue;
+			row = stat_at(&sx, kv, pf);
+			for (i = 0; i < ST_N; i++)
+				row->v[i] += add.v[i];
+			continue;
+		}
+		if (serious) {
+			k = case_category(cfg, r->f[icat].p, r->f[icat].len);
+			if (k < 0 || !cfg->serious[k]) {
+				rec_filtered(in, r);
+				continue;
+			}
+			for (i = 0; i < nk; i++)
+				if (keys[i] == icat)
+					kv[i] = cs_str(cfg->serious_name);
+		}
+		if (r->f[ifil].len && period_of(r->f[ifil], kind, pf) < 0) {
+			rec_reject(in, r, "field 'filed_at': not a time");
+			continue;
+		}
+		if (r->f[isol].len && period_of(r->f[isol], kind, ps) < 0) {
+			rec_reject(in, r, "field 'solved_at': not a time");
+			continue;
+		}
+		if (r->f[iop].len && period_of(r->f[iop], kind, po) < 0) {
+			rec_reject(in, r, "field 'opened': not a time");
+			continue;
+		}
+		if (rec_str_long(r->f[icmp], &n) < 0 || n < 0) {
+			rec_reject(in, r, "field 'complaints': not a count");
+			continue;
+		}
+		if (r->f[ifil].len) {
+			row = stat_at(&sx, kv, pf);
+			row->v[ST_FILED]++;
+			if (r->f[isol].len && strcmp(pf, ps) == 0)
+				row->v[ST_SOLVED_OF_FILED]++;
+		}
+		if (r->f[isol].len) {
+			row = stat_at(&sx, kv, ps);
+			row->v[ST_SOLVED]++;
+			if (!r->f[ifil].len || strcmp(pf, ps) < 0)
+				row->v[ST_OLDER]++;
+		}
+		if (r->f[iop].len && n > 0) {
+			row = stat_at(&sx, kv, po);
+			row->v[ST_COMPLAINTS] += (uint64_t)n;
+		}
+	}
+	stats_write(&sx, out, partial);
+	free(kv);
+	buf_release(&q);
+	buf_release(&sx.key);
+	htab_release(&sx.t);
+	return cli_finish(cli, in, out);
+}
+
+/* ---- the verbs ---- */
+
+static const struct cli_verb verbs[] = {
+	{ "fold", verb_fold, "[-c CASES.yaml] [--sorted] [file ...]",
+	  "one record per case: its current stage and dates" },
+	{ "lookup", verb_lookup,
+	  "--id ID --name NAME (--case NO | --terminal NAME) [--audit FILE] "
+	  "[--key FILE] [--text] [file ...]",
+	  "a citizen's query: the progress of their own disclosable cases" },
+	{ "overdue", verb_overdue,
+	  "--asof DATE [-c CASES.yaml] [-b FIELDS] [file ...]",
+	  "cases past their stage's time limit, worst first" },
+	{ "stats", verb_stats,
+	  "[-b FIELDS] [--period year|quarter|month] [--serious] "
+	  "[--partial | --merge] [file ...]",
+	  "filed, solved and both clearance rates per group and period, "
+	  "from fold output" },
+	{ NULL, NULL, NULL,
+	  "case-status: case progress for citizens (lookup, complain) and "
+	  "for the bureau (fold, overdue, stats)" }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return cli_main("case-status", verbs, argc, argv);
+}
