@@ -52,6 +52,11 @@ lib/domain/viol_default.c: testdata/viol/codes.yaml scripts/embed
 	sh scripts/embed testdata/viol/codes.yaml viol_default_yaml >$@.tmp
 	mv $@.tmp $@
 
+# case-status's default stage YAML, compiled in the same way.
+lib/domain/cases_default.c: testdata/cases/cases.yaml scripts/embed
+	sh scripts/embed testdata/cases/cases.yaml cases_default_yaml >$@.tmp
+	mv $@.tmp $@
+
 $(LIBA): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -71,10 +76,6 @@ $(B)/unit/%: $(B)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
 		$$(pkg-config --libs criterion) $(LDLIBS)
-
-# case-status's default -c CASES.yaml: the example in this tree.
-$(B)/cmd/case-status.o: ALL_CPPFLAGS += \
-	-DJW_CASES_DEFAULT='"$(CURDIR)/testdata/cases/cases.yaml"'
 
 $(B)/tests/unit/%.o: ALL_CPPFLAGS += $(shell pkg-config --cflags criterion)
 

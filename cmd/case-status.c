@@ -70,12 +70,8 @@ typedef void cs_case_fn(void *ctx, struct cs_store *st,
 static int verb_lookup(struct cli *cli, int argc, char *argv[]);
 static int verb_stats(struct cli *cli, int argc, char *argv[]);
 
-/* The default -c: the example in the source tree (the Makefile passes
- * its absolute path), unless $JINGWU_CASES names another. */
-#ifndef JW_CASES_DEFAULT
-#define JW_CASES_DEFAULT "testdata/cases/cases.yaml"
-#endif
-#define DEFAULT_CFG JW_CASES_DEFAULT
+/* Without -c: $JINGWU_CASES, else the built-in copy of this file. */
+#define DEFAULT_CFG "testdata/cases/cases.yaml"
 
 static void
 case_cfg_free_v(void *p)
@@ -96,9 +92,7 @@ cs_need_cfg(struct cli *cli, const char *path)
 
 	if (path == NULL)
 		path = getenv("JINGWU_CASES");
-	if (path == NULL)
-		path = DEFAULT_CFG;
-	c = case_cfg_load(path);	/* exits 3 */
+	c = path ? case_cfg_load(path) : case_cfg_load_default(); /* exit 3 */
 	cli_defer(cli, case_cfg_free_v, c);
 	return c;
 }
@@ -561,7 +555,8 @@ enum {
 
 #define CFG_OPT \
 	{ 'c', "cases", CLI_ARG, "CASES.yaml", \
-	  "stages, limits, categories, holidays (default " DEFAULT_CFG ")" }
+	  "stages, limits, categories, holidays (default: built in, " \
+	  "as " DEFAULT_CFG ")" }
 
 static const struct cli_opt fold_opts[] = {
 	CFG_OPT,

@@ -473,6 +473,25 @@ case_cfg_load(const char *path)
 	return c;
 }
 
+extern const char cases_default_yaml[];
+extern const size_t cases_default_yaml_len;
+
+struct case_cfg *
+case_cfg_load_default(void)
+{
+	char *err = NULL;
+	struct case_cfg *c = case_cfg_load_mem("(built-in cases)",
+					       cases_default_yaml,
+					       cases_default_yaml_len, &err);
+
+	if (c == NULL) {	/* a bug: the build checked it */
+		diag_error("%s", err);
+		free(err);
+		exit(JW_EXIT_INTERNAL);
+	}
+	return c;
+}
+
 void
 case_cfg_free(struct case_cfg *c)
 {

@@ -102,6 +102,8 @@ struct case_cfg *case_cfg_load(const char *path);
  * exiting. */
 struct case_cfg *case_cfg_load_mem(const char *name, const char *p, size_t n,
 				   char **err);
+/* The built-in default: testdata/cases/cases.yaml, compiled in. */
+struct case_cfg *case_cfg_load_default(void);
 void case_cfg_free(struct case_cfg *c);
 
 /* The stage of type ('A' or 'X') named p[0..n), or NULL. */
