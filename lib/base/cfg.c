@@ -1,4 +1,5 @@
-/* cfg: YAML configuration as a small typed tree.  See cfg.h. */
+/* cfg: loading YAML into a small typed tree.  See cfg.h; the error list
+ * and the checks of values are in cfg_check.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,16 +17,9 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/cfg.h"
+#include "base/cfg_impl.h"
 #include "base/diag.h"
 #include "base/util.h"
-
-/* Memory: every node, string and array of a loaded tree comes from the
- * struct cfg's arena, so cfg_free() frees it all at once. */
-struct cfg {
-	struct arena mem;
-	const char *name;		/* file name for messages */
-	struct cfg_node *root;
-};
 
 /* An anchor seen so far.  node is set when the anchor is seen; pending is
  * true while its (container) node is still open, so that an alias inside
@@ -58,7 +53,7 @@ struct loader {
 	size_t nanch, capanch;
 	size_t total;			/* expanded node count so far */
 	int ndocs;
-	struct buf err;
+	struct buf msg;			/* the error being written */
 };
 
 static void *
@@ -108,23 +103,30 @@ cfg_name(const struct cfg *c)
 
 /* Loading. */
 
-/* Start the error message at 1-based line:col; the caller adds the rest.
- * Only the first error is kept. */
+/* Add the error written in L->msg, at 1-based line:col, to the list. */
+static void
+ld_put(struct loader *L, unsigned line, unsigned col)
+{
+	cfg_add_error(L->c, line, col, L->msg.p);
+	buf_reset(&L->msg);
+}
+
+/* An error after which loading stops: added to the list, and -1 for the
+ * caller to return.  Nothing after it is added (see cfg.h). */
 static int
-ld_err_at(struct loader *L, unsigned line, unsigned col, const char *fmt, ...)
+ld_stop(struct loader *L, unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static int
-ld_err_at(struct loader *L, unsigned line, unsigned col, const char *fmt, ...)
+ld_stop(struct loader *L, unsigned line, unsigned col, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (L->err.len)
-		return -1;
-	buf_printf(&L->err, "%s:%u:%u: ", L->c->name, line, col);
 	va_start(ap, fmt);
-	buf_vprintf(&L->err, fmt, ap);
+	buf_vprintf(&L->msg, fmt, ap);
 	va_end(ap);
+	ld_put(L, line, col);
+	L->c->stopped = 1;
 	return -1;
 }
 
@@ -176,6 +178,8 @@ src_byte_at(const struct loader *L, unsigned line, unsigned col)
 	return -1;
 }
 
+/* libyaml's error, with what helps find it: the offending byte, a tab
+ * where the indent should be, where the construct being read began. */
 static void
 ld_parser_error(struct loader *L, const yaml_parser_t *p)
 {
@@ -187,26 +191,28 @@ ld_parser_error(struct loader *L, const yaml_parser_t *p)
 		diag_die(JW_EXIT_INTERNAL, "out of memory");
 	case YAML_READER_ERROR:
 		offset_pos(L, p->problem_offset, &line, &col);
-		ld_err_at(L, line, col, "%s", problem);
+		buf_adds(&L->msg, problem);
 		if (p->problem_value != -1)
-			buf_printf(&L->err, " (0x%02x)",
+			buf_printf(&L->msg, " (0x%02x)",
 				   (unsigned)p->problem_value);
 		break;
 	default:
 		line = mark_line(&p->problem_mark);
 		col = mark_col(&p->problem_mark);
-		ld_err_at(L, line, col, "%s", problem);
+		buf_adds(&L->msg, problem);
 		if (src_byte_at(L, line, col) == '\t' && !strstr(problem, "tab"))
-			buf_adds(&L->err, " (a tab: indent with spaces)");
+			buf_adds(&L->msg, " (a tab: indent with spaces)");
 		else if (p->context && line == mark_line(&p->context_mark) &&
 			 col == mark_col(&p->context_mark))
-			buf_printf(&L->err, " (%s)", p->context);
+			buf_printf(&L->msg, " (%s)", p->context);
 		else if (p->context)
-			buf_printf(&L->err, " (%s at line %u, column %u)",
+			buf_printf(&L->msg, " (%s at line %u, column %u)",
 				   p->context, mark_line(&p->context_mark),
 				   mark_col(&p->context_mark));
 		break;
 	}
+	ld_put(L, line, col);
+	L->c->stopped = 1;
 }
 
 static size_t
@@ -275,7 +281,7 @@ static int
 ld_count(struct loader *L, size_t size, const yaml_mark_t *m)
 {
 	if (size > CFG_MAX_NODES - L->total)
-		return ld_err_at(L, mark_line(m), mark_col(m),
+		return ld_stop(L, mark_line(m), mark_col(m),
 				 "document too large: more than %d nodes "
 				 "when aliases are expanded", CFG_MAX_NODES);
 	L->total += size;
@@ -356,25 +362,29 @@ ld_alias(struct loader *L, const yaml_event_t *ev)
 	struct anchor *a;
 
 	a = anchor_find(L, name);
-	if (a == NULL || a->node == NULL) {
-		ld_err_at(L, mark_line(m), mark_col(m), "alias '*");
-		buf_add_quoted(&L->err, name, strlen(name));
-		buf_adds(&L->err, "' refers to an unknown anchor");
-		return -1;
-	}
-	if (a->pending) {
-		ld_err_at(L, mark_line(m), mark_col(m), "alias '*");
-		buf_add_quoted(&L->err, name, strlen(name));
-		buf_adds(&L->err, "' is inside the node it refers to");
-		return -1;
+	if (a == NULL || a->node == NULL || a->pending) {
+		/* An error, but the tree stays whole: the alias becomes an
+		 * empty node, so that the rest of the file is checked. */
+		buf_adds(&L->msg, "alias '*");
+		buf_add_quoted(&L->msg, name, strlen(name));
+		buf_adds(&L->msg, a && a->pending ?
+			 "' is inside the node it refers to" :
+			 "' refers to an unknown anchor");
+		ld_put(L, mark_line(m), mark_col(m));
+		if (ld_count(L, 1, m))
+			return -1;
+		n = cfg_node_new(L->c, CFG_NULL, m);
+		n->str = "";
+		ld_add(L, n, 1);
+		return 0;
 	}
 	if (ld_count(L, a->size, m))
 		return -1;
 	n = a->node;
 	if (ld_want_key(L)) {
 		if (n->type != CFG_SCALAR && n->type != CFG_NULL)
-			return ld_err_at(L, mark_line(m), mark_col(m),
-					 "map key must be text");
+			return ld_stop(L, mark_line(m), mark_col(m),
+				       "map key must be text");
 		/* A key gets its own node so that messages point here. */
 		n = cfg_node_new(L->c, a->node->type, m);
 		n->str = a->node->str;
@@ -393,12 +403,11 @@ ld_start(struct loader *L, const yaml_event_t *ev, enum cfg_type t)
 	struct anchor *a;
 
 	if (ld_want_key(L))
-		return ld_err_at(L, mark_line(m), mark_col(m),
-				 "map key must be text");
+		return ld_stop(L, mark_line(m), mark_col(m),
+			       "map key must be text");
 	if (L->depth == CFG_MAX_DEPTH)
-		return ld_err_at(L, mark_line(m), mark_col(m),
-				 "nesting deeper than %d levels",
-				 CFG_MAX_DEPTH);
+		return ld_stop(L, mark_line(m), mark_col(m),
+			       "nesting deeper than %d levels", CFG_MAX_DEPTH);
 	if (ld_count(L, 1, m))
 		return -1;
 	f = &L->frames[L->depth++];
@@ -443,47 +452,50 @@ key_eq(const struct cfg_node *a, const struct cfg_node *b)
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
 }
 
-/* Report the first (in document order) key that repeats an earlier one. */
-static int
+/* Add "duplicate key" at second, a repeat of first. */
+static void
+ld_dup(struct loader *L, const struct cfg_node *first,
+       const struct cfg_node *second)
+{
+	buf_adds(&L->msg, "duplicate key '");
+	buf_add_quoted(&L->msg, second->str, second->len);
+	buf_printf(&L->msg, "' (first on line %u)", first->line);
+	ld_put(L, second->line, second->col);
+}
+
+/* Report every key of map that repeats an earlier one, naming the first
+ * of its name.  The map stays as it is (cfg_get() finds the first). */
+static void
 ld_check_dups(struct loader *L, const struct cfg_node *map)
 {
-	const struct cfg_node *first = NULL, *second = NULL;
 	struct keyref *r;
-	size_t i, j, n = map->len, best = SIZE_MAX;
+	size_t i, j, run, n = map->len;
 
 	if (n < 16) {
-		for (j = 1; j < n && second == NULL; j++)
+		for (j = 1; j < n; j++)
 			for (i = 0; i < j; i++)
 				if (key_eq(map->keynodes[i], map->keynodes[j])) {
-					first = map->keynodes[i];
-					second = map->keynodes[j];
+					ld_dup(L, map->keynodes[i],
+					       map->keynodes[j]);
 					break;
 				}
-	} else {
-		/* Sorted by (key, index), the second of each run of equal
-		 * keys is the earliest repeat of that key. */
-		r = xreallocarray(NULL, n, sizeof *r);
-		for (i = 0; i < n; i++) {
-			r[i].k = map->keynodes[i];
-			r[i].i = i;
-		}
-		qsort(r, n, sizeof *r, keyref_cmp);
-		for (i = 1; i < n; i++)
-			if (key_eq(r[i - 1].k, r[i].k) &&
-			    (i < 2 || !key_eq(r[i - 2].k, r[i].k)) &&
-			    r[i].i < best) {
-				best = r[i].i;
-				first = r[i - 1].k;
-				second = r[i].k;
-			}
-		free(r);
+		return;
 	}
-	if (second == NULL)
-		return 0;
-	ld_err_at(L, second->line, second->col, "duplicate key '");
-	buf_add_quoted(&L->err, second->str, second->len);
-	buf_printf(&L->err, "' (first on line %u)", first->line);
-	return -1;
+	/* Sorted by (key, index), each run of equal keys starts with the
+	 * first of them; the rest of the run repeat it. */
+	r = xreallocarray(NULL, n, sizeof *r);
+	for (i = 0; i < n; i++) {
+		r[i].k = map->keynodes[i];
+		r[i].i = i;
+	}
+	qsort(r, n, sizeof *r, keyref_cmp);
+	for (run = 0, i = 1; i < n; i++) {
+		if (!key_eq(r[run].k, r[i].k))
+			run = i;
+		else
+			ld_dup(L, r[run].k, r[i].k);
+	}
+	free(r);
 }
 
 static int
@@ -512,8 +524,7 @@ ld_end(struct loader *L)
 			n->keys[i] = n->keynodes[i]->str;
 			n->items[i] = L->pend[f->start + 2 * i + 1];
 		}
-		if (ld_check_dups(L, n))
-			return -1;
+		ld_check_dups(L, n);
 	}
 	L->npend = f->start;
 	/* Complete the anchor unless a later node has taken its name. */
@@ -535,8 +546,8 @@ ld_event(struct loader *L, const yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		if (L->ndocs++)
-			return ld_err_at(L, mark_line(m), mark_col(m),
-					 "expected one YAML document");
+			return ld_stop(L, mark_line(m), mark_col(m),
+				       "expected one YAML document");
 		return 0;
 	case YAML_SCALAR_EVENT:
 		return ld_scalar(L, ev);
@@ -554,35 +565,57 @@ ld_event(struct loader *L, const yaml_event_t *ev)
 	}
 }
 
+/* An empty tree named name, with no error yet. */
+static struct cfg *
+cfg_new(const char *name)
+{
+	struct cfg *c = xcalloc(1, sizeof *c);
+
+	arena_init(&c->mem);
+	c->name = cfg_memdup(c, name, strlen(name));
+	return c;
+}
+
+/* When loading stopped or found no document (only comments), the root is
+ * an empty node. */
+static void
+cfg_set_null_root(struct cfg *c)
+{
+	if (c->stopped || c->root == NULL) {
+		c->root = cfg_node_new(c, CFG_NULL, NULL);
+		c->root->str = "";
+	}
+}
+
 struct cfg *
-cfg_load_mem(const char *name, const char *p, size_t n, char **err)
+cfg_load_mem(const char *name, const char *p, size_t n)
 {
 	struct loader L;
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	struct cfg *c;
+	struct cfg *c = cfg_new(name);
 	int done = 0, rc = 0;
+	char big[64];
 
-	c = xcalloc(1, sizeof *c);
-	arena_init(&c->mem);
-	c->name = cfg_memdup(c, name, strlen(name));
+	if (n > CFG_MAX_BYTES) {
+		snprintf(big, sizeof big, "file larger than %u bytes",
+			 (unsigned)CFG_MAX_BYTES);
+		cfg_add_error(c, 0, 0, big);
+		c->stopped = 1;
+		cfg_set_null_root(c);
+		return c;
+	}
 	memset(&L, 0, sizeof L);
 	L.c = c;
 	L.src = p;
 	L.srclen = n;
-	buf_init(&L.err);
-	if (n > CFG_MAX_BYTES) {
-		buf_printf(&L.err, "%s: file larger than %u bytes", name,
-			   (unsigned)CFG_MAX_BYTES);
-		goto fail;
-	}
+	buf_init(&L.msg);
 	if (!yaml_parser_initialize(&parser))
 		diag_die(JW_EXIT_INTERNAL, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)p, n);
 	while (!done && rc == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			ld_parser_error(&L, &parser);
-			rc = -1;
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
@@ -592,314 +625,50 @@ cfg_load_mem(const char *name, const char *p, size_t n, char **err)
 	yaml_parser_delete(&parser);
 	free(L.pend);
 	free(L.anch);
-	if (rc)
-		goto fail;
-	if (c->root == NULL) {
-		/* No document, or only comments: an empty tree. */
-		c->root = cfg_node_new(c, CFG_NULL, NULL);
-		c->root->str = "";
-	}
-	buf_release(&L.err);
+	buf_release(&L.msg);
+	cfg_set_null_root(c);
 	return c;
-fail:
-	if (err)
-		*err = buf_detach(&L.err, NULL);
-	else
-		buf_release(&L.err);
-	cfg_free(c);
-	return NULL;
 }
 
 struct cfg *
-cfg_load(const char *path, char **err)
+cfg_load(const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	struct buf b = BUF_INIT, msg = BUF_INIT;
-	struct cfg *c = NULL;
+	struct cfg *c;
 	ssize_t r;
-	int fd, e;
+	int fd = STDIN_FILENO;
 
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		buf_printf(&msg, "%s: cannot open: %s", name, strerror(errno));
-		goto out;
-	}
-	for (;;) {
+	if (strcmp(path, "-") != 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		buf_printf(&msg, "cannot open: %s", strerror(errno));
+	while (fd != -1) {
 		buf_grow(&b, 65536);
 		r = read(fd, b.p + b.len, b.cap - b.len - 1);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			e = errno;
-			buf_printf(&msg, "%s: cannot read: %s", name,
-				   strerror(e));
+			buf_printf(&msg, "cannot read: %s", strerror(errno));
 			break;
 		}
 		if (r == 0)
 			break;
 		b.len += (size_t)r;
 		b.p[b.len] = '\0';
-		if (b.len > CFG_MAX_BYTES) {
-			buf_printf(&msg, "%s: file larger than %u bytes", name,
-				   (unsigned)CFG_MAX_BYTES);
-			break;
-		}
+		if (b.len > CFG_MAX_BYTES)
+			break;		/* cfg_load_mem() says so */
 	}
-	if (fd != STDIN_FILENO)
+	if (fd != -1 && fd != STDIN_FILENO)
 		close(fd);
-	if (msg.len == 0)
-		c = cfg_load_mem(name, b.p, b.len, err);
-out:
+	if (msg.len == 0) {
+		c = cfg_load_mem(name, b.p, b.len);
+	} else {
+		c = cfg_new(name);
+		cfg_add_error(c, 0, 0, msg.p);
+		c->stopped = 1;
+		cfg_set_null_root(c);
+	}
 	buf_release(&b);
-	if (msg.len && err)
-		*err = buf_detach(&msg, NULL);
 	buf_release(&msg);
 	return c;
-}
-
-/* Access. */
-
-const struct cfg_node *
-cfg_get(const struct cfg_node *map, const char *key)
-{
-	size_t i, n;
-
-	if (map == NULL || map->type != CFG_MAP)
-		return NULL;
-	n = strlen(key);
-	for (i = 0; i < map->len; i++)
-		if (map->keynodes[i]->len == n &&
-		    memcmp(map->keys[i], key, n) == 0)
-			return map->items[i];
-	return NULL;
-}
-
-static void __attribute__((noreturn))
-cfg_vfail(const struct cfg *c, const struct cfg_node *n, const char *key,
-	  const char *fmt, va_list ap)
-{
-	struct buf b = BUF_INIT;
-
-	if (n)
-		buf_printf(&b, "%s:%u:%u: ", c->name, n->line, n->col);
-	else
-		buf_printf(&b, "%s: ", c->name);
-	if (key) {
-		buf_adds(&b, "key '");
-		buf_add_quoted(&b, key, strlen(key));
-		buf_adds(&b, "': ");
-	}
-	buf_vprintf(&b, fmt, ap);
-	/* diag_die() is noreturn: the buffer goes with the process. */
-	diag_die(JW_EXIT_CONFIG, "%s", b.p);
-}
-
-void
-cfg_fail(const struct cfg *c, const struct cfg_node *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cfg_vfail(c, n, NULL, fmt, ap);
-}
-
-static void __attribute__((format(printf, 4, 5), noreturn))
-cfg_fail_key(const struct cfg *c, const struct cfg_node *n, const char *key,
-	     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cfg_vfail(c, n, key, fmt, ap);
-}
-
-static const char *
-type_what(enum cfg_type t)
-{
-	switch (t) {
-	case CFG_NULL:
-		return "nothing";
-	case CFG_SCALAR:
-		return "text";
-	case CFG_LIST:
-		return "a list";
-	case CFG_MAP:
-		return "a map";
-	}
-	return "?";
-}
-
-const struct cfg_node *
-cfg_opt(const struct cfg *c, const struct cfg_node *map, const char *key,
-	enum cfg_type t, const char *what)
-{
-	const struct cfg_node *v;
-
-	if (what == NULL)
-		what = type_what(t);
-	/* An empty value (or file) is an empty map: its keys are missing. */
-	if (map != NULL && map->type == CFG_NULL)
-		return NULL;
-	if (map == NULL || map->type != CFG_MAP) {
-		struct buf b = BUF_INIT;
-
-		buf_add_quoted(&b, key, strlen(key));
-		cfg_fail(c, map, "expected a map with key '%s'", b.p);
-	}
-	v = cfg_get(map, key);
-	if (v != NULL && v->type != t)
-		cfg_fail_key(c, v, key, "expected %s", what);
-	return v;
-}
-
-const struct cfg_node *
-cfg_need(const struct cfg *c, const struct cfg_node *map, const char *key,
-	 enum cfg_type t, const char *what)
-{
-	const struct cfg_node *v = cfg_opt(c, map, key, t, what);
-
-	if (v == NULL) {
-		struct buf b = BUF_INIT;
-
-		buf_add_quoted(&b, key, strlen(key));
-		cfg_fail(c, map, "missing key '%s': expected %s", b.p,
-			 what ? what : type_what(t));
-	}
-	return v;
-}
-
-const char *
-cfg_str(const struct cfg *c, const struct cfg_node *n, const char *key)
-{
-	if (n == NULL || n->type != CFG_SCALAR)
-		cfg_fail_key(c, n, key, "expected text");
-	if (strlen(n->str) != n->len)
-		cfg_fail_key(c, n, key, "expected text without NUL characters");
-	return n->str;
-}
-
-static int
-is_digit(int ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-long
-cfg_long(const struct cfg *c, const struct cfg_node *n, const char *key,
-	 long min, long max)
-{
-	const char *s;
-	int neg = 0;
-	/* Accumulate as a negative number: LONG_MIN has no positive twin. */
-	long v = 0, d;
-
-	if (n == NULL || n->type != CFG_SCALAR)
-		goto bad;
-	s = n->str;
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	if (!is_digit((unsigned char)*s))
-		goto bad;
-	for (; is_digit((unsigned char)*s); s++) {
-		d = *s - '0';
-		if (v < (LONG_MIN + d) / 10)
-			goto bad;
-		v = v * 10 - d;
-	}
-	if (*s != '\0' || (size_t)(s - n->str) != n->len)
-		goto bad;
-	if (!neg) {
-		if (v == LONG_MIN)
-			goto bad;
-		v = -v;
-	}
-	if (v < min || v > max)
-		goto bad;
-	return v;
-bad:
-	if (min == LONG_MIN && max == LONG_MAX)
-		cfg_fail_key(c, n, key, "expected a whole number");
-	if (min == LONG_MIN)
-		cfg_fail_key(c, n, key, "expected a whole number of at most %ld",
-			     max);
-	if (max == LONG_MAX)
-		cfg_fail_key(c, n, key,
-			     "expected a whole number of at least %ld", min);
-	cfg_fail_key(c, n, key, "expected a whole number from %ld to %ld",
-		     min, max);
-}
-
-/* [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?: what people
- * write; strtod() alone would also take hex, "inf", "nan" and spaces. */
-static int
-is_decimal(const char *s)
-{
-	int digits = 0;
-
-	if (*s == '+' || *s == '-')
-		s++;
-	for (; is_digit((unsigned char)*s); s++)
-		digits++;
-	if (*s == '.')
-		for (s++; is_digit((unsigned char)*s); s++)
-			digits++;
-	if (digits == 0)
-		return 0;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!is_digit((unsigned char)*s))
-			return 0;
-		while (is_digit((unsigned char)*s))
-			s++;
-	}
-	return *s == '\0';
-}
-
-double
-cfg_double(const struct cfg *c, const struct cfg_node *n, const char *key)
-{
-	double v;
-
-	if (n == NULL || n->type != CFG_SCALAR || strlen(n->str) != n->len ||
-	    !is_decimal(n->str))
-		cfg_fail_key(c, n, key, "expected a number");
-	v = strtod(n->str, NULL);
-	if (!isfinite(v))
-		cfg_fail_key(c, n, key, "expected a number");
-	return v;
-}
-
-void
-cfg_known_keys(const struct cfg *c, const struct cfg_node *map,
-	       const char *const allowed[])
-{
-	const struct cfg_node *k;
-	struct buf b = BUF_INIT;
-	size_t i, j, n;
-
-	if (map == NULL || map->type == CFG_NULL)
-		return;
-	if (map->type != CFG_MAP)
-		cfg_fail(c, map, "expected a map");
-	for (i = 0; i < map->len; i++) {
-		k = map->keynodes[i];
-		for (j = 0; allowed[j] != NULL; j++) {
-			n = strlen(allowed[j]);
-			if (k->len == n && memcmp(k->str, allowed[j], n) == 0)
-				break;
-		}
-		if (allowed[j] != NULL)
-			continue;
-		buf_add_quoted(&b, k->str, k->len);
-		buf_adds(&b, "' (known keys:");
-		for (j = 0; allowed[j] != NULL; j++)
-			buf_printf(&b, "%s %s", j ? "," : "", allowed[j]);
-		if (j == 0)
-			buf_adds(&b, " none");
-		buf_addc(&b, ')');
-		cfg_fail(c, k, "unknown key '%s", b.p);
-	}
 }

@@ -148,30 +148,37 @@ static void grid_fwalk(struct grid_fwalk *f, const char *p, size_t d,
 
 /* Loading. */
 
+/* Loading.  Every check adds its error to the cfg's list and goes on
+ * (see cfg.h), so that one run names every mistake; grid_from_cfg() calls
+ * cfg_done() when the whole tree has been read. */
+
+/* Item n of the list under key, which must be a map: n, or NULL (and an
+ * error) when it is not one. */
 static const struct cfg_node *
-grid_map_item(const struct cfg *c, const struct cfg_node *n, const char *key,
+grid_map_item(struct cfg *c, const struct cfg_node *n, const char *key,
 	      const char *what)
 {
-	if (n->type != CFG_MAP)
-		cfg_fail(c, n, "key '%s': expected %s", key, what);
-	return n;
+	if (n->type == CFG_MAP)
+		return n;
+	cfg_error(c, n, key, "expected %s", what);
+	return NULL;
 }
 
 static const char *
-grid_name(const struct cfg *c, const struct cfg_node *map)
+grid_name(struct cfg *c, const struct cfg_node *map)
 {
 	const struct cfg_node *n = cfg_need(c, map, "name", CFG_SCALAR,
 					    "a name");
 	const char *s = cfg_str(c, n, "name");
 
 	if (*s == '\0')
-		cfg_fail(c, n, "key 'name': expected a name, not empty text");
+		cfg_error(c, n, "name", "expected a name, not empty text");
 	return s;
 }
 
 /* An optional list: NULL when absent or empty ("key:" alone). */
 static const struct cfg_node *
-grid_opt_list(const struct cfg *c, const struct cfg_node *map,
+grid_opt_list(struct cfg *c, const struct cfg_node *map,
 	      const char *key, const char *what)
 {
 	const struct cfg_node *n = cfg_get(map, key);
@@ -182,21 +189,27 @@ grid_opt_list(const struct cfg *c, const struct cfg_node *map,
 }
 
 static void
-grid_bounds(const struct cfg *c, const struct cfg_node *rules,
+grid_bounds(struct cfg *c, const struct cfg_node *rules,
 	    const char *key, long *min, long *max)
 {
 	const struct cfg_node *n = cfg_opt(c, rules, key, CFG_LIST,
 					   "a list [min, max]");
+	size_t nerr = cfg_nerrors(c);
+	long lo, hi;
 
 	if (n == NULL)
 		return;
-	if (n->len != 2)
-		cfg_fail(c, n, "key '%s': expected a list [min, max]", key);
-	*min = cfg_long(c, n->items[0], key, 0, GRID_MAX_COUNT);
-	*max = cfg_long(c, n->items[1], key, 0, GRID_MAX_COUNT);
-	if (*min > *max)
-		cfg_fail(c, n, "key '%s': expected [min, max] with min <= max",
-			 key);
+	if (n->len != 2) {
+		cfg_error(c, n, key, "expected a list [min, max]");
+		return;
+	}
+	lo = cfg_long(c, n->items[0], key, 0, GRID_MAX_COUNT);
+	hi = cfg_long(c, n->items[1], key, 0, GRID_MAX_COUNT);
+	/* (Compared only when both are numbers: a stand-in says nothing.) */
+	if (lo > hi && cfg_nerrors(c) == nerr)
+		cfg_error(c, n, key, "expected [min, max] with min <= max");
+	*min = lo;
+	*max = hi;
 }
 
 static void
@@ -206,7 +219,7 @@ grid_load_rules(struct grid *g, const struct cfg_node *root)
 		"grids_per_community", "coordinators_per_community",
 		"staff_minimum", NULL
 	};
-	const struct cfg *c = g->cfg;
+	struct cfg *c = g->cfg;
 	const struct cfg_node *rules, *sm, *n;
 	size_t i;
 
@@ -237,28 +250,41 @@ grid_load_rules(struct grid *g, const struct cfg_node *root)
 						   GRID_MAX_COUNT);
 }
 
-/* Staff of a role: a list of names, or a number (patrol team size). */
-static size_t
-grid_role_count(const struct cfg *c, const struct cfg_node *staff,
+/* Check the staff of a role: a list of names, or a number (the patrol
+ * team's size). */
+static void
+grid_check_role(struct cfg *c, const struct cfg_node *staff,
 		const char *role)
 {
 	const struct cfg_node *n = cfg_get(staff, role);
 	size_t i;
 
 	if (n == NULL || n->type == CFG_NULL)
+		return;
+	if (n->type == CFG_SCALAR)
+		cfg_long(c, n, role, 0, GRID_MAX_COUNT);
+	else if (n->type != CFG_LIST)
+		cfg_error(c, n, role, "expected a list of names or a number");
+	else
+		for (i = 0; i < n->len; i++)
+			cfg_str(c, n->items[i], role);
+}
+
+/* The staff of a role, as checked by grid_check_role(). */
+static size_t
+grid_role_count(const struct cfg_node *staff, const char *role)
+{
+	const struct cfg_node *n = cfg_get(staff, role);
+
+	if (n == NULL || n->type == CFG_NULL)
 		return 0;
 	if (n->type == CFG_SCALAR)
-		return (size_t)cfg_long(c, n, role, 0, GRID_MAX_COUNT);
-	if (n->type != CFG_LIST)
-		cfg_fail(c, n, "key '%s': expected a list of names or a number",
-			 role);
-	for (i = 0; i < n->len; i++)
-		cfg_str(c, n->items[i], role);
+		return (size_t)strtol(n->str, NULL, 10);
 	return n->len;
 }
 
 static void
-grid_load_staff(const struct cfg *c, const struct cfg_node *comm)
+grid_load_staff(struct cfg *c, const struct cfg_node *comm)
 {
 	static const char *const keys[] = {
 		"community_officer", "auxiliary", "security_officer", "patrol",
@@ -273,7 +299,7 @@ grid_load_staff(const struct cfg *c, const struct cfg_node *comm)
 	staff = cfg_opt(c, comm, "staff", CFG_MAP, "a map of staff");
 	cfg_known_keys(c, staff, keys);
 	for (i = 0; i < GRID_NROLES; i++)
-		grid_role_count(c, staff, grid_roles[i]);
+		grid_check_role(c, staff, grid_roles[i]);
 	if ((co = grid_opt_list(c, staff, "coordinators", "a list of names")))
 		for (i = 0; i < co->len; i++)
 			cfg_str(c, co->items[i], "coordinators");
@@ -300,13 +326,19 @@ static void
 grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 		 int lenient, struct buf *lits)
 {
-	const struct cfg *c = g->cfg;
-	const char *s = cfg_str(c, n, "patterns"), *l, *follow[64];
+	struct cfg *c = g->cfg;
+	const char *s, *l, *follow[64];
 	struct grid_pat *p;
 	char *err = NULL;
 	size_t nl, i, j;
 	unsigned id;
 	int lead;
+
+	if (n->type != CFG_SCALAR) {
+		cfg_str(c, n, "patterns");	/* the error */
+		return;
+	}
+	s = cfg_str(c, n, "patterns");
 
 	if (g->npats == g->cappats) {
 		g->cappats = g->cappats ? g->cappats * 2 : 64;
@@ -323,13 +355,10 @@ grid_add_pattern(struct grid *g, const struct cfg_node *n, uint32_t point,
 	else
 		p->rx = rx_compile(s, 0, &err);
 	if (p->rx == NULL) {
-		if (!lenient) {
-			struct buf b = BUF_INIT;
-
-			buf_adds(&b, err);
-			free(err);
-			cfg_fail(c, n, "key 'patterns': bad pattern: %s", b.p);
-		}
+		/* Kept, never matching: check reports it among its findings,
+		 * assign among the errors of the file. */
+		if (!lenient)
+			cfg_error(c, n, "patterns", "bad pattern: %s", err);
 		p->err = err;
 		return;
 	}
@@ -371,12 +400,14 @@ grid_load_point(struct grid *g, const struct cfg_node *pn, const char *county,
 	static const char *const keys[] = {
 		"name", "coordinator", "patterns", NULL
 	};
-	const struct cfg *c = g->cfg;
+	struct cfg *c = g->cfg;
 	const struct cfg_node *n, *pats;
 	struct grid_point *pt;
 	size_t i;
 
-	grid_map_item(c, pn, "points", "a map with 'name' and 'patterns'");
+	if (grid_map_item(c, pn, "points",
+			  "a map with 'name' and 'patterns'") == NULL)
+		return;
 	cfg_known_keys(c, pn, keys);
 	if (g->npoints == g->cappoints) {
 		g->cappoints = g->cappoints ? g->cappoints * 2 : 64;
@@ -425,15 +456,17 @@ grid_load_tree(struct grid *g, int lenient)
 		"name", "code", "staff", "grids", NULL
 	};
 	static const char *const grid_keys[] = { "name", "points", NULL };
-	const struct cfg *c = g->cfg;
+	struct cfg *c = g->cfg;
 	const struct cfg_node *root = cfg_root(c), *counties, *cn, *comms, *mn,
 		*grids, *gn, *points, *code;
 	const char *county, *community, *gridname;
 	struct buf lits = BUF_INIT;
 	size_t i, j, k, l;
 
-	if (root->type != CFG_MAP)
-		cfg_fail(c, root, "expected a map with key 'counties'");
+	if (root->type != CFG_MAP && root->type != CFG_NULL) {
+		cfg_error(c, root, NULL, "expected a map with key 'counties'");
+		return;
+	}
 	cfg_known_keys(c, root, root_keys);
 	cfg_opt(c, root, "city", CFG_SCALAR, "a city name");
 	grid_load_rules(g, root);
@@ -441,6 +474,8 @@ grid_load_tree(struct grid *g, int lenient)
 	for (i = 0; i < counties->len; i++) {
 		cn = grid_map_item(c, counties->items[i], "counties",
 				   "a map with 'name' and 'communities'");
+		if (cn == NULL)
+			continue;
 		cfg_known_keys(c, cn, county_keys);
 		county = grid_name(c, cn);
 		if ((code = cfg_get(cn, "code")) != NULL)
@@ -450,6 +485,8 @@ grid_load_tree(struct grid *g, int lenient)
 		for (j = 0; j < comms->len; j++) {
 			mn = grid_map_item(c, comms->items[j], "communities",
 					   "a map with 'name' and 'grids'");
+			if (mn == NULL)
+				continue;
 			cfg_known_keys(c, mn, comm_keys);
 			community = grid_name(c, mn);
 			if ((code = cfg_get(mn, "code")) != NULL)
@@ -461,6 +498,8 @@ grid_load_tree(struct grid *g, int lenient)
 			for (k = 0; k < grids->len; k++) {
 				gn = grid_map_item(c, grids->items[k], "grids",
 						   "a map with 'name' and 'points'");
+				if (gn == NULL)
+					continue;
 				cfg_known_keys(c, gn, grid_keys);
 				gridname = grid_name(c, gn);
 				points = cfg_need(c, gn, "points", CFG_LIST,
@@ -667,21 +706,11 @@ grid_pack_names(struct grid *g)
 }
 
 static struct grid *
-grid_from_cfg(struct cfg *c, char *err, int lenient)
+grid_from_cfg(struct cfg *c, int lenient)
 {
 	struct grid *g;
 	size_t i;
 
-	if (c == NULL) {
-		/* Copy the message so that nothing is left allocated. */
-		struct buf b = BUF_INIT;
-
-		buf_adds(&b, err);
-		free(err);
-		diag_error("%s", b.p);
-		buf_release(&b);
-		exit(JW_EXIT_CONFIG);
-	}
 	g = xcalloc(1, sizeof *g);
 	g->cfg = c;
 	g->ac = ac_new();
@@ -690,6 +719,14 @@ grid_from_cfg(struct cfg *c, char *err, int lenient)
 		grid_lit(g, grid_nl[i], strlen(grid_nl[i]));
 	buf_init(&g->why);
 	grid_load_tree(g, lenient);
+	/* check keeps bad patterns for its findings; but when the file has
+	 * other errors, it stops here, so they are among those. */
+	if (lenient && cfg_nerrors(c) > 0)
+		for (i = 0; i < g->npats; i++)
+			if (g->pats[i].err != NULL)
+				cfg_error(c, g->pats[i].node, "patterns",
+					  "bad pattern: %s", g->pats[i].err);
+	cfg_done(c);		/* every error of the file, then exit 3 */
 	free(g->pb);
 	g->pb = NULL;
 	grid_index(g);
@@ -700,19 +737,13 @@ grid_from_cfg(struct cfg *c, char *err, int lenient)
 struct grid *
 grid_load(const char *path, int lenient)
 {
-	char *err = NULL;
-	struct cfg *c = cfg_load(path, &err);
-
-	return grid_from_cfg(c, err, lenient);
+	return grid_from_cfg(cfg_load(path), lenient);
 }
 
 struct grid *
 grid_load_mem(const char *name, const char *p, size_t n, int lenient)
 {
-	char *err = NULL;
-	struct cfg *c = cfg_load_mem(name, p, n, &err);
-
-	return grid_from_cfg(c, err, lenient);
+	return grid_from_cfg(cfg_load_mem(name, p, n), lenient);
 }
 
 void
@@ -2164,7 +2195,6 @@ grid_lint_community(struct grid_lint *l, const char *county,
 		    const struct cfg_node *mn, size_t *pointno, size_t *patno)
 {
 	const struct grid *g = l->g;
-	const struct cfg *c = g->cfg;
 	const char *community = cfg_get(mn, "name")->str, *gridname;
 	const struct cfg_node *staff = cfg_get(mn, "staff"), *coords = NULL,
 		*grids = cfg_get(mn, "grids"), *gn, *points;
@@ -2190,7 +2220,7 @@ grid_lint_community(struct grid_lint *l, const char *county,
 			  ncoord, ncoord == 1 ? "" : "s", g->coord_min,
 			  g->coord_max);
 	for (i = 0; i < GRID_NROLES; i++) {
-		have = staff ? grid_role_count(c, staff, grid_roles[i]) : 0;
+		have = staff ? grid_role_count(staff, grid_roles[i]) : 0;
 		if ((long)have < g->staff_min[i])
 			grid_find(l, 1, mn->line, county, community, NULL, NULL,
 				  "staff '%s' is %zu, the minimum is %ld",

@@ -52,16 +52,18 @@ enum grid_status {
 	GRID_ERROR		/* a pattern hit the PCRE2 match limits */
 };
 
-/* Load the grid definition at path ("-" for stdin).  Every structural
- * problem prints "prog: file:line:col: key 'k': ..." and exits 3: YAML
- * syntax, unknown keys (so typos are caught), missing names, wrong types,
- * bad rules bounds, duplicate map keys.  With lenient == 0 (assign) a
- * pattern that does not compile, or an empty one, also exits 3:
- * "grid.yaml:14:13: key 'patterns': bad pattern: at offset 5: missing
- * closing parenthesis".  With lenient != 0 (check) such patterns are kept
- * as findings for grid_lint() and never match.  A missing or unreadable
- * file exits 3 as well, with the cfg loader's message.  Free the result
- * with grid_free(). */
+/* Load the grid definition at path ("-" for stdin).  The whole file is
+ * checked before anything is decided, and every problem found goes to the
+ * cfg error list (see cfg.h): YAML syntax, unknown keys (so typos are
+ * caught), missing names, wrong types, bad rules bounds, duplicate map
+ * keys.  With lenient == 0 (assign) a pattern that does not compile, or an
+ * empty one, is such an error too: "grid.yaml:14:13: key 'patterns': bad
+ * pattern: at offset 5: missing closing parenthesis".  With lenient != 0
+ * (check) such patterns are kept as findings for grid_lint() and never
+ * match, unless the file has other errors: then they are listed among
+ * them.  A missing or unreadable file is an error as well.  When there is
+ * any error, all are printed, "prog: file:line:col: key 'k': ...", and the
+ * program exits 3 (cfg_done()).  Free the result with grid_free(). */
 struct grid *grid_load(const char *path, int lenient);
 /* The same from memory; name is used in messages. */
 struct grid *grid_load_mem(const char *name, const char *p, size_t n,

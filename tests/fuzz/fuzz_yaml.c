@@ -1,11 +1,12 @@
 /*
  * fuzz_yaml: libFuzzer harness for the YAML loader (lib/base/cfg.c).
  *
- * Loads the input with cfg_load_mem(), walks the tree (every node, key and
- * scalar byte) so that a bad pointer shows, and frees it.  Never exits,
- * keeps no state between runs.  Build and run:
+ * Loads the input with cfg_load_mem(), checks the error list, walks the
+ * tree (every node, key and scalar byte) so that a bad pointer shows, and
+ * frees it.  Never exits, keeps no state between runs.  Build and run:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -D_GNU_SOURCE \
- *     tests/fuzz/fuzz_yaml.c lib/base/cfg.c lib/base/util.c lib/base/diag.c lib/base/buf.c \
+ *     tests/fuzz/fuzz_yaml.c lib/base/cfg.c lib/base/cfg_check.c \
+ *     lib/base/arena.c lib/base/util.c lib/base/diag.c lib/base/buf.c \
  *     lib/base/utf8.c -lyaml -o fuzz_yaml
  *   ./fuzz_yaml -max_total_time=600 -max_len=65536 corpus/ testdata/yaml/
  * With -DFUZZ_MAIN (any compiler, no -fsanitize=fuzzer) it is a plain
@@ -60,17 +61,16 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct cfg *c;
-	char *err = NULL;
-	size_t budget = 100000;
+	size_t budget = 100000, i;
 
-	c = cfg_load_mem("fuzz.yaml", (const char *)d, n, &err);
-	if (c == NULL) {
-		/* Every failure carries a message. */
-		if (err == NULL || strncmp(err, "fuzz.yaml:", 10) != 0)
+	c = cfg_load_mem("fuzz.yaml", (const char *)d, n);
+	/* Every error carries the file name; the tree is walked either way
+	 * (after an error it is a stand-in, or whole with empty nodes). */
+	for (i = 0; i < cfg_nerrors(c) && i < CFG_MAX_ERRORS; i++)
+		if (strncmp(cfg_errmsg(c, i), "fuzz.yaml:", 10) != 0)
 			abort();
-		free(err);
-		return 0;
-	}
+	if (cfg_nerrors(c) > 0 && cfg_errmsg(c, 0) == NULL)
+		abort();
 	sink = walk(cfg_root(c), &budget);
 	cfg_free(c);
 	return 0;

@@ -16,26 +16,41 @@
 
 #define Y "testdata/yaml/"
 
+/* c must have no error; returns it. */
 static struct cfg *
-load(const char *path)
+clean(struct cfg *c)
 {
-	char *err = NULL;
-	struct cfg *c = cfg_load(path, &err);
-
-	cr_assert_not_null(c, "%s: %s", path, err ? err : "?");
+	cr_assert_not_null(c);
+	cr_assert_eq(cfg_nerrors(c), 0, "%s: %s", cfg_name(c),
+		     cfg_errmsg(c, 0));
 	return c;
 }
 
-/* The load error for path; the test fails if it loads. */
+static struct cfg *
+load(const char *path)
+{
+	return clean(cfg_load(path));
+}
+
+/* The one error of c, which is freed (caller frees the copy). */
+static char *
+only_err(struct cfg *c)
+{
+	char *err;
+
+	cr_assert_not_null(c);
+	cr_assert_eq(cfg_nerrors(c), 1, "%s: %zu errors, first %s",
+		     cfg_name(c), cfg_nerrors(c), cfg_errmsg(c, 0));
+	err = strdup(cfg_errmsg(c, 0));
+	cfg_free(c);
+	return err;
+}
+
+/* The load error for path; the test fails if it loads cleanly. */
 static char *
 load_err(const char *path)
 {
-	char *err = NULL;
-	struct cfg *c = cfg_load(path, &err);
-
-	cr_assert_null(c, "%s loaded", path);
-	cr_assert_not_null(err);
-	return err;
+	return only_err(cfg_load(path));
 }
 
 static void
@@ -47,19 +62,24 @@ assert_load_err(const char *path, const char *want)
 	free(err);
 }
 
+static struct cfg *
+mem(const char *text)
+{
+	return cfg_load_mem("m.yaml", text, strlen(text));
+}
+
 static char *
 mem_err(const char *text)
 {
-	char *err = NULL;
-	struct cfg *c = cfg_load_mem("m.yaml", text, strlen(text), &err);
-
-	cr_assert_null(c, "'%s' loaded", text);
-	cr_assert_not_null(err);
-	return err;
+	return only_err(mem(text));
 }
-/* The statement must exit 3 (a configuration error) and print exactly
- * want on stderr, nothing on stdout. */
-#define EXPECT_DIE(want, stmt) EXPECT_EXIT(3, (want), stmt)
+
+/* The statement, then cfg_done(c), must exit 3 (a configuration error)
+ * and print exactly want on stderr, nothing on stdout.  In a child: c's
+ * errors in the test itself stay as they were. */
+#define EXPECT_DIE_C(c, want, stmt) \
+	EXPECT_EXIT(3, (want), ((void)(stmt), cfg_done(c)))
+#define EXPECT_DIE(want, stmt) EXPECT_DIE_C(T, want, stmt)
 
 /* Loading good files. */
 
@@ -154,10 +174,10 @@ Test(cfg, null_map_is_empty)
 
 	cr_assert_null(cfg_opt(c, cfg_root(c), "grids", CFG_LIST, NULL));
 	cfg_known_keys(c, cfg_root(c), keys);
-	EXPECT_DIE("jingwu: " Y "empty.yaml:1:1: missing key 'grids': expected "
+	EXPECT_DIE_C(c, "jingwu: " Y "empty.yaml:1:1: missing key 'grids': expected "
 		   "a list of grids\n", cfg_need(c, cfg_root(c), "grids",
 						 CFG_LIST, "a list of grids"));
-	EXPECT_DIE("jingwu: " Y "scalars-null.yaml:2:8: missing key 'name': "
+	EXPECT_DIE_C(n, "jingwu: " Y "scalars-null.yaml:2:8: missing key 'name': "
 		   "expected text\n", cfg_need(n, cfg_get(cfg_root(n), "tilde"),
 					       "name", CFG_SCALAR, NULL));
 	cfg_free(c);
@@ -199,11 +219,9 @@ Test(cfg, load_mem_needs_no_nul)
 {
 	const char text[] = "a: 1\nb: 2";
 	struct cfg *c;
-	char *err = NULL;
 
 	/* Cut before "\nb": only a. */
-	c = cfg_load_mem("m.yaml", text, 4, &err);
-	cr_assert_not_null(c);
+	c = clean(cfg_load_mem("m.yaml", text, 4));
 	cr_assert_eq(cfg_root(c)->len, 1);
 	cr_assert_str_eq(cfg_get(cfg_root(c), "a")->str, "1");
 	cr_assert_str_eq(cfg_name(c), "m.yaml");
@@ -226,13 +244,11 @@ Test(cfg, many_keys_without_duplicates)
 {
 	struct buf b = BUF_INIT;
 	struct cfg *c;
-	char *err = NULL;
 	int i;
 
 	for (i = 0; i < 5000; i++)
 		buf_printf(&b, "k%d: %d\n", i, i);
-	c = cfg_load_mem("m.yaml", b.p, b.len, &err);
-	cr_assert_not_null(c, "%s", err);
+	c = clean(cfg_load_mem("m.yaml", b.p, b.len));
 	cr_assert_eq(cfg_root(c)->len, 5000);
 	cr_assert_str_eq(cfg_get(cfg_root(c), "k4999")->str, "4999");
 	cfg_free(c);
@@ -252,20 +268,35 @@ Test(cfg, directory_cannot_be_read)
 	assert_load_err("testdata/yaml", "testdata/yaml: cannot read: Is a directory");
 }
 
-Test(cfg, load_err_may_be_null)
+Test(cfg, stopped_load_has_a_null_root_and_adds_no_more_errors)
 {
-	cr_assert_null(cfg_load(Y "no-such.yaml", NULL));
-	cr_assert_null(cfg_load(Y "duplicate-key.yaml", NULL));
+	struct cfg *c = cfg_load(Y "no-such.yaml");
+	const struct cfg_node *l;
+
+	cr_assert_eq(cfg_root(c)->type, CFG_NULL);
+	/* The checks still return stand-ins, but the tree is not the file:
+	 * what they find is not added. */
+	l = cfg_need(c, cfg_root(c), "grids", CFG_LIST, "a list of grids");
+	cr_assert_eq(l->type, CFG_LIST);
+	cr_assert_eq(l->len, 0);
+	cfg_error(c, cfg_root(c), "x", "not added");
+	cr_assert_eq(cfg_nerrors(c), 1);
+	cfg_free(c);
+	c = cfg_load(Y "bad-indent.yaml");
+	cr_assert_eq(cfg_root(c)->type, CFG_NULL);
+	cfg_known_keys(c, cfg_get(cfg_root(c), "a"), (const char *[]){ NULL });
+	cr_assert_eq(cfg_nerrors(c), 1);
+	cfg_free(c);
 }
 
 Test(cfg, file_too_large)
 {
 	size_t n = (size_t)CFG_MAX_BYTES + 1;
-	char *p = malloc(n), *err = NULL;
+	char *p = malloc(n), *err;
 
 	cr_assert_not_null(p);
 	memset(p, ' ', n);
-	cr_assert_null(cfg_load_mem("big.yaml", p, n, &err));
+	err = only_err(cfg_load_mem("big.yaml", p, n));
 	cr_assert_str_eq(err, "big.yaml: file larger than 67108864 bytes");
 	free(err);
 	free(p);
@@ -321,18 +352,23 @@ Test(cfg, duplicate_key)
 Test(cfg, duplicate_key_in_a_big_map)
 {
 	struct buf b = BUF_INIT;
-	char *err;
+	struct cfg *c;
 	int i;
 
-	/* Large maps are checked by sorting: the first repeat in document
-	 * order is reported, not the first in sort order. */
+	/* Large maps are checked by sorting: every repeat is reported, in
+	 * document order, naming the first of its key. */
 	for (i = 0; i < 3000; i++)
 		buf_printf(&b, "k%d: %d\n", i, i);
 	buf_adds(&b, "k2500: x\nk10: y\nk2500: z\n");
-	err = mem_err(b.p);
-	cr_assert_str_eq(err, "m.yaml:3001:1: duplicate key 'k2500' (first on "
-			 "line 2501)");
-	free(err);
+	c = mem(b.p);
+	cr_assert_eq(cfg_nerrors(c), 3);
+	cr_assert_str_eq(cfg_errmsg(c, 0), "m.yaml:3001:1: duplicate key "
+			 "'k2500' (first on line 2501)");
+	cr_assert_str_eq(cfg_errmsg(c, 1), "m.yaml:3002:1: duplicate key "
+			 "'k10' (first on line 11)");
+	cr_assert_str_eq(cfg_errmsg(c, 2), "m.yaml:3003:1: duplicate key "
+			 "'k2500' (first on line 2501)");
+	cfg_free(c);
 	buf_release(&b);
 }
 
@@ -378,7 +414,7 @@ Test(cfg, aliases_count_toward_the_node_limit)
 {
 	struct buf b = BUF_INIT;
 	struct cfg *c;
-	char *err = NULL;
+	char *err;
 	int i;
 
 	/* 999 aliases of a 999-node list, plus root map, keys and lists:
@@ -391,8 +427,7 @@ Test(cfg, aliases_count_toward_the_node_limit)
 		buf_adds(&b, i ? ",*a" : "*a");
 	buf_adds(&b, "]\n");
 	/* 1 root + 2 keys + 999 (a) + 1 list + 999 * 999 = 999,004 */
-	c = cfg_load_mem("m.yaml", b.p, b.len, &err);
-	cr_assert_not_null(c, "%s", err);
+	c = clean(cfg_load_mem("m.yaml", b.p, b.len));
 	cr_assert_eq(cfg_get(cfg_root(c), "b")->len, 999);
 	cfg_free(c);
 	buf_adds(&b, "c: [*a,*a,*a,*a,*a,*a,*a]\n");
@@ -418,11 +453,9 @@ Test(cfg, recursive_alias)
 Test(cfg, later_anchor_wins)
 {
 	struct cfg *c;
-	char *err = NULL;
 	const char *t = "a: &x [&x 1, 2]\nb: *x\n";
 
-	c = cfg_load_mem("m.yaml", t, strlen(t), &err);
-	cr_assert_not_null(c, "%s", err);
+	c = clean(cfg_load_mem("m.yaml", t, strlen(t)));
 	cr_assert_str_eq(cfg_get(cfg_root(c), "b")->str, "1");
 	cfg_free(c);
 }
@@ -476,11 +509,12 @@ free_types(void)
 #define TY(key) cfg_get(cfg_root(T), key)
 #define E(where, what) "jingwu: " Y "types.yaml:" where ": " what "\n"
 
-Test(cfg, need_missing_key_exits_3, .exit_code = 3,
+Test(cfg, need_missing_key_exits_3_at_done, .exit_code = 3,
      .init = cr_redirect_stderr)
 {
 	T = load(Y "types.yaml");
 	cfg_need(T, cfg_root(T), "grids", CFG_LIST, "a list of grids");
+	cfg_done(T);
 }
 
 Test(cfg, need_and_opt_messages, TYPES)
@@ -511,13 +545,13 @@ Test(cfg, empty_value_is_not_text)
 {
 	struct cfg *c = load(Y "scalars-null.yaml");
 
-	EXPECT_DIE("jingwu: " Y "scalars-null.yaml:1:7: key 'empty': expected "
+	EXPECT_DIE_C(c, "jingwu: " Y "scalars-null.yaml:1:7: key 'empty': expected "
 		   "text\n",
 		   cfg_need(c, cfg_root(c), "empty", CFG_SCALAR, NULL));
-	EXPECT_DIE("jingwu: " Y "scalars-null.yaml:2:8: key 'tilde': expected "
+	EXPECT_DIE_C(c, "jingwu: " Y "scalars-null.yaml:2:8: key 'tilde': expected "
 		   "a name\n",
 		   cfg_need(c, cfg_root(c), "tilde", CFG_SCALAR, "a name"));
-	EXPECT_DIE("jingwu: " Y "scalars-null.yaml:3:7: key 'word': expected "
+	EXPECT_DIE_C(c, "jingwu: " Y "scalars-null.yaml:3:7: key 'word': expected "
 		   "text\n", cfg_str(c, cfg_get(cfg_root(c), "word"), "word"));
 	cfg_free(c);
 }
@@ -565,17 +599,15 @@ Test(cfg, long_extremes)
 {
 	char text[200];
 	struct cfg *c;
-	char *err = NULL;
 
 	snprintf(text, sizeof text, "max: %ld\nmin: %ld\nover: %ld9\n",
 		 LONG_MAX, LONG_MIN, LONG_MAX);
-	c = cfg_load_mem("m.yaml", text, strlen(text), &err);
-	cr_assert_not_null(c);
+	c = clean(mem(text));
 	cr_assert_eq(cfg_long(c, cfg_get(cfg_root(c), "max"), "max", LONG_MIN,
 			      LONG_MAX), LONG_MAX);
 	cr_assert_eq(cfg_long(c, cfg_get(cfg_root(c), "min"), "min", LONG_MIN,
 			      LONG_MAX), LONG_MIN);
-	EXPECT_DIE("jingwu: m.yaml:3:7: key 'over': expected a whole number\n",
+	EXPECT_DIE_C(c, "jingwu: m.yaml:3:7: key 'over': expected a whole number\n",
 		   cfg_long(c, cfg_get(cfg_root(c), "over"), "over", LONG_MIN,
 			    LONG_MAX));
 	cfg_free(c);
@@ -611,8 +643,11 @@ Test(cfg, known_keys, TYPES)
 
 	EXPECT_DIE(E("17:3", "unknown key 'patern' (known keys: name, pattern, "
 		     "staff)"), cfg_known_keys(T, TY("grid"), grid_keys));
-	EXPECT_DIE(E("1:1", "unknown key 'name' (known keys: none)"),
-		   cfg_known_keys(T, cfg_root(T), none));
+	/* Every unknown key, not only the first. */
+	EXPECT_DIE(E("16:3", "unknown key 'name' (known keys: none)")
+		   E("17:3", "unknown key 'patern' (known keys: none)")
+		   E("18:3", "unknown key 'staff' (known keys: none)"),
+		   cfg_known_keys(T, TY("grid"), none));
 	EXPECT_DIE(E("19:7", "expected a map"),
 		   cfg_known_keys(T, TY("list"), grid_keys));
 	cfg_known_keys(T, TY("grid"), ok_keys);
@@ -626,4 +661,154 @@ Test(cfg, fail_prints_position, TYPES)
 			    TY("staff")->str));
 	EXPECT_DIE("jingwu: " Y "types.yaml: no grids at all\n",
 		   cfg_fail(T, NULL, "no grids at all"));
+}
+
+/* The error list: every mistake of a file in one run. */
+
+Test(cfg, checks_go_on_with_stand_ins, TYPES)
+{
+	const struct cfg_node *n;
+	double d;
+
+	n = cfg_need(T, cfg_root(T), "grids", CFG_LIST, "a list of grids");
+	cr_assert_eq(n->type, CFG_LIST);
+	cr_assert_eq(n->len, 0);
+	n = cfg_need(T, cfg_root(T), "name", CFG_MAP, NULL);
+	cr_assert_eq(n->type, CFG_MAP);
+	cr_assert_null(cfg_get(n, "x"));
+	cr_assert_null(cfg_opt(T, cfg_root(T), "staff", CFG_LIST, NULL));
+	cr_assert_str_eq(cfg_str(T, TY("list"), "list"), "");
+	cr_assert_eq(cfg_long(T, TY("name"), "name", -5, 5), 0);
+	cr_assert_eq(cfg_long(T, TY("name"), "name", 3, 5), 3);
+	cr_assert_eq(cfg_long(T, TY("name"), "name", -9, -4), -9);
+	d = cfg_double(T, TY("name"), "name");	/* (the macro reads it twice) */
+	cr_assert_float_eq(d, 0.0, 1e-12);
+	cr_assert_eq(cfg_nerrors(T), 8);
+	cr_assert_str_eq(cfg_errmsg(T, 0), Y "types.yaml:1:1: missing key "
+			 "'grids': expected a list of grids");
+	cr_assert_null(cfg_errmsg(T, 8));
+}
+
+Test(cfg, no_second_error_about_a_stand_in, TYPES)
+{
+	const struct cfg_node *n;
+	const char *s;
+
+	/* A missing name: the stand-in "" is not also "empty". */
+	n = cfg_need(T, TY("grid"), "pattern", CFG_SCALAR, NULL);
+	s = cfg_str(T, n, "pattern");
+	cr_assert_str_eq(s, "");
+	cfg_error(T, n, "pattern", "expected a pattern, not empty text");
+	cfg_known_keys(T, cfg_need(T, TY("grid"), "x", CFG_MAP, NULL),
+		       (const char *[]){ NULL });
+	cr_assert_eq(cfg_nerrors(T), 2);
+	cr_assert_str_eq(cfg_errmsg(T, 0), Y "types.yaml:16:3: missing key "
+			 "'pattern': expected text");
+	cr_assert_str_eq(cfg_errmsg(T, 1), Y "types.yaml:16:3: missing key "
+			 "'x': expected a map");
+}
+
+Test(cfg, done_prints_all_in_file_order, TYPES)
+{
+	static const char *const keys[] = { "name", "staff", NULL };
+
+	/* Found last to first, printed first to last. */
+	EXPECT_DIE(E("16:9", "key 'name': expected a whole number from 0 to 9")
+		   E("17:3", "unknown key 'patern' (known keys: name, staff)")
+		   E("18:10", "key 'staff': expected text"),
+		   (cfg_str(T, TY("grid")->items[2]->items[0], "staff"),
+		    cfg_opt(T, TY("grid"), "staff", CFG_SCALAR, NULL),
+		    cfg_known_keys(T, TY("grid"), keys),
+		    cfg_long(T, cfg_get(TY("grid"), "name"), "name", 0, 9)));
+}
+
+Test(cfg, done_returns_without_errors, TYPES)
+{
+	cfg_done(T);
+	cr_assert_eq(cfg_nerrors(T), 0);
+}
+
+Test(cfg, done_stops_after_the_limit)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	struct cfg *c;
+	int i;
+
+	/* 25 bad numbers, found from the last line up: printed are the
+	 * first CFG_MAX_ERRORS found, in file order, then a count. */
+	for (i = 0; i < 25; i++)
+		buf_printf(&b, "k%d: x%d\n", i, i);
+	c = clean(mem(b.p));
+	for (i = 24; i >= 0; i--) {
+		char key[8];
+
+		snprintf(key, sizeof key, "k%d", i);
+		cfg_long(c, cfg_get(cfg_root(c), key), key, 0, 1);
+	}
+	cr_assert_eq(cfg_nerrors(c), 25);
+	for (i = 5; i < 25; i++)
+		buf_printf(&want, "jingwu: m.yaml:%d:%d: key 'k%d': expected a "
+			   "whole number from 0 to 1\n", i + 1, i < 10 ? 5 : 6,
+			   i);
+	buf_adds(&want, "jingwu: m.yaml: and 5 more errors\n");
+	EXPECT_EXIT(3, want.p, cfg_done(c));
+	cfg_free(c);
+	buf_release(&b);
+	buf_release(&want);
+}
+
+Test(cfg, fail_prints_the_errors_before_it, TYPES)
+{
+	EXPECT_EXIT(3, E("1:7", "key 'name': expected a map")
+		    E("13:8", "cannot go on"),
+		    (cfg_need(T, cfg_root(T), "name", CFG_MAP, NULL),
+		     cfg_fail(T, TY("staff"), "cannot go on")));
+}
+
+Test(cfg, every_duplicate_key_and_bad_alias_with_the_tree_whole)
+{
+	struct cfg *c = mem("a: 1\nb: *nope\na: 2\nc: [1, &l [*l]]\nb: 3\n"
+			    "d: ok\n");
+	struct buf b = BUF_INIT;
+	int i;
+
+	cr_assert_eq(cfg_nerrors(c), 4);
+	cr_assert_str_eq(cfg_errmsg(c, 0), "m.yaml:2:4: alias '*nope' refers "
+			 "to an unknown anchor");
+	cr_assert_str_eq(cfg_errmsg(c, 1), "m.yaml:3:1: duplicate key 'a' "
+			 "(first on line 1)");
+	cr_assert_str_eq(cfg_errmsg(c, 2), "m.yaml:4:12: alias '*l' is inside "
+			 "the node it refers to");
+	cr_assert_str_eq(cfg_errmsg(c, 3), "m.yaml:5:1: duplicate key 'b' "
+			 "(first on line 2)");
+	/* Lookups find the first; the bad alias is an empty node; the rest
+	 * is there to be checked. */
+	cr_assert_str_eq(cfg_get(cfg_root(c), "a")->str, "1");
+	cr_assert_eq(cfg_get(cfg_root(c), "b")->type, CFG_NULL);
+	cr_assert_str_eq(cfg_str(c, cfg_get(cfg_root(c), "d"), "d"), "ok");
+	cfg_free(c);
+	/* In a big map (checked by sorting) too, every repeat. */
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "k%d: %d\n", i % 30, i);
+	c = mem(b.p);
+	cr_assert_eq(cfg_nerrors(c), 10);
+	cr_assert_str_eq(cfg_errmsg(c, 0), "m.yaml:31:1: duplicate key 'k0' "
+			 "(first on line 1)");
+	cr_assert_str_eq(cfg_errmsg(c, 9), "m.yaml:40:1: duplicate key 'k9' "
+			 "(first on line 10)");
+	cfg_free(c);
+	c = mem("a: 1\na: 2\na: 3\n");
+	cr_assert_eq(cfg_nerrors(c), 2);
+	cr_assert_str_eq(cfg_errmsg(c, 1), "m.yaml:3:1: duplicate key 'a' "
+			 "(first on line 1)");
+	cfg_free(c);
+	buf_release(&b);
+}
+
+Test(cfg, error_without_key_or_position, TYPES)
+{
+	EXPECT_DIE("jingwu: " Y "types.yaml: no grids at all\n"
+		   E("13:8", "key 'staff': not on the roster"),
+		   (cfg_error(T, TY("staff"), "staff", "not on the roster"),
+		    cfg_error(T, NULL, NULL, "no grids at all")));
 }

@@ -449,6 +449,7 @@ load_status(const char *path, int lenient, char *msg, size_t cap)
 	int fd[2], st;
 	ssize_t n;
 	size_t len = 0;
+	char *p, *q, *e;
 	pid_t pid;
 
 	cr_assert_eq(pipe(fd), 0);
@@ -466,15 +467,36 @@ load_status(const char *path, int lenient, char *msg, size_t cap)
 	       (n = read(fd[0], msg + len, cap - 1 - len)) > 0)
 		len += (size_t)n;
 	msg[len] = '\0';
-	/* Keep the first line: under LeakSanitizer a forked child of the
-	 * (threaded) test runner adds "Running thread ... was not
+	/* Keep the program's lines: under LeakSanitizer a forked child of
+	 * the (threaded) test runner adds "Running thread ... was not
 	 * suspended" noise at exit. */
-	if (strchr(msg, '\n'))
-		strchr(msg, '\n')[1] = '\0';
+	for (p = q = msg; *p; p = e) {
+		e = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+		if (strncmp(p, "pop-grid: ", 10) == 0) {
+			memmove(q, p, (size_t)(e - p));
+			q += e - p;
+		}
+	}
+	*q = '\0';
 	close(fd[0]);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st));
 	return WEXITSTATUS(st);
+}
+
+/* text in a new temporary file; returns its path (static). */
+static const char *
+put_tmp(const char *text)
+{
+	static char path[] = "/tmp/grid_test.XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/grid_test.XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_neq(fd, -1);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
 }
 
 static void
@@ -519,6 +541,44 @@ Test(grid_load, structure_errors_exit_3)
 			  "pop-grid: " DIR "no-counties.yaml:1:1: missing key 'counties': expected a list of counties\n");
 	assert_load_fails(DIR "root-list.yaml", 1,
 			  "pop-grid: " DIR "root-list.yaml:1:1: expected a map with key 'counties'\n");
+}
+
+Test(grid_load, every_error_in_one_run)
+{
+	const char *f = DIR "five-mistakes.yaml";
+	struct buf want = BUF_INIT;
+	int lenient;
+
+	/* Also check names the bad pattern when it stops on the others. */
+	for (lenient = 0; lenient < 2; lenient++) {
+		buf_reset(&want);
+		buf_printf(&want, "pop-grid: %s:3:28: key 'grids_per_community': "
+			   "expected a whole number from 0 to 1000000\n", f);
+		buf_printf(&want, "pop-grid: %s:16:17: unknown key 'patern' "
+			   "(known keys: name, coordinator, patterns)\n", f);
+		buf_printf(&want, "pop-grid: %s:17:17: missing key 'name': "
+			   "expected a name\n", f);
+		buf_printf(&want, "pop-grid: %s:20:28: key 'patterns': bad "
+			   "pattern: at offset 11: missing closing "
+			   "parenthesis\n", f);
+		buf_printf(&want, "pop-grid: %s:22:17: duplicate key "
+			   "'coordinator' (first on line 21)\n", f);
+		assert_load_fails(f, lenient, want.p);
+	}
+	buf_release(&want);
+}
+
+Test(grid_load, bounds_compared_only_when_both_are_numbers)
+{
+	const char *f = put_tmp("rules: {grids_per_community: [9, x]}\n"
+				"counties: []\n");
+	struct buf want = BUF_INIT;
+
+	buf_printf(&want, "pop-grid: %s:1:34: key 'grids_per_community': "
+		   "expected a whole number from 0 to 1000000\n", f);
+	assert_load_fails(f, 0, want.p);
+	unlink(f);
+	buf_release(&want);
 }
 
 Test(grid_load, rules_errors_exit_3)
