@@ -830,6 +830,24 @@ grid_chars(const char *s, size_t so, size_t eo)
 	return n;
 }
 
+/* Append pattern pat to b as it is written in the YAML, for a message:
+ * backslashes and quotes stay single (a doubled "\\p{Han}" would not be
+ * the pattern), only control characters and the like are escaped, as
+ * buf_add_quoted() does. */
+static void
+grid_add_pattern_text(struct buf *b, const char *pat)
+{
+	size_t n;
+
+	while (*pat) {
+		n = strcspn(pat, "\\'");
+		buf_add_quoted(b, pat, n);
+		pat += n;
+		if (*pat)
+			buf_addc(b, *pat++);
+	}
+}
+
 static void
 grid_why_limit(struct grid *g, const struct grid_pat *p)
 {
@@ -837,7 +855,7 @@ grid_why_limit(struct grid *g, const struct grid_pat *p)
 
 	buf_reset(&g->why);
 	buf_adds(&g->why, "pattern '");
-	buf_add_quoted(&g->why, pat, strlen(pat));
+	grid_add_pattern_text(&g->why, pat);
 	buf_printf(&g->why, "' at %s:%u: match limit reached",
 		   cfg_name(g->cfg), p->node->line);
 }
@@ -2177,7 +2195,8 @@ grid_lint_point(struct grid_lint *l, const char *county, const char *community,
 		GRID_AT(1, pn->line, "grid point has no patterns");
 	for (; k < *patno; k++) {
 		pat = &g->pats[k];
-		grid_q(&q, pat->node->str);
+		buf_reset(&q);
+		grid_add_pattern_text(&q, pat->node->str);
 		if (pat->rx == NULL)
 			GRID_AT(1, pat->node->line, "bad pattern '%s': %s", q.p,
 				pat->err);

@@ -232,6 +232,23 @@ Test(grid_match, match_limit_is_an_error)
 	grid_free(g);
 }
 
+Test(grid_match, limit_message_quotes_the_pattern_as_written)
+{
+	static const char y[] =
+		"counties:\n- name: 道县\n  communities:\n"
+		"  - name: 濂溪社区\n    grids:\n    - name: 一\n      points:\n"
+		"      - {name: a, patterns: ['^(\\w+)+''b']}\n";
+	struct grid *g = grid_load_mem("w.yaml", y, sizeof y - 1, 0);
+	const struct grid_point *pt;
+	const char *why;
+
+	cr_assert_eq(match(g, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac 'b", &pt,
+			   &why), GRID_ERROR);
+	cr_assert_str_eq(why, "pattern '^(\\w+)+'b' at w.yaml:8: match "
+			 "limit reached");
+	grid_free(g);
+}
+
 Test(grid_match, match_all_in_file_order)
 {
 	struct grid *g = match_grid();
