@@ -146,12 +146,22 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 	out = cli_open_output(cli);
 	outcols_add(out, in, cols, ncols);
 	while ((r = rec_reader_next(in)) != NULL) {
+		/* An empty (or NULL) field is a missing value, not a wrong
+		 * one: say so rather than "not 18 characters". */
+		if (r->f[iid].len == 0) {
+			rec_reject(in, r, "field 'id_no': empty");
+			continue;
+		}
 		e = idno_parse(r->f[iid].p, r->f[iid].len, asof, &id);
 		if (e != IDNO_OK) {
 			/* The number itself stays out of the message: it is
 			 * personal data, and the line locates it. */
 			rec_reject(in, r, "field 'id_no': %s",
 				   idno_strerror(e));
+			continue;
+		}
+		if (r->f[iaddr].len == 0) {
+			rec_reject(in, r, "field 'address': empty");
 			continue;
 		}
 		if (grid_match(g, r->f[iaddr].p, r->f[iaddr].len, &pt,
