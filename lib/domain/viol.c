@@ -174,16 +174,19 @@ viol_codes_parse(const char *name, const char *p, size_t n, struct buf *errs)
 	struct perr e = { name, errs, 0 };
 	const struct cfg_node *root, *codes;
 	struct viol_codes *t;
-	char *msg = NULL;
 	struct cfg *c;
 	size_t i;
 	int isnew;
 
-	c = cfg_load_mem(name, p, n, &msg);
-	if (c == NULL) {
-		buf_adds(errs, msg);
-		buf_addc(errs, '\n');
-		free(msg);
+	/* Load errors (YAML syntax, limits, duplicate keys) are cfg's list
+	 * (see cfg.h); XXX the checks below could add to it too. */
+	c = cfg_load_mem(name, p, n);
+	if (cfg_nerrors(c) > 0) {
+		for (i = 0; i < cfg_nerrors(c) && i < CFG_MAX_ERRORS; i++) {
+			buf_adds(errs, cfg_errmsg(c, i));
+			buf_addc(errs, '\n');
+		}
+		cfg_free(c);
 		return NULL;
 	}
 	root = cfg_root(c);
