@@ -425,13 +425,16 @@ load_root(struct loader *l)
 }
 
 static struct case_cfg *
-case_cfg_from(struct cfg *y, char *err, char **errp)
+case_cfg_from(struct cfg *y, char **errp)
 {
 	struct loader l;
 	struct case_cfg *c;
 
-	if (y == NULL) {
-		*errp = err;
+	/* A load error is in cfg's list (see cfg.h); XXX the first only,
+	 * as the checks below stop at theirs. */
+	if (cfg_nerrors(y) > 0) {
+		*errp = xstrdup(cfg_errmsg(y, 0));
+		cfg_free(y);
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -452,18 +455,14 @@ case_cfg_from(struct cfg *y, char *err, char **errp)
 struct case_cfg *
 case_cfg_load_mem(const char *name, const char *p, size_t n, char **err)
 {
-	char *e = NULL;
-	struct cfg *y = cfg_load_mem(name, p, n, &e);
-
-	return case_cfg_from(y, e, err);
+	return case_cfg_from(cfg_load_mem(name, p, n), err);
 }
 
 struct case_cfg *
 case_cfg_load(const char *path)
 {
-	char *e = NULL, *err = NULL;
-	struct cfg *y = cfg_load(path, &e);
-	struct case_cfg *c = case_cfg_from(y, e, &err);
+	char *err = NULL;
+	struct case_cfg *c = case_cfg_from(cfg_load(path), &err);
 
 	if (c == NULL) {
 		diag_error("%s", err);
