@@ -68,7 +68,7 @@ $(B)/bin/jwcat: $(B)/tests/jwcat.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
-$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(LIBA)
+$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(B)/scripts/jw-gen-cases.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
@@ -117,6 +117,8 @@ fuzz:
 
 demo: all
 	sh scripts/nightly testdata/demo out/demo
+	@echo
+	@sh scripts/demo-lookup testdata/demo
 
 bench: all
 	sh scripts/bench
@@ -133,4 +135,5 @@ clean:
 	rm -rf build build-san build-tsan build-fuzz bin out
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
-	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/scripts/jw-gen.d
+	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/scripts/jw-gen.d \
+	$(B)/scripts/jw-gen-cases.d

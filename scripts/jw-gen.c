@@ -13,6 +13,8 @@
  *   jw-gen grid [-s SEED] [-c N] [-p N]              grid YAML on stdout
  *   jw-gen residents [-s SEED] [-c N] [-p N] -n N [-d DAY] [--bad PERMILLE]
  *                                                    resident TSV on stdout
+ *   jw-gen cases -r RESIDENTS.tsv [-s SEED] [-n N]   case event logs (see
+ *                                                    jw-gen-cases.c)
  *
  * Names are built from two-character stems drawn without repetition from
  * one pool (roads, compounds, streets, communities all differ), and the
@@ -34,6 +36,8 @@
 #include "base/diag.h"
 #include "domain/idno.h"
 #include "base/util.h"
+
+int gen_cases_main(int argc, char *argv[]);
 
 #define GEN_MAX_COMMUNITIES 1000
 #define GEN_MAX_POINTS 16
@@ -1019,7 +1023,9 @@ residents_write(const struct city *c, uint64_t seed, uint32_t n,
 static const char usage_text[] =
 	"Usage: jw-gen grid [-s SEED] [-c COMMUNITIES] [-p POINTS]\n"
 	"       jw-gen residents [-s SEED] [-c COMMUNITIES] [-p POINTS] -n N\n"
-	"                        [-d DAY] [--bad PERMILLE] [--day1 DATE]\n";
+	"                        [-d DAY] [--bad PERMILLE] [--day1 DATE]\n"
+	"       jw-gen cases -r RESIDENTS.tsv [-s SEED] [-n CASES] [--from YEAR]\n"
+	"                    [--years N] [--until DATE]\n";
 
 static void
 gen_help(void)
@@ -1031,6 +1037,10 @@ gen_help(void)
 	      "\n"
 	      "  grid       the grid definition YAML (pop-grid -g) on stdout\n"
 	      "  residents  resident records, TSV with a header, on stdout\n"
+	      "  cases      case event logs for case-status, the parties "
+	      "drawn from a\n"
+	      "             resident file (-r); 3000 cases over 2024-2026 "
+	      "by default\n"
 	      "\n"
 	      "  -s, --seed SEED         PRNG seed (default 1)\n"
 	      "  -c, --communities N     communities, 1-1000 (default 300), "
@@ -1133,6 +1143,8 @@ main(int argc, char *argv[])
 		gen_finish_stdout();
 		return JW_EXIT_OK;
 	}
+	if (strcmp(verb, "cases") == 0)	/* scripts/jw-gen-cases.c */
+		return gen_cases_main(argc - 1, argv + 1);
 	if (strcmp(verb, "grid") == 0)
 		is_grid = 1;
 	else if (strcmp(verb, "residents") == 0)
