@@ -10,8 +10,12 @@
  * stopped, under the lock), and fsyncs before it returns: when it returns 0
  * the line is on disk.  A writer killed mid-write leaves at most one torn
  * last line (no final LF); dur_log_read() skips it and says so, and the
- * next dur_append() first ends such a torn line with LF, so that the torn
- * bytes never glue onto the next record.
+ * next dur_append() first cuts it off (under the lock), so that the torn
+ * bytes never glue onto the next record and no prefix of a record (a
+ * shortened ID) ever reads as a whole one.  A torn line was never
+ * acknowledged: its dur_append() had not returned 0.  A write that fails
+ * part-way (disk full) is taken back the same way.  The folder is fsynced
+ * when the log is created.
  *
  * A whole file (a cursor, an index, an -o output) is written beside its
  * target under a temporary name (".NAME.XXXXXX" in the same folder, so the
@@ -19,8 +23,13 @@
  * over the target and fsyncs the folder.  A reader sees the old file or the
  * new one, never a part.  dur_abort(), an exit without commit, SIGINT,
  * SIGTERM or SIGHUP remove the temporary (the signal then ends the program
- * with status 128 + signal); only SIGKILL can leave one behind, and it is
- * never under the target's name.
+ * by the same signal with its default action, so a shell sees status
+ * 128 + signal and a shell loop stops); only SIGKILL can leave one behind,
+ * and it is never under the target's name.  A signal the program started
+ * with ignored (nohup, a background job's SIGINT) stays ignored.  The
+ * handlers are installed by the first dur_create().  A forked child never
+ * removes its parent's temporaries.  At most 64 temporaries are under way
+ * at once (dur_create() fails with EMFILE past that).
  *
  * Errors: functions that return int return 0, or -1 with errno set; the
  * caller words the message (it knows the file's role).
@@ -39,8 +48,11 @@ int dur_append(const char *path, const char *line, size_t len, mode_t mode);
 /* Call fn for each whole line of the log at path, in file order, with its
  * byte offset; a missing file has no lines.  A last line without LF (a
  * torn write) is not passed; *torn (if not NULL) is set to 1 then, else 0.
- * fn returns 0 to go on, non-zero to stop (returned as is).  Returns 0,
- * fn's non-zero value, or -1 on a read error. */
+ * fn returns 0 to go on, non-zero to stop (returned as is).  The lines are
+ * those whose append had finished when the call began (the size is taken
+ * under a shared lock, then the lock is let go): fn may dur_append() to
+ * the same log, and those lines are not passed.  Returns 0, fn's non-zero
+ * value, or -1 on a read error. */
 int dur_log_read(const char *path,
 		 int (*fn)(void *ctx, const char *line, size_t len, off_t off),
 		 void *ctx, int *torn);

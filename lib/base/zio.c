@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/durable.h"
 #include "base/util.h"
 #include "base/zio.h"
 
@@ -324,41 +325,12 @@ zin_close(struct zin *z)
 struct zout {
 	int fd;
 	char *name;	/* for messages */
-	char *path;	/* final path, NULL for stdout */
-	char *tmp;	/* temporary beside path */
+	struct dur_file *tmp;	/* the file's temporary (durable.h) */
 	int own_fd;	/* a device opened by name: close it */
 	int gz;
 	z_stream zs;
 	unsigned char *zbuf;
 };
-
-/* Temporaries not yet committed, removed at exit. */
-static char **tmp_live;
-static size_t tmp_nlive;
-static int tmp_hooked;
-
-static void
-tmp_cleanup(void)
-{
-	size_t i;
-
-	for (i = 0; i < tmp_nlive; i++)
-		if (tmp_live[i] != NULL)
-			unlink(tmp_live[i]);
-	free(tmp_live);
-	tmp_live = NULL;
-	tmp_nlive = 0;
-}
-
-static void
-tmp_forget(const char *tmp)
-{
-	size_t i;
-
-	for (i = 0; i < tmp_nlive; i++)
-		if (tmp_live[i] == tmp)
-			tmp_live[i] = NULL;
-}
 
 static void (*epipe_hook)(void);
 
@@ -410,22 +382,11 @@ is_plain_link(const char *path)
 	       S_ISREG(st.st_mode);
 }
 
-static mode_t
-umask_now(void)
-{
-	mode_t m = umask(0);
-
-	umask(m);
-	return m;
-}
-
 struct zout *
 zout_open(const char *path, int gz)
 {
 	struct zout *z = xcalloc(1, sizeof *z);
 	struct stat st;
-	const char *slash;
-	int len;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		z->fd = 1;
@@ -442,27 +403,14 @@ zout_open(const char *path, int gz)
 				 strerror(errno));
 		z->own_fd = 1;
 	} else {
+		/* Beside the target, renamed into place by zout_close():
+		 * durable.h also removes it on exit or a signal. */
 		z->name = xstrdup(path);
-		z->path = xstrdup(path);
-		/* Beside the target, so that rename() stays on one file
-		 * system; a dot name so globs do not pick it up. */
-		slash = strrchr(path, '/');
-		len = slash ? (int)(slash - path + 1) : 0;
-		z->tmp = xmalloc(strlen(path) + 16);
-		sprintf(z->tmp, "%.*s.%s.XXXXXX", len, path,
-			slash ? slash + 1 : path);
-		z->fd = mkstemp(z->tmp);
-		if (z->fd < 0)
+		z->tmp = dur_create(path, 0666);
+		if (z->tmp == NULL)
 			diag_die(JW_EXIT_IO, "%s: cannot create: %s", path,
 				 strerror(errno));
-		if (!tmp_hooked) {
-			atexit(tmp_cleanup);
-			tmp_hooked = 1;
-		}
-		tmp_live = xreallocarray(tmp_live, tmp_nlive + 1,
-					 sizeof *tmp_live);
-		tmp_live[tmp_nlive++] = z->tmp;
-		fchmod(z->fd, 0666 & ~umask_now());
+		z->fd = dur_fd(z->tmp);
 	}
 	if (gz) {
 		z->gz = 1;
@@ -516,20 +464,11 @@ zout_close(struct zout *z, int commit)
 		free(z->zbuf);
 	}
 	if (z->tmp != NULL) {
-		if (commit && fsync(z->fd) < 0 && errno != EINVAL)
-			diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
-				 strerror(errno));
-		if (close(z->fd) < 0 && commit)
-			diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
-				 strerror(errno));
-		if (commit && rename(z->tmp, z->path) < 0)
-			diag_die(JW_EXIT_IO, "%s: cannot rename into place: %s",
-				 z->name, strerror(errno));
 		if (!commit)
-			unlink(z->tmp);
-		tmp_forget(z->tmp);
-		free(z->tmp);
-		free(z->path);
+			dur_abort(z->tmp);
+		else if (dur_commit(z->tmp) < 0)
+			diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
+				 strerror(errno));
 	} else if (z->own_fd && close(z->fd) < 0 && commit) {
 		diag_die(JW_EXIT_IO, "%s: write error: %s", z->name,
 			 strerror(errno));

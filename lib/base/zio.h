@@ -13,8 +13,11 @@
  * that line alone.
  *
  * An output stream writes standard output or a file.  A file is written to a
- * temporary name beside it and renamed into place only by zout_close() with
- * commit set; if the program exits any other way the temporary is removed.
+ * temporary name beside it (durable.h: ".NAME.XXXXXX") and renamed into
+ * place, fsynced with its folder, only by zout_close() with commit set; if
+ * the program exits any other way, or ends on SIGINT, SIGTERM or SIGHUP,
+ * the temporary is removed (the signal then ends it, status 128 + signal).
+ * A device, FIFO or symbolic link is written through in place.
  * Write errors end the program with status 4 ("prog: FILE: write error:
  * ..."), except EPIPE on a pipe, which ends it quietly with status 0 (the
  * reader of `| head` has all it wanted).
