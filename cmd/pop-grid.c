@@ -736,6 +736,7 @@ verb_diff(struct cli *cli, int argc, char *argv[])
 	else
 		diff_hashed(&d);
 	st = rec_reader_count_rejected(d.old) > 0;
+	cli_tally(cli, d.old);
 	rec_reader_close(d.old);
 	free(d.omap);
 	free(d.ignore);

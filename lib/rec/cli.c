@@ -17,43 +17,60 @@ enum {
 	OPT_REJECTS = 256, OPT_ICSV, OPT_IJSONL, OPT_ITSV, OPT_OCSV,
 	OPT_OJSONL, OPT_OTSV, OPT_OPRETTY, OPT_ENCODING, OPT_ASOF,
 	OPT_MAXLINE, OPT_MASK, OPT_VERSION, OPT_HELP, OPT_CSV, OPT_JSONL,
-	OPT_HNAMES, OPT_HLESS
+	OPT_HNAMES, OPT_HLESS, OPT_SUMMARY
 };
 
+/* In the order --help lists them, under the headings of shared_heads. */
 static const struct cli_opt shared_opts[] = {
+	{ OPT_ITSV, "itsv", CLI_NOARG, NULL, "input is TSV (the default)" },
+	{ OPT_ICSV, "icsv", CLI_NOARG, NULL,
+	  "input is CSV (RFC 4180; also for names ending .csv)" },
+	{ OPT_IJSONL, "ijsonl", CLI_NOARG, NULL,
+	  "input is JSON Lines (also for names ending .jsonl)" },
+	{ OPT_CSV, "csv", CLI_NOARG, NULL, "CSV in and out" },
+	{ OPT_JSONL, "jsonl", CLI_NOARG, NULL, "JSON Lines in and out" },
+	{ OPT_ENCODING, "encoding", CLI_ARG, "ENC",
+	  "input encoding, e.g. gb18030 (default UTF-8)" },
+	{ OPT_HNAMES, "header-names", CLI_ARG, "FIELDS",
+	  "the input has no header line: these name its fields" },
+	{ 'F', "field", CLI_ARG, "FIELD=NAME",
+	  "read FIELD from the input's column NAME (repeatable)" },
+	{ OPT_MAXLINE, "max-line", CLI_ARG, "BYTES",
+	  "longest input line (default 1048576)" },
+	{ OPT_REJECTS, "rejects", CLI_ARG, "FILE",
+	  "write rejected records to FILE (+ _file _line _error)" },
 	{ 'o', "output", CLI_ARG, "FILE",
 	  "write to FILE, renamed into place only on success" },
 	{ 'z', "gzip", CLI_NOARG, NULL, "gzip the output" },
-	{ OPT_REJECTS, "rejects", CLI_ARG, "FILE",
-	  "keep rejected records in FILE (TSV + _file _line _error)" },
-	{ 'F', "field", CLI_ARG, "FIELD=NAME",
-	  "the input calls the program's FIELD NAME (repeatable)" },
-	{ OPT_ITSV, "itsv", CLI_NOARG, NULL, "input is TSV (the default)" },
-	{ OPT_ICSV, "icsv", CLI_NOARG, NULL, "input is CSV (RFC 4180)" },
-	{ OPT_IJSONL, "ijsonl", CLI_NOARG, NULL, "input is JSON Lines" },
 	{ OPT_OTSV, "otsv", CLI_NOARG, NULL, "output TSV (the default)" },
 	{ OPT_OCSV, "ocsv", CLI_NOARG, NULL, "output CSV" },
 	{ OPT_OJSONL, "ojsonl", CLI_NOARG, NULL, "output JSON Lines" },
 	{ OPT_OPRETTY, "opretty", CLI_NOARG, NULL,
 	  "output aligned columns for a terminal" },
-	{ OPT_CSV, "csv", CLI_NOARG, NULL, "CSV in and out" },
-	{ OPT_JSONL, "jsonl", CLI_NOARG, NULL, "JSON Lines in and out" },
-	{ OPT_HNAMES, "header-names", CLI_ARG, "FIELDS",
-	  "the input has no header line: these name its fields" },
 	{ OPT_HLESS, "headerless-output", CLI_NOARG, NULL,
 	  "write no header line (TSV, CSV)" },
-	{ OPT_ENCODING, "encoding", CLI_ARG, "ENC",
-	  "input encoding, e.g. gb18030 (default UTF-8)" },
-	{ OPT_ASOF, "asof", CLI_ARG, "DATE",
-	  "now: YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (China time)" },
-	{ OPT_MAXLINE, "max-line", CLI_ARG, "BYTES",
-	  "longest input line (default 1048576)" },
 	{ OPT_MASK, "mask", CLI_ARG, "FIELD,...",
 	  "mask ID numbers, phones and names in these output fields" },
-	{ 'q', "quiet", CLI_NOARG, NULL, "no warnings" },
+	{ OPT_ASOF, "asof", CLI_ARG, "DATE",
+	  "now: YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (China time)" },
+	{ OPT_SUMMARY, "summary", CLI_NOARG, NULL,
+	  "end with 'N read, N written, N rejected, N filtered'" },
+	{ 'q', "quiet", CLI_NOARG, NULL,
+	  "no warnings (errors and counts of rejects still show)" },
 	{ 'h', "help", CLI_NOARG, NULL, "this help" },
-	{ OPT_VERSION, "version", CLI_NOARG, NULL, "version" },
+	{ OPT_VERSION, "version", CLI_NOARG, NULL, "the version" },
 	{ 0, NULL, 0, NULL, NULL }
+};
+
+/* The heading printed before each group of shared_opts. */
+static const struct {
+	int first;
+	const char *title;
+} shared_heads[] = {
+	{ OPT_ITSV, "Input (files in order; none or '-' is standard input; "
+		    "gzip is recognised):" },
+	{ 'o', "Output (standard output unless -o):" },
+	{ OPT_ASOF, "Run:" },
 };
 
 struct cli_defer {
@@ -106,12 +123,13 @@ cli_usage(struct cli *cli, const char *fmt, ...)
 	exit(JW_EXIT_USAGE);
 }
 
+/* Print n options of o (all up to the end when n is 0). */
 static void
-print_opts(const struct cli_opt *o)
+print_opts(const struct cli_opt *o, size_t n)
 {
 	char left[64];
 
-	for (; o->id != 0; o++) {
+	for (size_t k = 0; o->id != 0 && (n == 0 || k < n); o++, k++) {
 		if (o->id < 256)
 			snprintf(left, sizeof left, "-%c, --%s%s%s", o->id,
 				 o->lng, o->arg ? " " : "",
@@ -124,6 +142,20 @@ print_opts(const struct cli_opt *o)
 }
 
 static void
+print_shared(void)
+{
+	const struct cli_opt *o;
+
+	printf("\nOptions of every verb (jingwu-records(5)):\n");
+	for (o = shared_opts; o->id != 0; o++) {
+		for (size_t i = 0; i < JW_ARRAY_LEN(shared_heads); i++)
+			if (shared_heads[i].first == o->id)
+				printf(" %s\n", shared_heads[i].title);
+		print_opts(o, 1);
+	}
+}
+
+static void
 verb_help(struct cli *cli, const struct cli_opt *opts)
 {
 	struct buf l = BUF_INIT;
@@ -132,10 +164,9 @@ verb_help(struct cli *cli, const struct cli_opt *opts)
 	       cli->verb->summary);
 	if (opts != NULL && opts[0].id != 0) {
 		printf("\nOptions:\n");
-		print_opts(opts);
+		print_opts(opts, 0);
 	}
-	printf("\nShared options (jingwu-records(5)):\n");
-	print_opts(shared_opts);
+	print_shared();
 	printf("\nExit status: 0 ok, 1 records rejected, 2 usage, "
 	       "3 configuration, 4 I/O, 5 internal.\nSee %s(1).\n",
 	       cli->prog);
@@ -306,6 +337,7 @@ shared(struct cli *cli, int id, const struct cli_opt *opts)
 		cli->wo.mask = cli->mask;
 		cli->wo.nmask = n;
 		break;
+	case OPT_SUMMARY: cli->summary = 1; break;
 	case 'q': diag_quiet = 1; break;
 	case 'h': verb_help(cli, opts); break;
 	case OPT_VERSION: version(cli); break;
@@ -455,19 +487,35 @@ cli_open_output(struct cli *cli)
 	return cli->out;
 }
 
+void
+cli_tally(struct cli *cli, const struct rec_reader *in)
+{
+	cli->nread += rec_reader_count_read(in);
+	cli->nrejected += rec_reader_count_rejected(in);
+	cli->nfiltered += rec_reader_count_filtered(in);
+}
+
 int
 cli_finish(struct cli *cli, struct rec_reader *in, struct rec_writer *out)
 {
 	struct cli_defer *d;
 	int status = cli->status;
 
-	if (out != NULL)
+	if (out != NULL) {
+		cli->nwritten += rec_writer_count(out);
 		rec_writer_close(out);
+	}
 	if (in != NULL) {
 		if (rec_reader_count_rejected(in) > 0 && status == 0)
 			status = JW_EXIT_REJECTS;
+		cli_tally(cli, in);
 		rec_reader_close(in);
 	}
+	/* Last, after the count of rejects; -q does not silence it. */
+	if (cli->summary)
+		diag_error("%llu read, %llu written, %llu rejected, "
+			   "%llu filtered", cli->nread, cli->nwritten,
+			   cli->nrejected, cli->nfiltered);
 	while ((d = cli->defer) != NULL) {
 		cli->defer = d->next;
 		d->fn(d->p);
@@ -481,6 +529,58 @@ cli_finish(struct cli *cli, struct rec_reader *in, struct rec_writer *out)
 	return status;
 }
 
+/* The verb every program with verbs has (unless it has its own "cat"):
+ * records in, the same records out, through every shared option. */
+static int
+verb_cat(struct cli *cli, int argc, char *argv[])
+{
+	const struct rec *r;
+	struct rec_reader *in;
+	struct rec_writer *out;
+
+	while (cli_getopt(cli, NULL, argc, argv) != -1)
+		;
+	in = cli_open_inputs(cli);
+	out = cli_open_output(cli);
+	rec_writer_add_fields(out, in);
+	while ((r = rec_reader_next(in)) != NULL) {
+		rec_writer_rec(out, r);
+		rec_writer_end(out);
+	}
+	return cli_finish(cli, in, out);
+}
+
+static const struct cli_verb cat_verb = {
+	"cat", verb_cat, "[file ...]",
+	"copy the records: convert the format or encoding, or check a file "
+	"(--rejects, --summary)"
+};
+
+/* The verb named name: the program's, else the shared cat; NULL if none. */
+static const struct cli_verb *
+find_verb(const struct cli_verb *verbs, const char *name)
+{
+	const struct cli_verb *v;
+
+	for (v = verbs; v->name != NULL; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return strcmp(name, cat_verb.name) == 0 ? &cat_verb : NULL;
+}
+
+/* "assign, count, ..., cat" into b. */
+static const char *
+verb_names(const struct cli_verb *verbs, struct buf *b)
+{
+	const struct cli_verb *v;
+
+	for (v = verbs; v->name != NULL; v++)
+		buf_printf(b, "%s%s", v == verbs ? "" : ", ", v->name);
+	if (find_verb(verbs, cat_verb.name) == &cat_verb)
+		buf_printf(b, "%s%s", v == verbs ? "" : ", ", cat_verb.name);
+	return b->p;
+}
+
 static void
 prog_help(const char *prog, const struct cli_verb *verbs)
 {
@@ -492,11 +592,20 @@ prog_help(const char *prog, const struct cli_verb *verbs)
 	if (v->summary != NULL)
 		printf("%s\n", v->summary);
 	printf("\nVerbs:\n");
-	for (v = verbs; v->name != NULL; v++)
+	for (v = verbs;; v++) {
+		if (v->name == NULL) {
+			if (find_verb(verbs, cat_verb.name) != &cat_verb)
+				break;
+			v = &cat_verb;
+		}
 		printf("  %-8s %s\n  %-8s   %s\n", v->name, v->synopsis, "",
 		       v->summary);
-	printf("\n'%s VERB --help' lists a verb's options; see %s(1).\n",
-	       prog, prog);
+		if (v == &cat_verb)
+			break;
+	}
+	printf("\n'%s VERB --help' lists a verb's options, and the options "
+	       "of every verb;\nsee %s(1) and jingwu-records(5).\n", prog,
+	       prog);
 	exit(fflush(stdout) == 0 ? JW_EXIT_OK : JW_EXIT_IO);
 }
 
@@ -506,6 +615,7 @@ cli_main(const char *prog, const struct cli_verb *verbs, int argc,
 {
 	struct cli cli;
 	const struct cli_verb *v;
+	struct buf b = BUF_INIT;
 	int first = 1;
 
 	memset(&cli, 0, sizeof cli);
@@ -515,21 +625,21 @@ cli_main(const char *prog, const struct cli_verb *verbs, int argc,
 	cli.ro.progress = 1;
 	/* A closed pipe is a quiet end (zio turns EPIPE into status 0). */
 	signal(SIGPIPE, SIG_IGN);
-	if (verbs[0].name[0] == '\0') {
+	if (verbs[0].name != NULL && verbs[0].name[0] == '\0') {
 		v = &verbs[0];
 		first = 1;
 	} else {
 		if (argc < 2)
-			cli_usage(&cli, "no verb given");
+			cli_usage(&cli, "no verb given (verbs: %s)",
+				  verb_names(verbs, &b));
 		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 			prog_help(prog, verbs);
 		if (strcmp(argv[1], "--version") == 0)
 			version(&cli);
-		for (v = verbs; v->name != NULL; v++)
-			if (strcmp(v->name, argv[1]) == 0)
-				break;
-		if (v->name == NULL)
-			cli_usage(&cli, "unknown verb '%s'", argv[1]);
+		v = find_verb(verbs, argv[1]);
+		if (v == NULL)
+			cli_usage(&cli, "unknown verb '%s' (verbs: %s)", argv[1],
+				  verb_names(verbs, &b));
 		first = 2;
 	}
 	cli.verb = v;

@@ -4,7 +4,9 @@
  * A program is a table of verbs; cli_main() dispatches to one, and the verb
  * reads its own options with cli_getopt(), which handles every shared
  * option itself: -o, -z, --rejects, -F, the format flags, --encoding,
- * --asof, --max-line, --mask, -q, -h/--help, --version.  Operands (input
+ * --asof, --max-line, --mask, --summary, -q, -h/--help, --version.  A
+ * program with verbs also gets the verb "cat" from cli_main() (unless it
+ * has its own): it copies records, converting formats and encodings.  Operands (input
  * files, "-" for stdin) are collected in cli->args.  Usage errors print the
  * reason, the synopsis and "Try 'prog VERB --help'." and exit 2.
  *
@@ -54,6 +56,11 @@ struct cli {
 	int32_t asof;		/* use cli_asof(): set once known */
 	int64_t asof_time;	/* use cli_asof_time(): set once known */
 	int status;		/* a verb may raise it (e.g. lint errors) */
+	int summary;		/* --summary */
+	/* What --summary prints: the counts of the readers tallied (by
+	 * cli_finish() or cli_tally()) and of the writers closed by
+	 * cli_finish(). */
+	unsigned long long nread, nwritten, nrejected, nfiltered;
 
 	/* Internal. */
 	const char **alias_from, **alias_to;
@@ -94,9 +101,13 @@ struct rec_reader *cli_open_files(struct cli *cli, const char *const *files);
 struct rec_writer *cli_open_output(struct cli *cli);
 /* Free p with fn at cli_finish(). */
 void cli_defer(struct cli *cli, void (*fn)(void *), void *p);
+/* Add in's counts (read, rejected, filtered) to the --summary line: for a
+ * second reader that the verb closes itself, before it does.  cli_finish()
+ * tallies the reader it is given. */
+void cli_tally(struct cli *cli, const struct rec_reader *in);
 /* Close the output (committing -o FILE) and the inputs, free what was
- * deferred, and return the status: cli->status, raised to 1 when records
- * were rejected. in and out may be NULL. */
+ * deferred, print the --summary line, and return the status: cli->status,
+ * raised to 1 when records were rejected.  in and out may be NULL. */
 int cli_finish(struct cli *cli, struct rec_reader *in, struct rec_writer *out);
 /* Split a comma-separated field list (with \, for a literal comma) into a
  * NULL-terminated array owned by cli; *n gets the count.  Usage error on

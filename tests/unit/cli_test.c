@@ -330,8 +330,14 @@ Test(cli, help_and_version_on_stdout)
 				  "exactly\n"), "%s", out);
 	cr_assert_not_null(strstr(out, "      --long-only V          a long "
 				  "option only\n"), "%s", out);
-	cr_assert_not_null(strstr(out, "\nShared options (jingwu-records(5))"
-				  ":\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "\nOptions of every verb "
+				  "(jingwu-records(5)):\n Input "), "%s", out);
+	cr_assert_not_null(strstr(out, "\n Output (standard output unless "
+				  "-o):\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "\n Run:\n      --asof DATE"), "%s",
+			   out);
+	cr_assert_not_null(strstr(out, "      --summary              end "
+				  "with"), "%s", out);
 	cr_assert_not_null(strstr(out, "  -o, --output FILE          write to "
 				  "FILE"), "%s", out);
 	cr_assert_not_null(strstr(out, "\nSee t(1).\n"), "%s", out);
@@ -553,10 +559,10 @@ Test(cli, main_usage_errors)
 	char *help[] = { (char *)"t", (char *)"-h", NULL };
 	char *out;
 
-	EXPECT_EXIT(2, "t: no verb given\nTry 't --help'.\n",
-		    cli_main("t", verbs, 1, none));
-	EXPECT_EXIT(2, "t: unknown verb 'cnt'\nTry 't --help'.\n",
-		    cli_main("t", verbs, 2, bad));
+	EXPECT_EXIT(2, "t: no verb given (verbs: count, other, cat)\n"
+		    "Try 't --help'.\n", cli_main("t", verbs, 1, none));
+	EXPECT_EXIT(2, "t: unknown verb 'cnt' (verbs: count, other, cat)\n"
+		    "Try 't --help'.\n", cli_main("t", verbs, 2, bad));
 	RUN_CHILD(out, 0, "t (jingwu) " JW_VERSION "\n", "",
 		  cli_main("t", verbs, 2, ver));
 	free(out);
@@ -564,7 +570,11 @@ Test(cli, main_usage_errors)
 		  "t: a test program\n\nVerbs:\n"
 		  "  count    [-x] [file ...]\n             count things\n"
 		  "  other    [file ...]\n             something else\n"
-		  "\n't VERB --help' lists a verb's options; see t(1).\n", "",
+		  "  cat      [file ...]\n             copy the records: "
+		  "convert the format or encoding, or check a file (--rejects, "
+		  "--summary)\n"
+		  "\n't VERB --help' lists a verb's options, and the options "
+		  "of every verb;\nsee t(1) and jingwu-records(5).\n", "",
 		  cli_main("t", verbs, 2, help));
 	free(out);
 }
@@ -660,4 +670,98 @@ Test(cli, mask_mapped_through_later_alias)
 	start("--mask", "id_no,phone", "-F", "id_no=身份证号", NULL);
 	cr_assert_eq(next(), -1);
 	check_mask_mapped();
+}
+
+/* ---- the shared cat verb and --summary ---- */
+
+static int
+verb_own_cat(struct cli *cli, int argc, char *argv[])
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	return 42;
+}
+
+Test(cli, cat_is_every_programs_verb)
+{
+	const char *p = PUT("in.tsv", "a\tb\n1\t2\n3\n4\t5\n");
+	const char *o = tpath("out.jsonl");
+	char *argv[] = { (char *)"t", (char *)"cat", (char *)"--ojsonl",
+			 (char *)"-o", (char *)o, (char *)p, NULL };
+	char *own[] = { (char *)"t", (char *)"cat", NULL };
+	static const struct cli_verb with_cat[] = {
+		{ "cat", verb_own_cat, "", "its own" },
+		{ NULL, NULL, NULL, "t: a test program" }
+	};
+	char want[512], *out;
+
+	snprintf(want, sizeof want, "t: %s:3: 1 field, expected 2\n"
+		 "t: %s: 1 of 3 records rejected (--rejects FILE keeps them)\n",
+		 p, p);
+	RUN_CHILD(out, 1, "", want, exit(cli_main("t", verbs, 6, argv)));
+	free(out);
+	assert_file(o, "{\"a\":\"1\",\"b\":\"2\"}\n"
+		    "{\"a\":\"4\",\"b\":\"5\"}\n");
+	/* A program's own cat comes first. */
+	cr_assert_eq(cli_main("t", with_cat, 2, own), 42);
+	/* A program without verbs has none: "cat" is an operand. */
+	cr_assert_eq(cli_main("t", (const struct cli_verb[]){
+		{ "", verb_own_cat, "", "" }, { NULL, NULL, NULL, NULL } },
+		2, own), 42);
+}
+
+Test(cli, summary_counts_every_reader_and_writer)
+{
+	const char *p = PUT("in.tsv", "a\tb\n1\t2\n3\n4\t5\n6\t7\n");
+	const char *q = PUT("in2.tsv", "a\tb\n8\t9\n");
+	struct rec_reader *in, *in2;
+	struct rec_writer *w;
+	const struct rec *r;
+	char want[512];
+	FILE *e = tmpfile();
+	int saved = dup(2);
+	char *got;
+
+	dup2(fileno(e), 2);
+	start(p, "--summary", "-q", "-o", tpath("out.tsv"), NULL);
+	cr_assert_eq(next(), -1);
+	cr_assert_eq(C.summary, 1);
+	in = cli_open_inputs(&C);
+	in2 = cli_open_files(&C, (const char *const[]){ q, NULL });
+	w = cli_open_output(&C);
+	rec_writer_add_fields(w, in);
+	while ((r = rec_reader_next(in)) != NULL)
+		if (r->f[0].p[0] == '6') {
+			rec_filtered(in, r);
+		} else {
+			rec_writer_rec(w, r);
+			rec_writer_end(w);
+		}
+	while ((r = rec_reader_next(in2)) != NULL)
+		;
+	/* A second reader the verb closes itself is tallied first. */
+	cli_tally(&C, in2);
+	rec_reader_close(in2);
+	cr_assert_eq(cli_finish(&C, in, w), 1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	got = slurp_stream(e);
+	fclose(e);
+	snprintf(want, sizeof want, "t: %s:3: 1 field, expected 2\n"
+		 "t: %s: 1 of 4 records rejected (--rejects FILE keeps them)\n"
+		 "t: 5 read, 2 written, 1 rejected, 1 filtered\n", p, p);
+	cr_assert_str_eq(got, want);
+	free(got);
+}
+
+Test(cli, no_summary_without_the_flag)
+{
+	const char *p = PUT("in.tsv", "a\n1\n");
+	char *argv[] = { (char *)"t", (char *)"cat", (char *)p, NULL };
+	char *out;
+
+	RUN_CHILD(out, 0, "a\n1\n", "", exit(cli_main("t", verbs, 3, argv)));
+	free(out);
 }
