@@ -79,12 +79,6 @@ case_cfg_free_v(void *p)
 	case_cfg_free(p);
 }
 
-static void
-group_free_v(void *p)
-{
-	group_free(p);
-}
-
 static struct case_cfg *
 cs_need_cfg(struct cli *cli, const char *path)
 {

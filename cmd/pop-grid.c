@@ -11,12 +11,13 @@
 #include "rec/fsel.h"
 #include "domain/grid.h"
 #include "rec/group.h"
+#include "rec/hold.h"
 #include "base/htab.h"
 #include "domain/idno.h"
 #include "base/util.h"
 
 enum {
-	OPT_DERIVE = 256, OPT_NO_TOTAL, OPT_PARTIAL, OPT_MERGE, OPT_SORTED,
+	OPT_DERIVE = 256, OPT_SORTED,
 	OPT_SAMPLE, OPT_IGNORE, OPT_LIST, OPT_EXPIRED
 };
 
@@ -24,12 +25,6 @@ static void
 grid_free_v(void *p)
 {
 	grid_free(p);
-}
-
-static void
-group_free_v(void *p)
-{
-	group_free(p);
 }
 
 static struct grid *
@@ -87,14 +82,6 @@ outcols_put(struct rec_writer *out, const struct rec *r,
 		if (c[i].in == REC_NONE)
 			rec_writer_str(out, vals[i]);
 	rec_writer_end(out);
-}
-
-static struct rec_str
-str(const char *s)
-{
-	struct rec_str v = { s, strlen(s) };
-
-	return v;
 }
 
 /* ---- assign ---- */
@@ -178,10 +165,10 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 		if (derive) {
 			date_format(id.birth, birth);
 			snprintf(age, sizeof age, "%d", idno_age(&id, asof));
-			vals[5] = str(birth);
+			vals[5] = rec_str_of(birth);
 			vals[6].p = id.gender == 'M' ? "M" : "F";
 			vals[6].len = 1;
-			vals[7] = str(age);
+			vals[7] = rec_str_of(age);
 		}
 		if (r->f[iid].p[17] == 'x') {
 			/* Written as normalised: 11010519491231002X. */
@@ -199,157 +186,31 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 	return cli_finish(cli, in, out);
 }
 
-/* ---- count and due: groups ---- */
-
-/* Shared by count and due: -b, --no-total, --partial, --merge. */
-struct grouping {
-	const char *by;
-	int total, partial, merge;
-	int by_given;	/* -b was on the command line (else by is the default) */
-};
-
-static int
-grouping_opt(struct cli *cli, struct grouping *gp, int c)
-{
-	switch (c) {
-	case 'b': gp->by = cli->optarg; gp->by_given = 1; return 1;
-	case OPT_NO_TOTAL: gp->total = 0; return 1;
-	case OPT_PARTIAL: gp->partial = 1; return 1;
-	case OPT_MERGE: gp->merge = 1; return 1;
-	}
-	return 0;
-}
-
-#define GROUPING_OPTS(dflt) \
-	{ 'b', "by", CLI_ARG, "FIELDS", "group by these fields (" dflt ")" }, \
-	{ OPT_NO_TOTAL, "no-total", CLI_NOARG, NULL, "no total row" }, \
-	{ OPT_PARTIAL, "partial", CLI_NOARG, NULL, \
-	  "write mergeable partial counts (for --merge)" }, \
-	{ OPT_MERGE, "merge", CLI_NOARG, NULL, \
-	  "add up partial counts written by --partial" }
-
-/* Set up the group table and output columns for gp over in; returns the
- * key indexes (*nk of them). */
-static struct group *
-grouping_start(struct cli *cli, struct grouping *gp, struct rec_reader *in,
-	       struct rec_writer *out, const size_t **keys, size_t *nk)
-{
-	struct buf label = BUF_INIT;
-	struct group *g;
-	size_t i;
-
-	if (gp->partial && gp->merge)
-		cli_usage(cli, "--partial and --merge do not go together");
-	buf_printf(&label, gp->by_given ? "-b" : "-b (default %s)", gp->by);
-	*keys = fsel_parse(cli, in, label.p, gp->by, nk);
-	buf_release(&label);
-	g = group_new(*nk);
-	cli_defer(cli, group_free_v, g);
-	for (i = 0; i < *nk; i++) {
-		if (strcmp(rec_reader_name(in, (*keys)[i]), "count") == 0 &&
-		    !gp->merge)
-			cli_usage(cli, "-b: 'count' names the output's count "
-				  "column; group by another field");
-		if (strcmp(rec_reader_name(in, (*keys)[i]), "count") == 0)
-			cli_usage(cli, "-b: with --merge, 'count' holds the "
-				  "partial counts and is no group field");
-		rec_writer_add(out, rec_reader_name(in, (*keys)[i]));
-	}
-	rec_writer_add(out, "count");
-	return g;
-}
-
-/* Tell the reader which fields the counting reads (the keys and one or
- * two more), so that it splits out only those. */
-static void
-want_keys(struct rec_reader *in, const size_t *keys, size_t nk, size_t a,
-	  size_t b)
-{
-	size_t *w = xcalloc(nk + 2, sizeof *w), n = 0, i;
-
-	for (i = 0; i < nk; i++)
-		w[n++] = keys[i];
-	if (a != REC_NONE)
-		w[n++] = a;
-	if (b != REC_NONE)
-		w[n++] = b;
-	rec_reader_want(in, w, n);
-	free(w);
-}
-
-/* With --merge, add a partial row: its count field holds the number. */
-static void
-grouping_merge(struct rec_reader *in, const struct rec *r, struct group *g,
-	       const size_t *keys, size_t nk, size_t icount,
-	       struct rec_str *kv)
-{
-	struct buf q = BUF_INIT;
-	long long n;
-	size_t i;
-
-	if (rec_str_long(r->f[icount], &n) < 0 || n < 0) {
-		buf_add_quoted(&q, r->f[icount].p, r->f[icount].len);
-		rec_reject(in, r, "field 'count': not a count: '%s'", q.p);
-		buf_release(&q);
-		return;
-	}
-	for (i = 0; i < nk; i++)
-		kv[i] = r->f[keys[i]];
-	/* A whole count's total row would be added in as a group. */
-	if (rec_str_eq(kv[0], str(GROUP_TOTAL))) {
-		rec_reject(in, r, "field '%s': a total row (count the parts "
-			   "with --partial)", rec_reader_name(in, keys[0]));
-		return;
-	}
-	group_add(g, kv, (uint64_t)n);
-}
-
-static int
-grouping_finish(struct cli *cli, struct grouping *gp, struct group *g,
-		struct rec_reader *in, struct rec_writer *out)
-{
-	group_write(g, out, gp->total && !gp->partial);
-	return cli_finish(cli, in, out);
-}
+/* ---- count and due: groups (rec/group.h) ---- */
 
 static const struct cli_opt count_opts[] = {
-	GROUPING_OPTS("default community,grid"),
+	GROUP_OPTS("default community,grid"),
 	{ 0, NULL, 0, NULL, NULL }
 };
 
 static int
 verb_count(struct cli *cli, int argc, char *argv[])
 {
-	struct grouping gp = { "community,grid", 1, 0, 0, 0 };
+	struct group_opts go = GROUP_OPTS_INIT("community,grid");
 	const struct rec *r;
-	const size_t *keys;
 	struct rec_reader *in;
 	struct rec_writer *out;
-	struct rec_str *kv;
 	struct group *g;
-	size_t nk, i, icount = REC_NONE;
 	int c;
 
 	while ((c = cli_getopt(cli, count_opts, argc, argv)) != -1)
-		grouping_opt(cli, &gp, c);
+		group_opt(cli, &go, c);
 	in = cli_open_inputs(cli);
 	out = cli_open_output(cli);
-	g = grouping_start(cli, &gp, in, out, &keys, &nk);
-	if (gp.merge)
-		icount = rec_reader_need(in, "count");
-	want_keys(in, keys, nk, icount, REC_NONE);
-	kv = xcalloc(nk, sizeof *kv);
-	while ((r = rec_reader_next(in)) != NULL) {
-		if (gp.merge) {
-			grouping_merge(in, r, g, keys, nk, icount, kv);
-			continue;
-		}
-		for (i = 0; i < nk; i++)
-			kv[i] = r->f[keys[i]];
-		group_add(g, kv, 1);
-	}
-	free(kv);
-	return grouping_finish(cli, &gp, g, in, out);
+	g = group_start(cli, &go, in, out, NULL, 0, NULL, 0);
+	while ((r = rec_reader_next(in)) != NULL)
+		group_rec(g, in, r, NULL);
+	return group_finish(cli, g, in, out);
 }
 
 /* ---- due ---- */
@@ -361,24 +222,55 @@ static const struct cli_opt due_opts[] = {
 	  "also count cards that have already expired" },
 	{ OPT_LIST, "list", CLI_NOARG, NULL,
 	  "list the residents (with days_left) instead of counting" },
-	GROUPING_OPTS("default work_city"),
+	GROUP_OPTS("default work_city"),
 	{ 0, NULL, 0, NULL, NULL }
 };
 
 #define LONG_TERM "长期"	/* a long-term card never expires */
 
+/* --list: the residents held, sorted by days_left (their mark), then in
+ * input order. */
+static int
+by_days_left(const void *a, const void *b, void *ctx)
+{
+	const struct hold_rec *x = hold_at(ctx, *(const size_t *)a);
+	const struct hold_rec *y = hold_at(ctx, *(const size_t *)b);
+
+	if (x->mark != y->mark)
+		return x->mark < y->mark ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) -
+	       (*(const size_t *)a < *(const size_t *)b);
+}
+
+static void
+write_list(struct hold *h, struct rec_writer *out)
+{
+	size_t n = hold_count(h), i, *order = xcalloc(n + 1, sizeof *order);
+	const struct hold_rec *e;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof *order, by_days_left, h);
+	for (i = 0; i < n; i++) {
+		e = hold_at(h, order[i]);
+		hold_write(h, e, out);
+		rec_writer_putll(out, (long long)e->mark);
+		rec_writer_end(out);
+	}
+	free(order);
+}
+
 static int
 verb_due(struct cli *cli, int argc, char *argv[])
 {
-	struct grouping gp = { "work_city", 1, 0, 0, 0 };
+	struct group_opts go = GROUP_OPTS_INIT("work_city");
 	const struct rec *r;
-	const size_t *keys = NULL;
 	struct rec_reader *in;
 	struct rec_writer *out;
-	struct rec_str *kv = NULL;
 	struct group *g = NULL;
+	struct hold *listed = NULL;
 	struct buf q = BUF_INIT;
-	size_t nk = 0, i, iexp, icount = REC_NONE;
+	size_t iexp;
 	long within = 90;
 	int c, list = 0, expired = 0, within_given = 0;
 	int32_t asof, day;
@@ -393,37 +285,39 @@ verb_due(struct cli *cli, int argc, char *argv[])
 		else if (c == OPT_EXPIRED)
 			expired = 1;
 		else
-			grouping_opt(cli, &gp, c);
-	if (!cli->asof_given && !gp.merge)
+			group_opt(cli, &go, c);
+	if (!cli->asof_given && !go.merge)
 		cli_usage(cli, "--asof DATE is required: the day the window "
 			  "starts");
-	if (list && (gp.partial || gp.merge || gp.by_given || !gp.total))
+	if (list && (go.partial || go.merge || go.by_given || !go.total))
 		cli_usage(cli, "--list lists residents: it does not go with "
 			  "-b, --no-total, --partial or --merge");
-	if (gp.merge && (within_given || expired))
+	if (go.merge && (within_given || expired))
 		cli_usage(cli, "--merge adds up partial counts: the window "
 			  "(--within, --expired) was applied by --partial");
-	asof = gp.merge ? 0 : cli_asof(cli);
+	asof = go.merge ? 0 : cli_asof(cli);
 	in = cli_open_inputs(cli);
 	out = cli_open_output(cli);
-	iexp = gp.merge ? REC_NONE : rec_reader_need(in, "id_expiry");
+	iexp = go.merge ? REC_NONE : rec_reader_need(in, "id_expiry");
 	if (list) {
 		rec_writer_add_fields(out, in);
 		rec_writer_add(out, "days_left");
+		for (c = 0; c < (int)cli->wo.nmask; c++)
+			if (strcmp(cli->wo.mask[c], "days_left") == 0)
+				cli_usage(cli, "--mask: 'days_left' is a number "
+					  "pop-grid due computes, not "
+					  "personal data");
+		listed = hold_new(rec_reader_nfields(in));
+		cli_defer(cli, hold_free_v, listed);
 	} else {
-		g = grouping_start(cli, &gp, in, out, &keys, &nk);
-		kv = xcalloc(nk, sizeof *kv);
+		g = group_start(cli, &go, in, out, NULL, 0, &iexp, 1);
 	}
-	if (gp.merge)
-		icount = rec_reader_need(in, "count");
-	if (!list)
-		want_keys(in, keys, nk, iexp, icount);
 	while ((r = rec_reader_next(in)) != NULL) {
-		if (gp.merge) {
-			grouping_merge(in, r, g, keys, nk, icount, kv);
+		if (go.merge) {
+			group_rec(g, in, r, NULL);
 			continue;
 		}
-		if (rec_str_eq(r->f[iexp], str(LONG_TERM))) {
+		if (rec_str_eq(r->f[iexp], REC_STR(LONG_TERM))) {
 			rec_filtered(in, r);
 			continue;
 		}
@@ -438,21 +332,17 @@ verb_due(struct cli *cli, int argc, char *argv[])
 			rec_filtered(in, r);
 			continue;
 		}
-		if (list) {
-			rec_writer_rec(out, r);
-			rec_writer_putll(out, (long long)day - asof);
-			rec_writer_end(out);
-			continue;
-		}
-		for (i = 0; i < nk; i++)
-			kv[i] = r->f[keys[i]];
-		group_add(g, kv, 1);
+		if (list)
+			hold_add(listed, r)->mark = (int64_t)day - asof;
+		else
+			group_rec(g, in, r, NULL);
 	}
-	free(kv);
 	buf_release(&q);
-	if (list)
+	if (list) {
+		write_list(listed, out);
 		return cli_finish(cli, in, out);
-	return grouping_finish(cli, &gp, g, in, out);
+	}
+	return group_finish(cli, g, in, out);
 }
 
 /* ---- diff ---- */

@@ -25,6 +25,7 @@
 #define JW_REC_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "base/buf.h"
 
@@ -40,6 +41,13 @@ struct rec_str {
 	const char *p;
 	size_t len;
 };
+
+/* A view of a string literal, its length known at compile time:
+ * rec_str_eq(f, REC_STR("长期")).  The "" refuses anything but a literal. */
+#define REC_STR(lit) ((struct rec_str){ "" lit, sizeof(lit) - 1 })
+/* A view of a NUL-terminated string (which must outlive the view). */
+static inline struct rec_str rec_str_of(const char *s)
+{ struct rec_str v = { s, strlen(s) }; return v; }
 
 /* A NULL field (TSV "\N", JSON null or a missing key) is empty and points
  * at rec_null, so that writers give it back as \N (TSV) or null (JSON

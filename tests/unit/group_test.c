@@ -12,6 +12,7 @@
 #include "base/diag.h"
 #include "rec/group.h"
 #include "rec/rec.h"
+#include "base/util.h"
 #include "testutil.h"
 
 /* ---- fixtures ---- */
@@ -274,4 +275,389 @@ Test(group, late_adds_all_land)
 		       "k2\t6\n"
 		       "(total)\t55\n");
 	group_free(g);
+}
+
+/* ---- aggregates beyond a count ---- */
+
+/* count, x (2 decimals), its least, greatest, mean, variance, a hidden
+ * prev, the rate x per record and x's change against prev. */
+static const struct group_agg every[] = {
+	{ .kind = GROUP_COUNT, .name = "count" },
+	{ .kind = GROUP_SUM, .name = "x", .scale = 2 },
+	{ .kind = GROUP_MIN, .name = "lo", .scale = 2 },
+	{ .kind = GROUP_MAX, .name = "hi", .scale = 2 },
+	{ .kind = GROUP_MEAN, .name = "avg", .scale = 2, .out = 2 },
+	{ .kind = GROUP_VAR, .name = "var", .scale = 2, .out = 3 },
+	{ .kind = GROUP_SUM, .name = "prev", .hide = 1 },
+	{ .kind = GROUP_RATIO, .name = "rate", .of = 1, .per = 0, .out = 4 },
+	{ .kind = GROUP_CHANGE, .name = "change", .of = 1, .per = 6,
+	  .out = 2 },
+};
+#define NEVERY (sizeof every / sizeof every[0])
+
+/* One record of key k with value x (scaled) and prev p. */
+static int
+addx(struct group *g, const char *k, int64_t x, int64_t p)
+{
+	struct rec_str v = S(k);
+	int64_t vals[NEVERY];
+	size_t i;
+
+	for (i = 0; i < NEVERY; i++)
+		vals[i] = x;
+	vals[0] = 12345;	/* ignored: a COUNT takes no value */
+	vals[6] = p;
+	return group_add_vals(g, &v, vals);
+}
+
+static void
+write_to(struct group *g, const char *path, size_t nkeys, int flags)
+{
+	struct rec_writer_opts wo = { 0 };
+	struct rec_writer *w;
+	char name[32];
+	size_t i;
+
+	wo.path = path;
+	w = rec_writer_open(&wo);
+	for (i = 0; i < nkeys; i++) {
+		snprintf(name, sizeof name, "k%zu", i + 1);
+		rec_writer_add(w, name);
+	}
+	group_columns(g, w, flags);
+	group_write(g, w, flags);
+	rec_writer_close(w);
+}
+
+static struct group *
+every_table(void)
+{
+	struct group *g = group_new_aggs(1, every, NEVERY);
+
+	cr_assert_eq(addx(g, "a", 150, 1), 0);
+	cr_assert_eq(addx(g, "a", 225, 1), 0);
+	cr_assert_eq(addx(g, "a", GROUP_NOVAL, 1), 0);
+	cr_assert_eq(addx(g, "a", -75, 1), 0);
+	cr_assert_eq(addx(g, "b", 1000, 0), 0);
+	return g;
+}
+
+Test(group, every_aggregate)
+{
+	struct group *g = every_table();
+
+	cr_assert_eq(group_count(g), 2);
+	cr_assert_eq(group_total(g), 5);
+	write_to(g, tpath("final.tsv"), 1, GROUP_W_TOTAL);
+	/* a: 1.50 2.25 -0.75 (and no value): sum 3.00, mean 1.00, sample
+	 * variance (0.25 + 1.5625 + 3.0625) / 2 = 2.4375, rounded away from
+	 * zero; rate 3.00 / 4 records; change (3.00 - 4) / 4. */
+	assert_file(tpath("final.tsv"),
+		    "k1\tcount\tx\tlo\thi\tavg\tvar\trate\tchange\n"
+		    "a\t4\t3.00\t-0.75\t2.25\t1.00\t2.438\t0.7500\t-0.25\n"
+		    "b\t1\t10.00\t10.00\t10.00\t10.00\t\\N\t10.0000\t\\N\n"
+		    "(total)\t5\t13.00\t-0.75\t10.00\t3.25\t21.875\t2.6000"
+		    "\t2.25\n");
+	write_to(g, tpath("partial.tsv"), 1, GROUP_W_PARTIAL | GROUP_W_TOTAL);
+	/* Parts only, the hidden prev too, no ratio, no total row. */
+	assert_file(tpath("partial.tsv"),
+		    "k1\tcount\tx\tlo\thi\tavg_n\tavg_sum\tvar_n\tvar_sum"
+		    "\tvar_sumsq\tprev\n"
+		    "a\t4\t3.00\t-0.75\t2.25\t3\t3.00\t3\t3.00\t7.8750\t4\n"
+		    "b\t1\t10.00\t10.00\t10.00\t1\t10.00\t1\t10.00\t100.0000"
+		    "\t0\n");
+	cr_assert(group_is_column(g, "var_sumsq"));
+	cr_assert(group_is_column(g, "rate"));
+	cr_assert_not(group_is_column(g, "k1"));
+	group_free(g);
+}
+
+Test(group, no_values_yet)
+{
+	struct group *g = group_new_aggs(1, every, NEVERY);
+
+	cr_assert_eq(addx(g, "a", GROUP_NOVAL, 0), 0);
+	write_to(g, tpath("f.tsv"), 1, GROUP_W_TOTAL);
+	/* Nothing to take the least of or divide by. */
+	assert_file(tpath("f.tsv"),
+		    "k1\tcount\tx\tlo\thi\tavg\tvar\trate\tchange\n"
+		    "a\t1\t0.00\t\\N\t\\N\t\\N\t\\N\t0.0000\t\\N\n"
+		    "(total)\t1\t0.00\t\\N\t\\N\t\\N\t\\N\t0.0000\t\\N\n");
+	write_to(g, tpath("p.tsv"), 1, GROUP_W_PARTIAL);
+	assert_file(tpath("p.tsv"),
+		    "k1\tcount\tx\tlo\thi\tavg_n\tavg_sum\tvar_n\tvar_sum"
+		    "\tvar_sumsq\tprev\n"
+		    "a\t1\t0.00\t\\N\t\\N\t0\t0.00\t0\t0.00\t0.0000\t0\n");
+	group_free(g);
+}
+
+/* Sums of money are exact: a thousand fines of 0.10 yuan are 100.00, and
+ * ten thousand of 0.01 are 100.00 (a double would drift). */
+Test(group, exact_decimals)
+{
+	static const struct group_agg a[] = {
+		{ .kind = GROUP_SUM, .name = "fine", .scale = 2 },
+		{ .kind = GROUP_MEAN, .name = "avg", .scale = 2, .out = 3 },
+	};
+	struct group *g = group_new_aggs(1, a, 2);
+	struct rec_str k = S("x");
+	int64_t v[2];
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		v[0] = v[1] = 10;
+		cr_assert_eq(group_add_vals(g, &k, v), 0);
+	}
+	k = S("y");
+	for (i = 0; i < 10000; i++) {
+		v[0] = v[1] = 1;
+		group_add_vals(g, &k, v);
+	}
+	k = S("z");
+	v[0] = v[1] = -5;		/* -0.05 */
+	group_add_vals(g, &k, v);
+	v[0] = v[1] = 0;
+	group_add_vals(g, &k, v);
+	group_add_vals(g, &k, v);
+	write_to(g, tpath("f.tsv"), 1, GROUP_W_TOTAL);
+	/* z's mean -0.05 / 3 = -0.0166..., to 3 decimals -0.017. */
+	assert_file(tpath("f.tsv"), "k1\tfine\tavg\n"
+		    "x\t100.00\t0.100\n"
+		    "y\t100.00\t0.010\n"
+		    "z\t-0.05\t-0.017\n"
+		    "(total)\t199.95\t0.018\n");
+	group_free(g);
+}
+
+/* Half away from zero, on both sides, and no "-0". */
+Test(group, ratio_rounding)
+{
+	static const struct group_agg a[] = {
+		{ .kind = GROUP_SUM, .name = "num" },
+		{ .kind = GROUP_SUM, .name = "den" },
+		{ .kind = GROUP_RATIO, .name = "r", .of = 0, .per = 1,
+		  .out = 1 },
+		{ .kind = GROUP_RATIO, .name = "r0", .of = 0, .per = 1 },
+	};
+	static const struct { const char *k; int64_t num, den; } c[] = {
+		{ "a", 1, 4 },		/* 0.25 -> 0.3 */
+		{ "b", -1, 4 },		/* -0.25 -> -0.3 */
+		{ "c", -1, 40 },	/* -0.025 -> -0.0 is 0.0 */
+		{ "d", 2, 3 },		/* 0.666 -> 0.7 */
+		{ "e", 1, 0 },		/* no ratio */
+		{ "f", 5, -2 },		/* -2.5 -> -2.5 */
+	};
+	struct group *g = group_new_aggs(1, a, 4);
+	struct rec_str k;
+	int64_t v[4];
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		k = S(c[i].k);
+		v[0] = c[i].num;
+		v[1] = c[i].den;
+		cr_assert_eq(group_add_vals(g, &k, v), 0);
+	}
+	write_to(g, tpath("f.tsv"), 1, 0);
+	assert_file(tpath("f.tsv"), "k1\tnum\tden\tr\tr0\n"
+		    "a\t1\t4\t0.3\t0\n"
+		    "b\t-1\t4\t-0.3\t0\n"
+		    "c\t-1\t40\t0.0\t0\n"
+		    "d\t2\t3\t0.7\t1\n"
+		    "e\t1\t0\t\\N\t\\N\n"
+		    "f\t5\t-2\t-2.5\t-3\n");
+	group_free(g);
+}
+
+/* A sum that would overflow is refused whole: neither the group nor the
+ * total changes, and the table goes on. */
+Test(group, overflow_refused)
+{
+	static const struct group_agg a[] = {
+		{ .kind = GROUP_COUNT, .name = "n" },
+		{ .kind = GROUP_SUM, .name = "s" },
+		{ .kind = GROUP_VAR, .name = "v" },
+	};
+	struct group *g = group_new_aggs(1, a, 3);
+	struct rec_str k = S("a"), k2 = S("b");
+	int64_t v[3] = { 0, INT64_MAX - 10, 1 };
+
+	cr_assert_eq(group_add_vals(g, &k, v), 0);
+	v[1] = 20;
+	cr_assert_eq(group_add_vals(g, &k, v), -1);	/* a's sum */
+	v[1] = 5;
+	cr_assert_eq(group_add_vals(g, &k2, v), 0);
+	/* b's sum fits, but the total row's would not. */
+	v[1] = 20;
+	cr_assert_eq(group_add_vals(g, &k2, v), -1);
+	/* x * x of the variance overflows. */
+	v[1] = 0;
+	v[2] = 4000000000;
+	cr_assert_eq(group_add_vals(g, &k2, v), -1);
+	cr_assert_eq(group_total(g), 2);
+	write_to(g, tpath("f.tsv"), 1, GROUP_W_TOTAL);
+	assert_file(tpath("f.tsv"), "k1\tn\ts\tv\n"
+		    "a\t1\t9223372036854775797\t\\N\n"
+		    "b\t1\t5\t\\N\n"
+		    "(total)\t2\t9223372036854775802\t0\n");
+	group_free(g);
+}
+
+/* NULL (\N) and '' are two groups; NULL is written back as \N and sorts
+ * last. */
+Test(group, null_apart_from_empty)
+{
+	struct group *g = group_new(1), *g2 = group_new(2);
+	struct rec_str k[2];
+
+	k[0].p = rec_null;
+	k[0].len = 0;
+	group_add(g, k, 2);
+	add1(g, "", 3);
+	add1(g, "z", 1);
+	cr_assert_eq(group_count(g), 3);
+	assert_written(g, 1, 0, "k1\tcount\n\t3\nz\t1\n\\N\t2\n");
+	k[1] = S("");
+	group_add(g2, k, 1);
+	add2(g2, "", "", 2);
+	k[1] = k[0];
+	group_add(g2, k, 4);
+	assert_written(g2, 2, 0, "k1\tk2\tcount\n\t\t2\n\\N\t\t1\n\\N\t\\N\t4\n");
+	group_free(g);
+	group_free(g2);
+}
+
+/* ---- merging partial rows ---- */
+
+/* Merge the partial files (NULL-terminated) into a new table of every
+ * aggregate with keys k1, k2. */
+static struct group *
+merged(const char *const *files, unsigned long long *rejected)
+{
+	struct rec_reader_opts ro = { 0 };
+	struct rec_reader *in = rec_reader_open(files, &ro);
+	struct group *m = group_new_aggs(2, every, NEVERY);
+	const struct rec *r;
+	size_t keys[2];
+
+	keys[0] = rec_reader_field(in, "k1");
+	keys[1] = rec_reader_field(in, "k2");
+	group_merge_fields(m, in, keys);
+	while ((r = rec_reader_next(in)) != NULL)
+		group_merge_rec(m, in, r);
+	if (rejected != NULL)
+		*rejected = rec_reader_count_rejected(in);
+	rec_reader_close(in);
+	return m;
+}
+
+/* split | partial each | merge == the whole, however the parts are
+ * grouped and ordered: random records (NULL and '' keys, no values,
+ * negative values) into seven parts. */
+Test(group, merge_equals_whole)
+{
+	enum { N = 20000, PARTS = 7 };
+	static const char *const k1s[] = { "甲", "乙", "丙", "", "a\tb" };
+	struct group *whole = group_new_aggs(2, every, NEVERY);
+	struct group *part[PARTS], *m, *half;
+	const char *files[PARTS + 1], *first[4];
+	char name[32], k2[16], *want, *got;
+	struct rec_str k[2];
+	int64_t v[NEVERY];
+	size_t i, j, p;
+	unsigned seed = 12345;
+
+	for (p = 0; p < PARTS; p++)
+		part[p] = group_new_aggs(2, every, NEVERY);
+	for (i = 0; i < N; i++) {
+		k[0] = S(k1s[rand_r(&seed) % 5]);
+		snprintf(k2, sizeof k2, "%d", rand_r(&seed) % 30);
+		k[1] = S(k2);
+		if (rand_r(&seed) % 17 == 0) {
+			k[1].p = rec_null;
+			k[1].len = 0;
+		}
+		for (j = 0; j < NEVERY; j++)
+			v[j] = rand_r(&seed) % 10 == 0 ? GROUP_NOVAL :
+			       (int64_t)(rand_r(&seed) % 2000001) - 1000000;
+		v[6] = rand_r(&seed) % 3;
+		p = (size_t)rand_r(&seed) % PARTS;
+		cr_assert_eq(group_add_vals(whole, k, v), 0);
+		cr_assert_eq(group_add_vals(part[p], k, v), 0);
+	}
+	write_to(whole, tpath("whole.tsv"), 2, GROUP_W_TOTAL);
+	want = slurp(tpath("whole.tsv"), NULL);
+	for (p = 0; p < PARTS; p++) {
+		snprintf(name, sizeof name, "p%zu.tsv", p);
+		write_to(part[p], tpath(name), 2, GROUP_W_PARTIAL);
+		group_free(part[p]);
+	}
+	/* All parts at once, in order. */
+	for (p = 0; p < PARTS; p++) {
+		snprintf(name, sizeof name, "p%zu.tsv", p);
+		files[p] = xstrdup(tpath(name));
+	}
+	files[PARTS] = NULL;
+	m = merged(files, NULL);
+	write_to(m, tpath("m1.tsv"), 2, GROUP_W_TOTAL);
+	got = slurp(tpath("m1.tsv"), NULL);
+	cr_assert_str_eq(got, want);
+	free(got);
+	group_free(m);
+	/* Two halves merged into partial rows again, then the later half
+	 * first. */
+	first[0] = files[0];
+	first[1] = files[1];
+	first[2] = files[2];
+	first[3] = NULL;
+	half = merged(first, NULL);
+	write_to(half, tpath("h1.tsv"), 2, GROUP_W_PARTIAL);
+	group_free(half);
+	half = merged(files + 3, NULL);
+	write_to(half, tpath("h2.tsv"), 2, GROUP_W_PARTIAL);
+	group_free(half);
+	for (p = 0; p < PARTS; p++)
+		free((char *)files[p]);
+	files[0] = xstrdup(tpath("h2.tsv"));
+	files[1] = xstrdup(tpath("h1.tsv"));
+	files[2] = NULL;
+	m = merged(files, NULL);
+	write_to(m, tpath("m2.tsv"), 2, GROUP_W_TOTAL);
+	got = slurp(tpath("m2.tsv"), NULL);
+	cr_assert_str_eq(got, want);
+	free(got);
+	free((char *)files[0]);
+	free((char *)files[1]);
+	group_free(m);
+	group_free(whole);
+	free(want);
+}
+
+/* Bad partial rows are rejected, the others combined. */
+Test(group, merge_rejects)
+{
+	const char *files[2];
+	unsigned long long rej;
+	struct group *m;
+
+	files[0] = PUT("bad.tsv",
+		"k1\tk2\tcount\tx\tlo\thi\tavg_n\tavg_sum\tvar_n\tvar_sum"
+		"\tvar_sumsq\tprev\n"
+		"a\t1\t2\t1.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\tx\t1.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\t-1\t1.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\t1\t1.005\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\t1\t1.00\t0.50\t0.50\t-2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\t1\t\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"(total)\t\t1\t1.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t0\n"
+		"a\t1\t1\t1.00\t\\N\t\t0\t0.00\t0\t0.00\t0.0000\t1\n");
+	files[1] = NULL;
+	m = merged(files, &rej);
+	cr_assert_eq(rej, 6);
+	write_to(m, tpath("m.tsv"), 2, GROUP_W_PARTIAL);
+	assert_file(tpath("m.tsv"),
+		    "k1\tk2\tcount\tx\tlo\thi\tavg_n\tavg_sum\tvar_n\tvar_sum"
+		    "\tvar_sumsq\tprev\n"
+		    "a\t1\t3\t2.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t1\n");
+	group_free(m);
 }
