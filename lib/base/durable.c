@@ -136,18 +136,25 @@ block_sigs(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &s, old);
 }
 
-/* Create a temporary beside path and register it in one step, so that no
- * signal falls between the two.  Returns the slot or -1 (errno set). */
+/* Create a temporary beside path (or in dir) and register it in one step,
+ * so that no signal falls between the two.  Returns the slot or -1 (errno
+ * set). */
 static int
-tmp_create(const char *path, char *tmp, size_t ntmp, int *fd)
+tmp_create(const char *path, const char *dir, char *tmp, size_t ntmp,
+	   int *fd)
 {
 	const char *slash = strrchr(path, '/');
 	int len = slash ? (int)(slash - path + 1) : 0;
 	sigset_t old;
-	int i, e;
+	int i, e, n;
 
-	if (snprintf(tmp, ntmp, "%.*s.%s.XXXXXX", len, path,
-		     slash ? slash + 1 : path) >= (int)ntmp) {
+	if (dir != NULL)
+		n = snprintf(tmp, ntmp, "%s/%s.XXXXXX", dir,
+			     slash ? slash + 1 : path);
+	else
+		n = snprintf(tmp, ntmp, "%.*s.%s.XXXXXX", len, path,
+			     slash ? slash + 1 : path);
+	if (n >= (int)ntmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -456,9 +463,15 @@ struct dur_file {
 struct dur_file *
 dur_create(const char *path, mode_t mode)
 {
+	return dur_create_in(path, NULL, mode);
+}
+
+struct dur_file *
+dur_create_in(const char *path, const char *dir, mode_t mode)
+{
 	struct dur_file *f = xcalloc(1, sizeof *f);
 
-	f->slot = tmp_create(path, f->tmp, sizeof f->tmp, &f->fd);
+	f->slot = tmp_create(path, dir, f->tmp, sizeof f->tmp, &f->fd);
 	if (f->slot < 0) {
 		free(f);
 		return NULL;

@@ -64,6 +64,12 @@ struct dur_file;
  * (errno set).  The temporary is removed at exit and on SIGINT, SIGTERM
  * and SIGHUP unless committed. */
 struct dur_file *dur_create(const char *path, mode_t mode);
+/* The same with the temporary in folder dir (NULL: beside path), which
+ * must be on path's file system: for a spool whose reader takes any name
+ * that appears in its folder (smstools' outgoing/), so that only the
+ * finished file ever does. */
+struct dur_file *dur_create_in(const char *path, const char *dir,
+			       mode_t mode);
 /* The temporary's file descriptor, to write to. */
 int dur_fd(const struct dur_file *f);
 /* Write all n bytes (retrying short writes).  0 or -1. */

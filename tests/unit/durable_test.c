@@ -651,3 +651,39 @@ Test(durable, lock_one_run_at_a_time)
 	cr_assert_eq(dur_lock(tpath("no/lock"), 0), -1);
 	cr_assert_eq(errno, ENOENT);
 }
+
+Test(durable, create_in_another_folder_shows_only_the_finished_file)
+{
+	char spool[4096], tmp[4096], target[4200];
+	struct dur_file *f;
+	DIR *d;
+	struct dirent *e;
+	int in_spool = 0, in_tmp = 0;
+
+	snprintf(spool, sizeof spool, "%s/outgoing", tdir);
+	snprintf(tmp, sizeof tmp, "%s/tmp", tdir);
+	snprintf(target, sizeof target, "%s/msg1", spool);
+	cr_assert_eq(mkdir(spool, 0700), 0);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	f = dur_create_in(target, tmp, 0644);
+	cr_assert_not_null(f);
+	cr_assert_eq(dur_write(f, "To: 8613800138000\n\nhi", 21), 0);
+	d = opendir(spool);
+	while ((e = readdir(d)) != NULL)
+		in_spool += e->d_name[0] != '.';
+	closedir(d);
+	d = opendir(tmp);
+	while ((e = readdir(d)) != NULL)
+		in_tmp += strncmp(e->d_name, "msg1.", 5) == 0;
+	closedir(d);
+	cr_assert_eq(in_spool, 0, "nothing in the spool before the commit");
+	cr_assert_eq(in_tmp, 1);
+	cr_assert_eq(dur_commit(f), 0);
+	assert_file(target, "To: 8613800138000\n\nhi");
+	d = opendir(tmp);
+	in_tmp = 0;
+	while ((e = readdir(d)) != NULL)
+		in_tmp += e->d_name[0] != '.';
+	closedir(d);
+	cr_assert_eq(in_tmp, 0);
+}
