@@ -2,6 +2,7 @@
  * See case-status(1). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,34 +23,54 @@
 #include "rec/group.h"
 #include "rec/mask.h"
 
+/* Without -c: $JINGWU_CASES, else the built-in copy of this file. */
+#define DEFAULT_CFG "testdata/cases/cases.yaml"
+
+static unsigned long long quiet_close(struct rec_reader *in);
+
 /* Field indexes of an event log. */
 struct cs_fields {
 	size_t no, time, stage, cat, unit, officer, secret, privacy, parties;
 	size_t note, limit, receipt;	/* limit, receipt: REC_NONE if absent */
 };
 
-/* A case of the store. */
+/* A case of the store.  Its category, unit and officer are those of its
+ * latest event (by time) that gives them. */
 struct cs_case {
+	uint64_t key;		/* the case number as a number, for sorting */
 	const char *no;
 	uint32_t nev, first, fill;
-	int bad;	/* an event of it was rejected for a bad field */
+	int cat;		/* category index, -1 none */
+	int bad;		/* an event of it was rejected for a bad field */
+	int mine;		/* lookup: the asker is a party */
+	int64_t ftime;		/* time of the event that set unit, officer */
+	struct rec_str unit, officer;
 };
 
 /* An event of the store. */
 struct cs_ev {
-	struct case_event e;
+	int64_t time;
 	uint32_t ci;		/* its case */
-	uint32_t copylen;
-	const char *copy;	/* its fields, NUL-joined (keep) */
-	const char *file;
-	unsigned long long line;
+	uint32_t line;		/* in its file */
+	uint16_t file;		/* index into cs_store.files */
+	uint8_t stage;		/* index into cfg->stages */
+	uint8_t hidden;
+	int16_t limit;
+	uint32_t copy;		/* lookup: copies[copy - 1], or 0 */
+};
+
+/* A rejected event found by the fold, written once all are known. */
+struct cs_late_rej {
+	uint16_t file;
+	uint32_t line;
+	char *why;
 };
 
 /* Events held by case. */
 struct cs_store {
 	const struct case_cfg *cfg;
 	struct rec_reader *in;
-	int keep;		/* copy each event's fields */
+	const struct cs_fields *ix;
 	struct htab byno;	/* case_no -> index + 1 */
 	struct arena mem;
 	struct cs_case *cases;
@@ -59,8 +80,24 @@ struct cs_store {
 	uint32_t *order;	/* event indexes grouped by case */
 	struct case_event *fold;	/* one case's events, for the fold */
 	size_t capfold;
-	struct rec_str *f;	/* fields of a copy */
-	const char *lastfile;	/* the input name, copied */
+	const char **files;	/* input names, copied */
+	size_t nfiles;
+	struct cs_late_rej *rej;
+	size_t nrej, caprej;
+	uint32_t last;		/* index + 1 of the last case seen */
+	/* lookup: keep only case only (NULL: all); copy the parties and
+	 * receipt of events whose parties hold copy_id */
+	const char *only;
+	const char *copy_id;
+	struct rec_str (*copies)[2];
+	size_t ncopies, capcopies;
+	/* An input that cannot be read twice (stdin, a pipe): every event's
+	 * fields are kept, NUL-joined, for the fold's rejects. */
+	int keep;
+	char **full;
+	size_t capfull;
+	int drop_late;	/* lookup: the fold's rejects are only counted */
+	unsigned long long nlate;
 };
 
 typedef void cs_case_fn(void *ctx, struct cs_store *st,
@@ -69,9 +106,6 @@ typedef void cs_case_fn(void *ctx, struct cs_store *st,
 
 static int verb_lookup(struct cli *cli, int argc, char *argv[]);
 static int verb_stats(struct cli *cli, int argc, char *argv[]);
-
-/* Without -c: $JINGWU_CASES, else the built-in copy of this file. */
-#define DEFAULT_CFG "testdata/cases/cases.yaml"
 
 static void
 case_cfg_free_v(void *p)
@@ -102,20 +136,28 @@ cs_str(const char *s)
 /* ---- reading events ---- */
 
 static void
-cs_fields(struct rec_reader *in, struct cs_fields *ix)
+cs_fields(struct rec_reader *in, struct cs_fields *ix, int want)
 {
-	ix->no = rec_reader_need(in, "case_no");
-	ix->time = rec_reader_need(in, "time");
-	ix->stage = rec_reader_need(in, "stage");
-	ix->cat = rec_reader_need(in, "category");
-	ix->unit = rec_reader_need(in, "unit");
-	ix->officer = rec_reader_need(in, "officer");
-	ix->secret = rec_reader_need(in, "secret");
-	ix->privacy = rec_reader_need(in, "privacy");
-	ix->parties = rec_reader_need(in, "parties");
+	size_t w[12], n = 0;
+
+	ix->no = w[n++] = rec_reader_need(in, "case_no");
+	ix->time = w[n++] = rec_reader_need(in, "time");
+	ix->stage = w[n++] = rec_reader_need(in, "stage");
+	ix->cat = w[n++] = rec_reader_need(in, "category");
+	ix->unit = w[n++] = rec_reader_need(in, "unit");
+	ix->officer = w[n++] = rec_reader_need(in, "officer");
+	ix->secret = w[n++] = rec_reader_need(in, "secret");
+	ix->privacy = w[n++] = rec_reader_need(in, "privacy");
+	ix->parties = w[n++] = rec_reader_need(in, "parties");
 	ix->note = rec_reader_need(in, "note");
 	ix->limit = rec_reader_field(in, "limit_days");
 	ix->receipt = rec_reader_field(in, "receipt");
+	if (ix->limit != REC_NONE)
+		w[n++] = ix->limit;
+	if (ix->receipt != REC_NONE)
+		w[n++] = ix->receipt;
+	if (want)
+		rec_reader_want(in, w, n);
 }
 
 /* 0 / 1 / empty (-1: hides); -2 for anything else. */
@@ -137,9 +179,11 @@ quoted(struct buf *why, const char *field, const char *what, struct rec_str v)
 	buf_adds(why, "'");
 }
 
+/* Check an event's fields into *e and *cat.  0, or -1 with the reason in
+ * why. */
 static int
 cs_parse(const struct case_cfg *c, const struct cs_fields *ix,
-	 const struct rec *r, struct case_event *e, struct buf *why)
+	 const struct rec *r, struct case_event *e, int *cat, struct buf *why)
 {
 	struct case_party parties[CASE_MAX_PARTIES];
 	struct rec_str v;
@@ -148,48 +192,55 @@ cs_parse(const struct case_cfg *c, const struct cs_fields *ix,
 	long long n;
 	int s, p;
 
-	buf_reset(why);
 	v = r->f[ix->no];
 	if (case_no_check(v.p, v.len, &w) < 0) {
+		buf_reset(why);
 		buf_printf(why, "field 'case_no': %s", w);
 		return -1;
 	}
 	v = r->f[ix->time];
 	if (datetime_parse(v.p, v.len, &e->time) < 0) {
+		buf_reset(why);
 		quoted(why, "time", "not a time (YYYY-MM-DD HH:MM:SS)", v);
 		return -1;
 	}
 	v = r->f[ix->stage];
 	e->stage = case_stage_find(c, r->f[ix->no].p[0], v.p, v.len);
 	if (e->stage == NULL) {
+		buf_reset(why);
 		quoted(why, "stage", r->f[ix->no].p[0] == 'A' ?
 		       "not a stage of criminal cases in the YAML:" :
 		       "not a stage of administrative cases in the YAML:", v);
 		return -1;
 	}
 	v = r->f[ix->cat];
-	if (v.len > 0 && case_category(c, v.p, v.len) < 0) {
+	*cat = v.len ? case_category(c, v.p, v.len) : -1;
+	if (v.len > 0 && *cat < 0) {
+		buf_reset(why);
 		quoted(why, "category", "not a category in the YAML:", v);
 		return -1;
 	}
 	s = flag(r->f[ix->secret]);
 	p = flag(r->f[ix->privacy]);
 	if (s == -2 || p == -2) {
+		buf_reset(why);
 		quoted(why, s == -2 ? "secret" : "privacy", "expected 0 or 1, "
 		       "not", r->f[s == -2 ? ix->secret : ix->privacy]);
 		return -1;
 	}
 	e->hidden = s != 0 || p != 0;
 	v = r->f[ix->parties];
-	if (case_parties_parse(v.p, v.len, parties, CASE_MAX_PARTIES, &w,
-			       &item) < 0) {
+	if (v.len && case_parties_parse(v.p, v.len, parties, CASE_MAX_PARTIES,
+					&w, &item) < 0) {
 		/* The item number, never the text: it is personal data. */
+		buf_reset(why);
 		buf_printf(why, "field 'parties': item %zu: %s", item, w);
 		return -1;
 	}
 	e->limit_days = -1;
 	if (ix->limit != REC_NONE && r->f[ix->limit].len > 0) {
 		v = r->f[ix->limit];
+		buf_reset(why);
 		if (e->stage->max_days == 0) {
 			buf_printf(why, "field 'limit_days': stage '%s' has "
 				   "no time limit to extend", e->stage->name);
@@ -211,37 +262,94 @@ cs_parse(const struct case_cfg *c, const struct cs_fields *ix,
 
 /* ---- the store: events held by case ---- */
 
+/* 1 if every input can be read a second time (regular files). */
+static int
+rereadable(const struct cli *cli)
+{
+	struct stat sb;
+	int i;
+
+	if (cli->nargs == 0)
+		return 0;
+	for (i = 0; i < cli->nargs; i++)
+		if (strcmp(cli->args[i], "-") == 0 ||
+		    stat(cli->args[i], &sb) < 0 || !S_ISREG(sb.st_mode))
+			return 0;
+	return 1;
+}
+
 static void
 cs_store_init(struct cs_store *st, const struct case_cfg *c,
-	      struct rec_reader *in)
+	      struct rec_reader *in, const struct cs_fields *ix)
 {
 	memset(st, 0, sizeof *st);
 	st->cfg = c;
 	st->in = in;
+	st->ix = ix;
 	htab_init(&st->byno, sizeof(uint32_t));
 	arena_init(&st->mem);
 }
 
 static void
+late_free(struct cs_store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nrej; i++)
+		free(st->rej[i].why);
+	free(st->rej);
+	st->rej = NULL;
+	st->nrej = st->caprej = 0;
+}
+
+static void
 cs_store_release(struct cs_store *st)
 {
+	late_free(st);
 	htab_release(&st->byno);
 	arena_release(&st->mem);
 	free(st->cases);
 	free(st->ev);
 	free(st->order);
+	free(st->fold);
+	free(st->files);
+	free(st->copies);
+	free(st->full);
 	memset(st, 0, sizeof *st);
 }
 
-/* Empty the store for the next case (--sorted). */
+/* Empty the store for the next case (--sorted); file names stay. */
 static void
 store_reset(struct cs_store *st)
 {
+	size_t i;
+
 	htab_release(&st->byno);
 	htab_init(&st->byno, sizeof(uint32_t));
+	for (i = 0; i < st->nfiles; i++)	/* they live in mem */
+		st->files[i] = xstrdup(st->files[i]);
 	arena_release(&st->mem);
-	st->ncases = st->nev = 0;
-	st->lastfile = NULL;
+	for (i = 0; i < st->nfiles; i++) {
+		char *s = (char *)st->files[i];
+
+		st->files[i] = arena_strdup(&st->mem, s);
+		free(s);
+	}
+	st->ncases = st->nev = st->ncopies = 0;
+	st->last = 0;
+}
+
+/* A valid case number as a number that sorts as the text does: type bit,
+ * then the 16 digits. */
+static uint64_t
+case_key(const char *p)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 1; i < CASE_NO_LEN; i++)
+		k = k * 10 + (uint64_t)(p[i] - '0');
+	return p[0] == 'X' ? k | (1ULL << 63) : k;
 }
 
 /* The case's index, made when new. */
@@ -252,89 +360,136 @@ store_case(struct cs_store *st, struct rec_str no)
 	struct cs_case *k;
 	int isnew;
 
+	if (st->last && memcmp(st->cases[st->last - 1].no, no.p,
+			       CASE_NO_LEN) == 0)
+		return st->last - 1;
 	slot = htab_put(&st->byno, no.p, no.len, &isnew);
-	if (!isnew)
+	if (!isnew) {
+		st->last = *slot;
 		return *slot - 1;
+	}
 	if (st->ncases == st->capcases) {
 		st->capcases = st->capcases ? 2 * st->capcases : 1024;
 		st->cases = xreallocarray(st->cases, st->capcases,
 					  sizeof *st->cases);
 	}
+	*slot = (uint32_t)st->ncases + 1;
 	k = &st->cases[st->ncases];
 	memset(k, 0, sizeof *k);
 	k->no = arena_memdup(&st->mem, no.p, no.len);
-	/* htab_put may have moved slot's array: look again. */
-	*(uint32_t *)htab_find(&st->byno, no.p, no.len) =
-		(uint32_t)++st->ncases;
-	return (uint32_t)(st->ncases - 1);
+	k->key = case_key(no.p);
+	k->cat = -1;
+	k->ftime = INT64_MIN;
+	k->unit = k->officer = cs_str("");
+	st->last = (uint32_t)++st->ncases;
+	return st->last - 1;
 }
 
-/* A copy of r's fields, joined by NUL (fields never hold one). */
-static const char *
-store_copy(struct cs_store *st, const struct rec *r, uint32_t *len)
+static uint16_t
+store_file(struct cs_store *st, const char *name)
 {
-	size_t i, n = 0;
-	char *p, *q;
-
-	for (i = 0; i < r->n; i++)
-		n += r->f[i].len + 1;
-	q = p = arena_alloc(&st->mem, n ? n : 1);
-	for (i = 0; i < r->n; i++) {
-		memcpy(q, r->f[i].p, r->f[i].len);
-		q += r->f[i].len;
-		*q++ = '\0';
-	}
-	*len = (uint32_t)n;
-	return p;
+	if (st->nfiles && strcmp(st->files[st->nfiles - 1], name) == 0)
+		return (uint16_t)(st->nfiles - 1);
+	if (st->nfiles == 65535)
+		diag_die(JW_EXIT_USAGE, "more than 65535 input files");
+	st->files = xreallocarray(st->files, st->nfiles + 1,
+				  sizeof *st->files);
+	st->files[st->nfiles] = arena_strdup(&st->mem, name);
+	return (uint16_t)st->nfiles++;
 }
 
 static void
-cs_store_split(const struct cs_store *st, const struct cs_ev *e,
-	       struct rec_str *f)
+set_field(struct cs_store *st, struct rec_str *to, struct rec_str v)
 {
-	const char *p = e->copy, *end = e->copy + e->copylen, *z;
-	size_t i, n = rec_reader_nfields(st->in);
-
-	for (i = 0; i < n && p < end; i++) {
-		z = memchr(p, '\0', (size_t)(end - p));
-		f[i].p = p;
-		f[i].len = (size_t)(z - p);
-		p = z + 1;
-	}
-	for (; i < n; i++)
-		f[i] = cs_str("");
+	if (v.len == 0 || rec_str_eq(*to, v))
+		return;
+	to->p = arena_memdup(&st->mem, v.p, v.len);
+	to->len = v.len;
 }
 
 static void
 cs_store_add(struct cs_store *st, const struct rec *r,
-	     const struct cs_fields *ix, const struct case_event *e, int bad)
+	     const struct case_event *e, int cat, int bad)
 {
+	const struct cs_fields *ix = st->ix;
+	struct cs_case *k;
 	struct cs_ev *v;
 	uint32_t ci = store_case(st, r->f[ix->no]);
 
+	k = &st->cases[ci];
 	if (bad) {
 		/* Its flags cannot be trusted: fail closed. */
-		st->cases[ci].bad = 1;
+		k->bad = 1;
 		return;
+	}
+	if (e->time >= k->ftime) {
+		k->ftime = e->time;
+		if (cat >= 0)
+			k->cat = cat;
+		set_field(st, &k->unit, r->f[ix->unit]);
+		set_field(st, &k->officer, r->f[ix->officer]);
+	} else {
+		if (k->cat < 0)
+			k->cat = cat;
+		if (k->unit.len == 0)
+			set_field(st, &k->unit, r->f[ix->unit]);
+		if (k->officer.len == 0)
+			set_field(st, &k->officer, r->f[ix->officer]);
 	}
 	if (st->nev == st->capev) {
 		st->capev = st->capev ? 2 * st->capev : 4096;
 		st->ev = xreallocarray(st->ev, st->capev, sizeof *st->ev);
 	}
-	v = &st->ev[st->nev];
-	v->e = *e;
-	v->e.seq = (uint32_t)st->nev;
-	v->e.ref = (uint32_t)st->nev;
+	if (st->nev >= UINT32_MAX - 1)
+		diag_die(JW_EXIT_INTERNAL, "more than 4 billion events: use "
+			 "--sorted");
+	v = &st->ev[st->nev++];
+	v->time = e->time;
 	v->ci = ci;
-	if (st->lastfile == NULL || strcmp(st->lastfile, r->file) != 0)
-		st->lastfile = arena_strdup(&st->mem, r->file);
-	v->file = st->lastfile;
-	v->line = r->line;
-	v->copy = st->keep ? store_copy(st, r, &v->copylen) : NULL;
-	if (!st->keep)
-		v->copylen = 0;
-	st->cases[ci].nev++;
-	st->nev++;
+	v->line = r->line > UINT32_MAX ? UINT32_MAX : (uint32_t)r->line;
+	v->file = store_file(st, r->file);
+	v->stage = (uint8_t)(e->stage - st->cfg->stages);
+	v->hidden = e->hidden;
+	v->limit = e->limit_days;
+	v->copy = 0;
+	if (st->keep) {
+		size_t i, n = 0;
+		char *q;
+
+		for (i = 0; i < r->n; i++)
+			n += r->f[i].len + 1;
+		if (st->nev > st->capfull) {
+			st->capfull = st->capev;
+			st->full = xreallocarray(st->full, st->capfull,
+						 sizeof *st->full);
+		}
+		q = st->full[st->nev - 1] = arena_alloc(&st->mem, n + 1);
+		for (i = 0; i < r->n; i++) {
+			memcpy(q, r->f[i].p, r->f[i].len);
+			q += r->f[i].len;
+			*q++ = '\0';
+		}
+	}
+	if (st->copy_id != NULL && r->f[ix->parties].len >= 18 &&
+	    memmem(r->f[ix->parties].p, r->f[ix->parties].len, st->copy_id,
+		   18) != NULL) {
+		struct rec_str *c;
+
+		if (st->ncopies == st->capcopies) {
+			st->capcopies = st->capcopies ? 2 * st->capcopies : 64;
+			st->copies = xreallocarray(st->copies, st->capcopies,
+						   sizeof *st->copies);
+		}
+		c = st->copies[st->ncopies++];
+		c[0].p = arena_memdup(&st->mem, r->f[ix->parties].p,
+				      r->f[ix->parties].len);
+		c[0].len = r->f[ix->parties].len;
+		c[1] = cs_str("");
+		if (ix->receipt != REC_NONE)
+			set_field(st, &c[1], r->f[ix->receipt]);
+		v->copy = (uint32_t)st->ncopies;
+	}
+	k->nev++;
 }
 
 /* Index the events by case: st->order holds event indexes grouped by case
@@ -358,38 +513,60 @@ store_group(struct cs_store *st)
 	}
 }
 
-struct rej_ctx {
-	struct cs_store *st;
-	struct rec_str *f;
-};
-
 static void
 fold_reject(void *ctx, const struct case_event *e, const char *why)
 {
-	struct rej_ctx *x = ctx;
-	const struct cs_ev *v = &x->st->ev[e->ref];
-	struct rec r;
+	struct cs_store *st = ctx;
+	const struct cs_ev *v = &st->ev[e->ref];
+	struct buf b = BUF_INIT;
+	struct cs_late_rej *j;
 
-	if (!x->st->keep)
+	if (st->nrej == st->caprej) {
+		st->caprej = st->caprej ? 2 * st->caprej : 64;
+		st->rej = xreallocarray(st->rej, st->caprej, sizeof *st->rej);
+	}
+	buf_printf(&b, "case '%s': %s", st->cases[v->ci].no, why);
+	if (st->keep) {		/* now, from the copy */
+		struct rec_str *f = xcalloc(rec_reader_nfields(st->in) + 1,
+					    sizeof *f);
+		const char *p = st->full[e->ref];
+		struct rec r;
+		size_t i;
+
+		for (i = 0; i < rec_reader_nfields(st->in); i++) {
+			f[i] = cs_str(p);
+			p += f[i].len + 1;
+		}
+		memset(&r, 0, sizeof r);
+		r.f = f;
+		r.n = rec_reader_nfields(st->in);
+		r.file = st->files[v->file];
+		r.line = v->line;
+		rec_reject(st->in, &r, "%s", b.p);
+		free(f);
+		buf_release(&b);
 		return;
-	cs_store_split(x->st, v, x->f);
-	memset(&r, 0, sizeof r);
-	r.f = x->f;
-	r.n = rec_reader_nfields(x->st->in);
-	r.file = v->file;
-	r.line = v->line;
-	rec_reject(x->st->in, &r, "case '%s': %s", x->st->cases[v->ci].no,
-		   why);
+	}
+	if (st->drop_late) {
+		st->nlate++;
+		buf_release(&b);
+		return;
+	}
+	j = &st->rej[st->nrej++];
+	j->file = v->file;
+	j->line = v->line;
+	j->why = buf_detach(&b, NULL);
 }
 
 /* Fold case ci; its sorted events go to *evp (owned by st, valid until the
  * next call). */
 static void
 store_fold(struct cs_store *st, uint32_t ci, struct case_fold *f,
-	   struct case_event **evp, size_t *nevp, int report)
+	   struct case_event **evp, size_t *nevp)
 {
 	struct cs_case *k = &st->cases[ci];
-	struct rej_ctx x;
+	const struct cs_ev *v;
+	struct case_event *e;
 	size_t i;
 
 	if (k->nev > st->capfold) {
@@ -397,120 +574,185 @@ store_fold(struct cs_store *st, uint32_t ci, struct case_fold *f,
 		free(st->fold);
 		st->fold = xreallocarray(NULL, st->capfold, sizeof *st->fold);
 	}
-	for (i = 0; i < k->nev; i++)
-		st->fold[i] = st->ev[st->order[k->first + i]].e;
-	x.st = st;
-	x.f = st->f;
-	case_fold_events(st->cfg, st->fold, k->nev, f,
-			 report ? fold_reject : NULL, &x);
+	for (i = 0; i < k->nev; i++) {
+		uint32_t at = st->order[k->first + i];
+
+		v = &st->ev[at];
+		e = &st->fold[i];
+		e->time = v->time;
+		e->seq = (uint32_t)i;
+		e->stage = &st->cfg->stages[v->stage];
+		e->limit_days = v->limit;
+		e->hidden = v->hidden;
+		e->rejected = 0;
+		e->ref = at;
+	}
+	case_fold_events(st->cfg, st->fold, k->nev, f, fold_reject, st);
 	f->hidden |= k->bad;
 	*evp = st->fold;
 	*nevp = k->nev;
 }
 
-static int
-case_cmp(const void *a, const void *b)
+/* Sort n case indexes by key: LSD radix, 16 bits a pass. */
+static void
+sort_cases(const struct cs_store *st, uint32_t *by, size_t n)
 {
-	const struct cs_case *const *x = a, *const *y = b;
+	uint32_t *tmp = xreallocarray(NULL, n + 1, sizeof *tmp), *a = by,
+		 *b = tmp, *t;
+	size_t *cnt = xcalloc(65536, sizeof *cnt), i, sum, c;
+	int pass;
 
-	return strcmp((*x)->no, (*y)->no);
+	for (pass = 0; pass < 4; pass++) {
+		int sh = 16 * pass;
+
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (i = 0; i < n; i++)
+			cnt[(st->cases[a[i]].key >> sh) & 0xffff]++;
+		if (cnt[(st->cases[a[0]].key >> sh) & 0xffff] == n)
+			continue;	/* all the same here */
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[(st->cases[a[i]].key >> sh) & 0xffff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != by)
+		memcpy(by, a, n * sizeof *by);
+	free(cnt);
+	free(tmp);
 }
 
 static void
-cs_store_each(struct cs_store *st, int sort,
-	      cs_case_fn *fn, void *ctx)
+cs_store_each(struct cs_store *st, int sort, cs_case_fn *fn, void *ctx)
 {
-	struct cs_case **by;
 	struct case_event *ev;
 	struct case_fold f;
+	uint32_t *by;
 	size_t i, nev;
 
+	if (st->ncases == 0)
+		return;
 	store_group(st);
-	if (st->f == NULL)
-		st->f = xcalloc(rec_reader_nfields(st->in) + 1,
-				sizeof *st->f);
 	by = xreallocarray(NULL, st->ncases + 1, sizeof *by);
 	for (i = 0; i < st->ncases; i++)
-		by[i] = &st->cases[i];
+		by[i] = (uint32_t)i;
 	if (sort)
-		qsort(by, st->ncases, sizeof *by, case_cmp);
+		sort_cases(st, by, st->ncases);
 	for (i = 0; i < st->ncases; i++) {
-		uint32_t ci = (uint32_t)(by[i] - st->cases);
-
-		store_fold(st, ci, &f, &ev, &nev, 1);
-		fn(ctx, st, by[i], &f, ev, nev);
+		store_fold(st, by[i], &f, &ev, &nev);
+		fn(ctx, st, &st->cases[by[i]], &f, ev, nev);
 	}
 	free(by);
 }
 
-/* Read every event of in into st (all at once, or with sorted one case at a
- * time, calling fn for each case as it completes). */
+static int
+late_cmp(const void *a, const void *b)
+{
+	const struct cs_late_rej *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The events the fold rejected go to the rejects stream whole: their
+ * lines are read again (the store keeps no copy of every field). */
 static void
-cs_read_events(struct cs_store *st, const struct cs_fields *ix, int sorted,
+late_rejects(struct cli *cli, struct cs_store *st)
+{
+	const char **names;
+	struct rec_reader_opts o = cli->ro;
+	struct rec_reader *again;
+	const struct rec *r;
+	char dir[] = "/tmp/case-status.XXXXXX", path[64];
+	size_t i, j = 0, f = 0;
+
+	if (st->nrej == 0)
+		return;
+	qsort(st->rej, st->nrej, sizeof *st->rej, late_cmp);
+	names = xcalloc(st->nfiles + 1, sizeof *names);
+	for (i = 0; i < st->nfiles; i++)
+		names[i] = st->files[i];
+	if (mkdtemp(dir) == NULL)
+		diag_die(JW_EXIT_IO, "cannot make a temporary folder: %s",
+			 strerror(errno));
+	snprintf(path, sizeof path, "%s/rejects.tsv", dir);
+	o.rejects = path;	/* its own rejects were counted the first time */
+	o.progress = 0;
+	o.rejects_into = NULL;
+	again = rec_reader_open(names, &o);
+	while (j < st->nrej && (r = rec_reader_next(again)) != NULL) {
+		while (f < st->nfiles && strcmp(r->file, st->files[f]) != 0)
+			f++;
+		while (j < st->nrej && (st->rej[j].file < f ||
+		       (st->rej[j].file == f && st->rej[j].line < r->line)))
+			j++;
+		while (j < st->nrej && st->rej[j].file == f &&
+		       st->rej[j].line == r->line)
+			rec_reject(st->in, r, "%s", st->rej[j++].why);
+	}
+	quiet_close(again);
+	unlink(path);
+	rmdir(dir);
+	free(names);
+	late_free(st);
+}
+
+/* Read every event of st->in into st (all at once, or with sorted one case
+ * at a time), calling fn for each case folded. */
+static void
+cs_read_events(struct cli *cli, struct cs_store *st, int sorted,
 	       cs_case_fn *fn, void *ctx)
 {
-	struct buf why = BUF_INIT, prev = BUF_INIT;
+	const struct cs_fields *ix = st->ix;
+	struct buf why = BUF_INIT;
+	char prev[CASE_NO_LEN + 1] = "";
 	struct case_event e;
 	const struct rec *r;
 	const char *w;
-	int c, bad;
+	int c, bad, cat;
 
 	while ((r = rec_reader_next(st->in)) != NULL) {
-		memset(&e, 0, sizeof e);
-		bad = cs_parse(st->cfg, ix, r, &e, &why) < 0;
+		if (st->only != NULL && (r->f[ix->no].len != CASE_NO_LEN ||
+		    memcmp(r->f[ix->no].p, st->only, CASE_NO_LEN) != 0)) {
+			rec_filtered(st->in, r);
+			continue;
+		}
+		bad = cs_parse(st->cfg, ix, r, &e, &cat, &why) < 0;
 		if (bad)
 			rec_reject(st->in, r, "%s", why.p);
-		if (case_no_check(r->f[ix->no].p, r->f[ix->no].len, &w) < 0)
+		if (bad && case_no_check(r->f[ix->no].p, r->f[ix->no].len,
+					 &w) < 0)
 			continue;
 		if (sorted) {
-			c = prev.len ? rec_str_cmp(r->f[ix->no],
-				(struct rec_str){ prev.p, prev.len }) : 1;
+			c = prev[0] ? memcmp(r->f[ix->no].p, prev,
+					     CASE_NO_LEN) : 1;
 			if (c < 0) {
 				if (!bad)
 					rec_reject(st->in, r, "field 'case_no': "
 						   "not sorted: after '%s' "
 						   "(see --sorted in "
-						   "case-status(1))", prev.p);
+						   "case-status(1))", prev);
 				continue;
 			}
 			if (c > 0) {
-				if (prev.len)
+				if (prev[0])
 					cs_store_each(st, 0, fn, ctx);
 				store_reset(st);
-				buf_reset(&prev);
-				buf_add(&prev, r->f[ix->no].p,
-					r->f[ix->no].len);
+				memcpy(prev, r->f[ix->no].p, CASE_NO_LEN);
 			}
 		}
-		cs_store_add(st, r, ix, &e, bad);
+		cs_store_add(st, r, &e, cat, bad);
 	}
-	if (!sorted || prev.len)
+	if (!sorted || prev[0])
 		cs_store_each(st, !sorted, fn, ctx);
 	buf_release(&why);
-	buf_release(&prev);
-}
-
-/* The case's fields from its latest events that set them: category, unit,
- * officer (views into st's copies). */
-static void
-cs_case_fields(struct cs_store *st, const struct case_event *ev, size_t n,
-	       const struct cs_fields *ix, struct rec_str *cat,
-	       struct rec_str *unit, struct rec_str *officer)
-{
-	size_t i;
-
-	*cat = *unit = *officer = cs_str("");
-	for (i = 0; i < n; i++) {
-		if (ev[i].rejected)
-			continue;
-		cs_store_split(st, &st->ev[ev[i].ref], st->f);
-		if (st->f[ix->cat].len)
-			*cat = st->f[ix->cat];
-		if (st->f[ix->unit].len)
-			*unit = st->f[ix->unit];
-		if (st->f[ix->officer].len)
-			*officer = st->f[ix->officer];
-	}
+	late_rejects(cli, st);
 }
 
 static void
@@ -537,6 +779,18 @@ cs_put_day(struct rec_writer *w, int32_t d)
 	}
 	date_format(d, s);
 	rec_writer_puts(w, s);
+}
+
+static struct rec_str
+cs_cat(const struct cs_store *st, const struct cs_case *k)
+{
+	struct rec_str v = { "", 0 };
+
+	if (k->cat >= 0) {
+		v.p = st->cfg->categories[k->cat];
+		v.len = st->cfg->catlen[k->cat];
+	}
+	return v;
 }
 
 /* ---- fold ---- */
@@ -570,16 +824,16 @@ fold_emit(void *ctx, struct cs_store *st, const struct cs_case *k,
 {
 	struct folder *fo = ctx;
 	struct rec_writer *w = fo->out;
-	struct rec_str cat, unit, officer;
 
+	(void)ev;
+	(void)nev;
 	if (f->stage == NULL)	/* every event rejected */
 		return;
-	cs_case_fields(st, ev, nev, fo->ix, &cat, &unit, &officer);
 	rec_writer_puts(w, k->no);
 	rec_writer_puts(w, k->no[0] == 'A' ? "criminal" : "administrative");
-	rec_writer_str(w, cat);
-	rec_writer_str(w, unit);
-	rec_writer_str(w, officer);
+	rec_writer_str(w, cs_cat(st, k));
+	rec_writer_str(w, k->unit);
+	rec_writer_str(w, k->officer);
 	rec_writer_puts(w, f->stage->name);
 	rec_writer_puts(w, case_state_name(f->stage->state));
 	cs_put_time(w, f->stage_since);
@@ -624,17 +878,15 @@ verb_fold(struct cli *cli, int argc, char *argv[])
 			sorted = 1;
 	cfg = cs_need_cfg(cli, cpath);
 	in = cli_open_inputs(cli);
-	cs_fields(in, &ix);
+	cs_fields(in, &ix, 1);
 	out = cli_open_output(cli);
 	for (i = 0; fold_cols[i] != NULL; i++)
 		rec_writer_add(out, fold_cols[i]);
-	cs_store_init(&st, cfg, in);
-	st.keep = 1;
+	cs_store_init(&st, cfg, in, &ix);
+	st.keep = !rereadable(cli);
 	fo.out = out;
 	fo.ix = &ix;
-	cs_read_events(&st, &ix, sorted, fold_emit, &fo);
-	free(st.fold);
-	free(st.f);
+	cs_read_events(cli, &st, sorted, fold_emit, &fo);
 	cs_store_release(&st);
 	return cli_finish(cli, in, out);
 }
@@ -668,7 +920,7 @@ overdue_take(void *ctx, struct cs_store *st, const struct cs_case *k,
 	     const struct case_fold *f, struct case_event *ev, size_t nev)
 {
 	struct overduer *od = ctx;
-	struct rec_str cat, unit, officer, v[9];
+	struct rec_str v[9];
 	struct overdue_row *row;
 	char since[20], due[11], lim[12], over[24];
 	int32_t d;
@@ -680,15 +932,16 @@ overdue_take(void *ctx, struct cs_store *st, const struct cs_case *k,
 	d = case_fold_due(st->cfg, f);
 	if (d == DATE_NONE || od->asof <= d)
 		return;
-	cs_case_fields(st, ev, nev, od->ix, &cat, &unit, &officer);
+	(void)ev;
+	(void)nev;
 	datetime_format(f->stage_since, since);
 	date_format(d, due);
 	snprintf(lim, sizeof lim, "%d", f->limit_days);
 	snprintf(over, sizeof over, "%ld", (long)(od->asof - d));
 	v[0] = cs_str(k->no);
-	v[1] = cat;
-	v[2] = unit;
-	v[3] = officer;
+	v[1] = cs_cat(st, k);
+	v[2] = k->unit;
+	v[3] = k->officer;
 	v[4] = cs_str(f->stage->name);
 	v[5] = cs_str(since);
 	v[6] = cs_str(lim);
@@ -771,11 +1024,11 @@ verb_overdue(struct cli *cli, int argc, char *argv[])
 		}
 	}
 	in = cli_open_inputs(cli);
-	cs_fields(in, &ix);
+	cs_fields(in, &ix, 1);
 	out = cli_open_output(cli);
-	cs_store_init(&st, cfg, in);
-	st.keep = 1;
-	cs_read_events(&st, &ix, 0, overdue_take, &od);
+	cs_store_init(&st, cfg, in, &ix);
+	st.keep = !rereadable(cli);
+	cs_read_events(cli, &st, 0, overdue_take, &od);
 	qsort(od.rows, od.n, sizeof *od.rows, overdue_cmp);
 	if (by != NULL) {
 		g = group_new(nby);
@@ -812,8 +1065,6 @@ verb_overdue(struct cli *cli, int argc, char *argv[])
 	free(pos);
 	free(od.rows);
 	arena_release(&od.mem);
-	free(st.fold);
-	free(st.f);
 	cs_store_release(&st);
 	return cli_finish(cli, in, out);
 }
@@ -898,38 +1149,48 @@ add_item(struct buf *b, const char *sep)
 		buf_adds(b, sep);
 }
 
+/* The parties of event e (those copied: events naming the asker). */
+static int
+ev_parties(const struct cs_store *st, const struct case_event *e,
+	   struct case_party *pt, const struct rec_str **copy)
+{
+	const struct cs_ev *v = &st->ev[e->ref];
+	const char *why;
+	size_t item;
+
+	if (v->copy == 0)
+		return 0;
+	*copy = st->copies[v->copy - 1];
+	return case_parties_parse((*copy)[0].p, (*copy)[0].len, pt,
+				  CASE_MAX_PARTIES, &why, &item);
+}
+
 static void
 lookup_take(void *ctx, struct cs_store *st, const struct cs_case *k,
 	    const struct case_fold *f, struct case_event *ev, size_t nev)
 {
 	struct looker *lk = ctx;
 	struct case_party pt[CASE_MAX_PARTIES];
+	const struct rec_str *copy;
 	struct buf seen = BUF_INIT;
-	struct rec_str officer;
 	struct shown *s;
 	enum case_state prev = CS_NONE;
-	const char *why;
 	char day[20];
-	size_t i, item;
+	size_t i;
 	int np, j, mine = 0;
 
 	/* The same walk for every case: whether it is shown is decided at
 	 * the end. */
 	for (i = 0; i < nev; i++) {
-		cs_store_split(st, &st->ev[ev[i].ref], st->f);
-		np = case_parties_parse(st->f[lk->ix->parties].p,
-					st->f[lk->ix->parties].len, pt,
-					CASE_MAX_PARTIES, &why, &item);
+		np = ev_parties(st, &ev[i], pt, &copy);
 		for (j = 0; j < np; j++)
 			if (ev[i].stage->state != CS_COMPLAINT &&
 			    is_party(&pt[j], lk->a))
 				mine = 1;
 	}
 	if (!mine || f->hidden || f->stage == NULL ||
-	    (lk->a->caseno != NULL && strcmp(k->no, lk->a->caseno) != 0)) {
-		buf_release(&seen);
+	    (lk->a->caseno != NULL && strcmp(k->no, lk->a->caseno) != 0))
 		return;
-	}
 	if (lk->nsh == lk->cap) {
 		lk->cap = lk->cap ? 2 * lk->cap : 8;
 		lk->sh = xreallocarray(lk->sh, lk->cap, sizeof *lk->sh);
@@ -940,28 +1201,24 @@ lookup_take(void *ctx, struct cs_store *st, const struct cs_case *k,
 	buf_init(&s->parties);
 	buf_init(&s->complaints);
 	s->no = k->no;
-	cs_case_fields(st, ev, nev, lk->ix, &s->cat, &s->unit, &officer);
+	s->cat = cs_cat(st, k);
+	s->unit = k->unit;
 	for (i = 0; i < nev; i++) {
 		const struct case_stage *g = ev[i].stage;
 
 		if (ev[i].rejected)
 			continue;
-		cs_store_split(st, &st->ev[ev[i].ref], st->f);
-		np = case_parties_parse(st->f[lk->ix->parties].p,
-					st->f[lk->ix->parties].len, pt,
-					CASE_MAX_PARTIES, &why, &item);
+		np = ev_parties(st, &ev[i], pt, &copy);
 		datetime_format(ev[i].time, day);
 		day[10] = '\0';
 		if (g->state == CS_COMPLAINT) {
 			for (j = 0; j < np; j++)
 				if (is_party(&pt[j], lk->a))
 					break;
-			if (j == np || lk->ix->receipt == REC_NONE)
+			if (j == np || copy[1].len == 0)
 				continue;	/* someone else's complaint */
 			add_item(&s->complaints, "; ");
-			buf_add(&s->complaints,
-				st->f[lk->ix->receipt].p,
-				st->f[lk->ix->receipt].len);
+			buf_add(&s->complaints, copy[1].p, copy[1].len);
 			buf_printf(&s->complaints, " %s", day);
 			continue;
 		}
@@ -1218,13 +1475,15 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	snprintf(rejpath, sizeof rejpath, "%s/rejects.tsv", rejdir);
 	cli->ro.rejects = rejpath;
 	in = cli_open_inputs(cli);
-	cs_fields(in, &ix);
-	cs_store_init(&st, cfg, in);
-	st.keep = 1;
+	cs_fields(in, &ix, 1);
+	cs_store_init(&st, cfg, in, &ix);
+	st.drop_late = 1;
+	st.only = caseno;
+	st.copy_id = a.id;
 	memset(&lk, 0, sizeof lk);
 	lk.a = &a;
 	lk.ix = &ix;
-	cs_read_events(&st, &ix, 0, lookup_take, &lk);
+	cs_read_events(cli, &st, 0, lookup_take, &lk);
 	nbad = rec_reader_count_rejected(in);
 	(void)nbad;
 	if (text_out) {
@@ -1251,8 +1510,6 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	}
 	buf_release(&text);
 	shown_free(&lk);
-	free(st.fold);
-	free(st.f);
 	cs_store_release(&st);
 	quiet_close(in);
 	unlink(rejpath);
