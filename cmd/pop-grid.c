@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arena.h"
 #include "base/buf.h"
 #include "rec/cli.h"
 #include "base/date.h"
@@ -12,7 +11,7 @@
 #include "domain/grid.h"
 #include "rec/group.h"
 #include "rec/hold.h"
-#include "base/htab.h"
+#include "rec/mjoin.h"
 #include "domain/idno.h"
 #include "base/util.h"
 
@@ -412,62 +411,27 @@ diff_pair(struct differ *d, const struct rec *nr, const struct rec_str *old)
 		  d->changed.p);
 }
 
-/* OLD held in memory: each record's values joined by NUL in one arena
- * string, keyed by the key field. */
-struct held {
-	const char *vals;
-	size_t len;
-	unsigned long long line;	/* in OLD */
-	unsigned long long seen;	/* line in NEW, 0 until seen */
-};
-
-static void
-split_held(const struct held *h, struct rec_str *f, size_t n)
-{
-	const char *p = h->vals, *z;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		z = memchr(p, '\0', h->len - (size_t)(p - h->vals));
-		f[i].p = p;
-		f[i].len = (size_t)(z - p);
-		p = z + 1;
-	}
-}
-
+/* OLD held in memory by key (rec/hold.h); an entry's seen is its line in
+ * NEW, 0 until seen. */
 static void
 diff_hashed(struct differ *d)
 {
 	const struct rec *r;
-	struct htab byid;
-	struct arena mem;
-	struct buf join = BUF_INIT;
-	struct held *h;
+	struct hold *old = hold_new(rec_reader_nfields(d->old));
+	struct hold_rec *h;
 	struct rec_str *f = xcalloc(d->n + 1, sizeof *f), none = { "", 0 };
 	size_t okey = d->omap[d->key], i;
 	int isnew;
 
-	htab_init(&byid, sizeof(struct held));
-	arena_init(&mem);
 	while ((r = rec_reader_next(d->old)) != NULL) {
-		h = htab_put(&byid, r->f[okey].p, r->f[okey].len, &isnew);
-		if (!isnew) {
+		h = hold_put(old, r->f[okey], r, &isnew);
+		if (!isnew)
 			rec_reject(d->old, r, "field '%s': key repeated (first "
 				   "at line %llu)", rec_reader_name(d->old,
 				   okey), h->line);
-			continue;
-		}
-		buf_reset(&join);
-		for (i = 0; i < r->n; i++) {
-			buf_add(&join, r->f[i].p, r->f[i].len);
-			buf_addc(&join, '\0');
-		}
-		h->vals = arena_memdup(&mem, join.p, join.len);
-		h->len = join.len;
-		h->line = r->line;
 	}
 	while ((r = rec_reader_next(d->new)) != NULL) {
-		h = htab_find(&byid, r->f[d->key].p, r->f[d->key].len);
+		h = hold_find(old, r->f[d->key]);
 		if (h == NULL) {
 			diff_emit(d, r->f, NULL, "arrived", none, "");
 			continue;
@@ -479,90 +443,39 @@ diff_hashed(struct differ *d)
 			continue;
 		}
 		h->seen = r->line;
-		split_held(h, f, d->n);
+		hold_fields(old, h, f);
 		diff_pair(d, r, f);
 	}
-	for (i = 0; i < byid.count; i++) {
-		h = htab_val_at(&byid, i);
+	for (i = 0; i < hold_count(old); i++) {
+		h = hold_at(old, i);
 		if (h->seen)
 			continue;
-		split_held(h, f, d->n);
+		hold_fields(old, h, f);
 		diff_emit(d, f, d->omap, "left", none, "");
 	}
 	free(f);
-	buf_release(&join);
-	htab_release(&byid);
-	arena_release(&mem);
+	hold_free(old);
 }
 
-/* Merge join of two inputs sorted by the key, in constant memory.  The
- * next record of in whose key is after the last one's (in *last, read on
- * line *line, 0 before the first); a repeated key is a reject, as in the
- * hashed mode. */
-static const struct rec *
-sorted_next(struct rec_reader *in, size_t key, struct buf *last,
-	    unsigned long long *line)
-{
-	const struct rec *r;
-	struct rec_str prev;
-	int c;
-
-	while ((r = rec_reader_next(in)) != NULL) {
-		prev.p = last->p;
-		prev.len = last->len;
-		c = *line ? rec_str_cmp(r->f[key], prev) : 1;
-		if (c > 0)
-			break;
-		if (c < 0)
-			diag_die(JW_EXIT_USAGE, "%s:%llu: field '%s': before "
-				 "the previous record's (input not sorted by "
-				 "%s: drop --sorted)", r->file, r->line,
-				 rec_reader_name(in, key),
-				 rec_reader_name(in, key));
-		rec_reject(in, r, "field '%s': key repeated (first at line "
-			   "%llu)", rec_reader_name(in, key), *line);
-	}
-	if (r == NULL)
-		return NULL;
-	*line = r->line;
-	buf_reset(last);
-	buf_add(last, r->f[key].p, r->f[key].len);
-	return r;
-}
-
+/* Both sorted by the key: a merge join (rec/mjoin.h) in constant memory. */
 static void
 diff_sorted(struct differ *d)
 {
-	struct buf lo = BUF_INIT, ln = BUF_INIT;
 	struct rec_str none = { "", 0 };
 	const struct rec *o, *n;
-	size_t okey = d->omap[d->key];
-	unsigned long long ho = 0, hn = 0;
-	int c;
+	struct mjoin j;
+	enum mjoin_step st;
 
-	o = sorted_next(d->old, okey, &lo, &ho);
-	n = sorted_next(d->new, d->key, &ln, &hn);
-	while (o != NULL || n != NULL) {
-		if (o == NULL)
-			c = 1;
-		else if (n == NULL)
-			c = -1;
-		else
-			c = rec_str_cmp(o->f[okey], n->f[d->key]);
-		if (c < 0) {
+	mjoin_init(&j, d->old, d->omap[d->key], MJOIN_UNIQUE, d->new, d->key,
+		   MJOIN_UNIQUE, "drop --sorted");
+	while ((st = mjoin_next(&j, &o, &n)) != MJOIN_END)
+		if (st == MJOIN_LEFT)
 			diff_emit(d, o->f, d->omap, "left", none, "");
-			o = sorted_next(d->old, okey, &lo, &ho);
-		} else if (c > 0) {
+		else if (st == MJOIN_RIGHT)
 			diff_emit(d, n->f, NULL, "arrived", none, "");
-			n = sorted_next(d->new, d->key, &ln, &hn);
-		} else {
+		else
 			diff_pair(d, n, o->f);
-			o = sorted_next(d->old, okey, &lo, &ho);
-			n = sorted_next(d->new, d->key, &ln, &hn);
-		}
-	}
-	buf_release(&lo);
-	buf_release(&ln);
+	mjoin_release(&j);
 }
 
 static int
