@@ -3,7 +3,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
-PKGS     = yaml-0.1 zlib libpcre2-8 libsmpp34
+PKGS     = yaml-0.1 zlib libpcre2-8 libsmpp34 libsodium
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -13,7 +13,7 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
 PROGS    = pop-grid case-status
-TESTPROGS = jwcat
+TESTPROGS = jwcat jwidx
 
 # Packages first: on a fresh machine nothing below can even be parsed
 # without pkg-config.  scripts/deps installs what is missing (as root) or
@@ -65,6 +65,10 @@ $(B)/bin/%: $(B)/cmd/%.o $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 $(B)/bin/jwcat: $(B)/tests/jwcat.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+$(B)/bin/jwidx: $(B)/tests/jwidx.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
@@ -135,5 +139,5 @@ clean:
 	rm -rf build build-san build-tsan build-fuzz bin out
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
-	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/scripts/jw-gen.d \
+	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/tests/jwidx.d $(B)/scripts/jw-gen.d \
 	$(B)/scripts/jw-gen-cases.d

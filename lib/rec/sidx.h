@@ -5,9 +5,12 @@
  * sidx_build() reads the data once and writes FILE.idx (or a path of the
  * caller's choosing) mapping each key to the byte offsets and line numbers
  * of the lines holding it.  The key field may hold several keys (a
- * separator and an extractor are the caller's: see struct sidx_opts).  Keys
- * are stored in clear, or as HMAC-SHA256 under a key file's secret
- * (libsodium), so an index of ID numbers holds none in clear.
+ * separator and an extractor are the caller's: see struct sidx_opts).  The
+ * index holds no key itself, only a 64-bit hash of each: a plain hash, or
+ * (with a secret) the first 8 bytes of HMAC-SHA256 under a key file's
+ * secret (libsodium), so an index of ID numbers holds none in clear and
+ * cannot be searched without the key file.  Every hit is read back from
+ * the data and must hold the key, so two keys of one hash never mix.
  *
  * The index records what it covers: the data's size at build time, its
  * inode, its mtime and a hash of its first and last 4 KiB of that covered
@@ -16,6 +19,11 @@
  * changed in any other way, a corrupt or truncated index, or one built for
  * another field or key is refused with a message saying how to rebuild.
  * Reading is an mmap and a binary search: nothing is parsed at open.
+ * Every part of the index an answer comes from (header, directory, table
+ * page, posting list) is covered by a hash checked before use, and every
+ * offset is checked against the sizes, so a corrupt or truncated index is
+ * refused (exit 4), never a crash or a wrong answer.  The format is
+ * described in sidx.c.
  *
  * The index file is written with durable.h (beside, fsync, rename), so a
  * build killed half-way leaves the old index or none.  A lookup never
@@ -46,16 +54,28 @@ struct sidx_opts {
 		     void (*emit)(void *ectx, const char *k, size_t n),
 		     void *ectx);
 	void *keys_ctx;
+	/* A name for what keys() does ("parties-id/1"), part of the options
+	 * the index records: change it when keys() changes.  NULL: none. */
+	const char *keys_name;
 	/* Store HMAC-SHA256(secret, key) instead of the key; NULL = clear. */
 	const unsigned char *secret;
 	size_t nsecret;
+	/* The command that rebuilds the index, for messages ("viol-query
+	 * index -f plate viol.tsv").  NULL: the message says only "rebuild
+	 * the index". */
+	const char *rebuild;
 };
 
 /* Build (or, with extend, extend by the appended part) the index of data
- * at idx.  Exits 4 with a message when the data cannot be read, is
- * gzipped (an index needs offsets into plain text), or, for extend, when
- * the index does not cover a prefix of the data.  Returns the number of
- * lines indexed by this call. */
+ * at idx.  Only whole lines are covered: a last line without LF (an
+ * append under way) is left to the next extend or to the lookups' scan.
+ * A repeated header line is no record; a line without the key field, or
+ * with it empty or \N, has no key.  Exits 4 with a message when the data
+ * cannot be read, is not a regular file, is gzipped (an index needs
+ * offsets into plain text), has no header line, or, for extend, when the
+ * index does not cover a prefix of the data (extend with no index builds
+ * it whole); exits 2 when the field is not in the header.  Returns the
+ * number of record lines read by this call. */
 uint64_t sidx_build(const char *data, const char *idx,
 		    const struct sidx_opts *o, int extend);
 
@@ -77,8 +97,9 @@ uint64_t sidx_covered(const struct sidx *x);
 uint64_t sidx_data_size(const struct sidx *x);
 void sidx_close(struct sidx *x);
 
-/* Read a secret key file (--key FILE): its bytes, at least 16.  Exits 3
- * when it cannot be read or is too short.  Caller frees. */
+/* Read a secret key file (--key FILE): its bytes, 16 to 4096 of them.
+ * Exits 3 when it cannot be read or is too short or too long; warns when
+ * others may read it.  Caller frees. */
 unsigned char *sidx_read_secret(const char *path, size_t *n);
 
 #endif
