@@ -12,7 +12,7 @@ B       ?= build
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-PROGS    = pop-grid case-status
+PROGS    = pop-grid case-status viol-query
 TESTPROGS = jwcat jwidx
 
 # Packages first: on a fresh machine nothing below can even be parsed
@@ -72,7 +72,7 @@ $(B)/bin/jwidx: $(B)/tests/jwidx.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
-$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(B)/scripts/jw-gen-cases.o $(LIBA)
+$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(B)/scripts/jw-gen-cases.o $(B)/scripts/jw-gen-traffic.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
@@ -119,10 +119,18 @@ fuzz:
 	sh scripts/deps fuzz
 	sh tests/fuzz/run
 
+# The nightly job, then one lookup as the officer on the radio hour reads
+# it out (viol-query plate --text).
+DEMO_PLATE = 湘M08281
 demo: all
 	sh scripts/nightly testdata/demo out/demo
 	@echo
 	@sh scripts/demo-lookup testdata/demo
+	@echo
+	@echo "viol-query plate --text $(DEMO_PLATE) (as read out on air):"
+	@$(B)/bin/viol-query plate --text --asof 2026-11-29 \
+		-d testdata/demo/violations.tsv -l testdata/demo/licences.tsv \
+		$(DEMO_PLATE)
 
 bench: all
 	sh scripts/bench
@@ -140,4 +148,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
 	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/tests/jwidx.d $(B)/scripts/jw-gen.d \
-	$(B)/scripts/jw-gen-cases.d
+	$(B)/scripts/jw-gen-cases.d $(B)/scripts/jw-gen-traffic.d

@@ -43,6 +43,12 @@ int gen_cases_main(int argc, char *argv[]);
 #define GEN_MAX_POINTS 16
 #define GEN_DAY1 "2026-11-28"
 
+int gen_traffic_main(int argc, char *argv[]);	/* jw-gen-traffic.c */
+/* Shared with jw-gen-traffic.c: end stdout, exit 4 on a write error (a
+ * closed pipe is a quiet end). */
+void gen_write_failed(void) __attribute__((noreturn));
+void gen_finish_stdout(void);
+
 /* ---- random numbers ---- */
 
 static uint64_t
@@ -567,7 +573,7 @@ city_free(struct city *c)
 
 /* ---- output ---- */
 
-static void
+void
 gen_write_failed(void)
 {
 	/* A closed pipe (| head) is a quiet end, not an error. */
@@ -576,7 +582,7 @@ gen_write_failed(void)
 	diag_die(JW_EXIT_IO, "<stdout>: write error: %s", strerror(errno));
 }
 
-static void
+void
 gen_finish_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout))
@@ -1025,7 +1031,12 @@ static const char usage_text[] =
 	"       jw-gen residents [-s SEED] [-c COMMUNITIES] [-p POINTS] -n N\n"
 	"                        [-d DAY] [--bad PERMILLE] [--day1 DATE]\n"
 	"       jw-gen cases -r RESIDENTS.tsv [-s SEED] [-n CASES] [--from YEAR]\n"
-	"                    [--years N] [--until DATE]\n";
+	"                    [--years N] [--until DATE]\n"
+	"       jw-gen vehicles|licences -r RESIDENTS -n VEHICLES [-s SEED] "
+	"[--asof DATE]\n"
+	"       jw-gen violations -r RESIDENTS -n VEHICLES -m VIOLATIONS "
+	"[-s SEED]\n"
+	"                         [--asof DATE] [--bad PERMILLE]\n";
 
 static void
 gen_help(void)
@@ -1041,6 +1052,22 @@ gen_help(void)
 	      "drawn from a\n"
 	      "             resident file (-r); 3000 cases over 2024-2026 "
 	      "by default\n"
+	      "  vehicles   vehicles of those residents (-r), TSV: plate "
+	      "plate_type owner_id\n"
+	      "             owner_name phone use vehicle_type seats "
+	      "registered last_inspected\n"
+	      "  licences   driving licences of the owners and of one "
+	      "adult in ten more:\n"
+	      "             id_no name phone class first_issued valid_from "
+	      "valid_to\n"
+	      "  violations violations of those vehicles over the 700 days "
+	      "to --asof (default\n"
+	      "             2026-11-29), in time order; drivers hold the "
+	      "licences; --bad\n"
+	      "             PERMILLE bad records (fine in words, unknown "
+	      "status)\n"
+	      "             The same -r, -n and -s give the same fleet to "
+	      "all three.\n"
 	      "\n"
 	      "  -s, --seed SEED         PRNG seed (default 1)\n"
 	      "  -c, --communities N     communities, 1-1000 (default 300), "
@@ -1145,6 +1172,9 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(verb, "cases") == 0)	/* scripts/jw-gen-cases.c */
 		return gen_cases_main(argc - 1, argv + 1);
+	if (strcmp(verb, "vehicles") == 0 || strcmp(verb, "licences") == 0 ||
+	    strcmp(verb, "violations") == 0)
+		return gen_traffic_main(argc, argv);
 	if (strcmp(verb, "grid") == 0)
 		is_grid = 1;
 	else if (strcmp(verb, "residents") == 0)

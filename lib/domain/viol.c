@@ -306,6 +306,12 @@ viol_codes_count(const struct viol_codes *t)
 	return t->n;
 }
 
+const struct viol_code *
+viol_code_at(const struct viol_codes *t, size_t i)
+{
+	return &t->v[i];
+}
+
 static const char *const status_names[] = { "未处理", "已处理", "已缴款" };
 
 enum viol_status

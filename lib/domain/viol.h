@@ -58,7 +58,9 @@ void viol_codes_free(struct viol_codes *t);
 /* The entry for code p[0..n), or NULL. */
 const struct viol_code *viol_code_find(const struct viol_codes *t,
 				       const char *p, size_t n);
+/* Number of codes, and code i (0 <= i < count) in file order. */
 size_t viol_codes_count(const struct viol_codes *t);
+const struct viol_code *viol_code_at(const struct viol_codes *t, size_t i);
 
 /* The processing state of a violation, as the exports spell it. */
 enum viol_status {
