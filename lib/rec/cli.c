@@ -373,42 +373,85 @@ add_arg(struct cli *cli, const char *a)
 	cli->args[cli->nargs] = NULL;
 }
 
+/* The next letter of the cluster *cl (the "qz" of "-qz"), with its
+ * argument: the rest of the cluster or the next word.  Its id when it is
+ * the verb's option; 0 when it was a shared one, handled here. */
+static int
+short_opt(struct cli *cli, const struct cli_opt *opts, const char **cl,
+	  int argc, char *argv[])
+{
+	int c = (unsigned char)*(*cl)++;
+	const struct cli_opt *o = find_short(opts, c);
+
+	if (o == NULL)
+		o = find_short(shared_opts, c);
+	if (o == NULL || c >= 256)
+		cli_usage(cli, "unknown option '-%c'", c);
+	cli->optarg = NULL;
+	if (o->arg) {
+		if (**cl != '\0')
+			cli->optarg = *cl;
+		else if (cli->optind < argc)
+			cli->optarg = argv[cli->optind++];
+		else
+			cli_usage(cli, "option '-%c' needs %s", c, o->argname);
+		*cl = NULL;
+	}
+	if (find_short(opts, c) == o)
+		return o->id;
+	shared(cli, o->id, opts);
+	return 0;
+}
+
+/* The option "--a" (a is without the dashes), with its argument after
+ * '=' or in the next word.  Its id when it is the verb's option; 0 when it
+ * was a shared one, handled here. */
+static int
+long_opt(struct cli *cli, const struct cli_opt *opts, const char *a,
+	 int argc, char *argv[])
+{
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	const struct cli_opt *o = find_long(opts, a, len);
+
+	if (o == NULL)
+		o = find_long(shared_opts, a, len);
+	if (o == NULL)
+		cli_usage(cli, "unknown option '--%.*s'", (int)len, a);
+	cli->optarg = NULL;
+	if (o->arg) {
+		if (eq != NULL)
+			cli->optarg = eq + 1;
+		else if (cli->optind < argc)
+			cli->optarg = argv[cli->optind++];
+		else
+			cli_usage(cli, "option '--%s' needs %s", o->lng,
+				  o->argname);
+	} else if (eq != NULL) {
+		cli_usage(cli, "option '--%s' takes no value", o->lng);
+	}
+	if (find_long(opts, a, len) == o)
+		return o->id;
+	shared(cli, o->id, opts);
+	return 0;
+}
+
 int
 cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
 	   char *argv[])
 {
 	static const struct cli_opt none[] = { { 0, NULL, 0, NULL, NULL } };
 	static const char *cluster;	/* rest of "-qz" being read */
-	const struct cli_opt *o;
-	const char *a, *eq;
-	size_t len;
+	const char *a;
+	int id;
 
 	if (opts == NULL)
 		opts = none;
 	for (;;) {
 		if (cluster != NULL && *cluster != '\0') {
-			int c = (unsigned char)*cluster++;
-
-			o = find_short(opts, c);
-			if (o == NULL)
-				o = find_short(shared_opts, c);
-			if (o == NULL || c >= 256)
-				cli_usage(cli, "unknown option '-%c'", c);
-			cli->optarg = NULL;
-			if (o->arg) {
-				if (*cluster != '\0') {
-					cli->optarg = cluster;
-				} else if (cli->optind < argc) {
-					cli->optarg = argv[cli->optind++];
-				} else {
-					cli_usage(cli, "option '-%c' needs %s",
-						  c, o->argname);
-				}
-				cluster = NULL;
-			}
-			if (find_short(opts, c) == o)
-				return o->id;
-			shared(cli, o->id, opts);
+			if ((id = short_opt(cli, opts, &cluster, argc,
+					    argv)) != 0)
+				return id;
 			continue;
 		}
 		cluster = NULL;
@@ -421,39 +464,13 @@ cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
 		a = argv[cli->optind++];
 		if (strcmp(a, "--") == 0) {
 			cli->opts_done = 1;
-			continue;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
+		} else if (a[0] != '-' || a[1] == '\0') {
 			add_arg(cli, a);	/* operands may come first */
-			continue;
-		}
-		if (a[1] != '-') {
+		} else if (a[1] != '-') {
 			cluster = a + 1;
-			continue;
+		} else if ((id = long_opt(cli, opts, a + 2, argc, argv)) != 0) {
+			return id;
 		}
-		a += 2;
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		o = find_long(opts, a, len);
-		if (o == NULL)
-			o = find_long(shared_opts, a, len);
-		if (o == NULL)
-			cli_usage(cli, "unknown option '--%.*s'", (int)len, a);
-		cli->optarg = NULL;
-		if (o->arg) {
-			if (eq != NULL)
-				cli->optarg = eq + 1;
-			else if (cli->optind < argc)
-				cli->optarg = argv[cli->optind++];
-			else
-				cli_usage(cli, "option '--%s' needs %s",
-					  o->lng, o->argname);
-		} else if (eq != NULL) {
-			cli_usage(cli, "option '--%s' takes no value", o->lng);
-		}
-		if (find_long(opts, a, len) == o)
-			return o->id;
-		shared(cli, o->id, opts);
 	}
 }
 
