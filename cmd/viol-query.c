@@ -18,11 +18,12 @@
 #include "domain/plate.h"
 #include "domain/viol.h"
 #include "rec/cli.h"
+#include "rec/group.h"
 #include "rec/mask.h"
+#include "rec/sidx.h"
 
 enum {
-	OPT_TEXT = 256, OPT_AUDIT, OPT_EXTEND, OPT_MIN, OPT_PARTIAL,
-	OPT_MERGE
+	OPT_TEXT = 256, OPT_AUDIT, OPT_EXTEND, OPT_MIN
 };
 
 /* ---- the violation record ---- */
@@ -1018,6 +1019,195 @@ verb_plate(struct cli *cli, int argc, char *argv[])
 	return cli_finish(cli, in, po.w);
 }
 
+/* ---- index ---- */
+
+/* The index's keys: each record's plate, normalised as a plate asked for
+ * is (a data plate that is no plate has no key). */
+static void
+plate_keys(void *ctx, struct rec_str v,
+	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
+{
+	struct buf *b = ctx;
+
+	buf_reset(b);
+	if (plate_norm(v.p, v.len, b, NULL) != PLATE_INVALID)
+		emit(ectx, b->p, b->len);
+}
+
+/* The index options of data (and the command that rebuilds it, in cmd). */
+static void
+index_opts(struct sidx_opts *o, struct buf *norm, struct buf *cmd,
+	   const char *data, const char *ipath)
+{
+	memset(o, 0, sizeof *o);
+	o->field = "plate";
+	o->keys = plate_keys;
+	o->keys_ctx = norm;
+	o->keys_name = "plate-norm/1";
+	buf_reset(cmd);
+	buf_adds(cmd, "viol-query index ");
+	if (ipath != NULL)
+		buf_printf(cmd, "-i %s ", ipath);
+	buf_adds(cmd, data);
+	o->rebuild = cmd->p;
+}
+
+/* The data's name for the program's field name (after -F). */
+static const char *
+data_name(const struct cli *cli, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cli->ro.nalias; i++)
+		if (strcmp(cli->ro.alias_from[i], name) == 0)
+			return cli->ro.alias_to[i];
+	return name;
+}
+
+static const struct cli_opt index_opts_tab[] = {
+	{ 'i', "index", CLI_ARG, "INDEX",
+	  "write the index here (default DATA.idx)" },
+	{ OPT_EXTEND, "extend", CLI_NOARG, NULL,
+	  "index only what was appended since the last build" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static int
+verb_index(struct cli *cli, int argc, char *argv[])
+{
+	struct buf norm = BUF_INIT, cmd = BUF_INIT, def = BUF_INIT;
+	const char *ipath = NULL;
+	struct sidx_opts o;
+	int c, extend = 0;
+
+	while ((c = cli_getopt(cli, index_opts_tab, argc, argv)) != -1)
+		if (c == 'i')
+			ipath = cli->optarg;
+		else if (c == OPT_EXTEND)
+			extend = 1;
+	if (cli->nargs != 1 || strcmp(cli->args[0], "-") == 0)
+		cli_usage(cli, "index takes one DATA file (not standard "
+			  "input: the index holds offsets into it)");
+	/* The index holds offsets of TSV lines in the file as it is. */
+	if (cli->ro.fmt != REC_TSV || cli->ro.encoding != NULL)
+		cli_usage(cli, "index reads TSV in UTF-8 only");
+	index_opts(&o, &norm, &cmd, cli->args[0], ipath);
+	o.field = data_name(cli, "plate");
+	if (ipath == NULL) {
+		buf_printf(&def, "%s.idx", cli->args[0]);
+		ipath = def.p;
+	}
+	sidx_build(cli->args[0], ipath, &o, extend);
+	buf_release(&norm);
+	buf_release(&cmd);
+	buf_release(&def);
+	return cli_finish(cli, NULL, NULL);
+}
+
+/* ---- stats ---- */
+
+static const struct cli_opt stats_opts[] = {
+	GROUP_OPTS("default district,code; month is time's month"),
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct group_agg stats_aggs[] = {
+	{ .kind = GROUP_COUNT, .name = "count" },
+	{ .kind = GROUP_SUM, .name = "fines", .scale = 2 },
+	{ .kind = GROUP_SUM, .name = "points" },
+};
+
+#define STATS_MONTH ((size_t)-2)	/* key: the month of time */
+
+static int
+verb_stats(struct cli *cli, int argc, char *argv[])
+{
+	struct group_opts go = GROUP_OPTS_INIT("district,code");
+	struct rec_reader *in;
+	struct rec_writer *out;
+	const struct rec *r;
+	const char **names;
+	struct rec_str *kv;
+	struct group *g;
+	struct buf q = BUF_INIT;
+	struct vcols vc;
+	struct viol vv;
+	size_t nk, i, *keys, *want, nwant = 0, itime = REC_NONE, ifine, ipts;
+	int64_t v[3];
+	int c;
+
+	while ((c = cli_getopt(cli, stats_opts, argc, argv)) != -1)
+		group_opt(cli, &go, c);
+	if (go.partial && go.merge)
+		cli_usage(cli, "--partial and --merge do not go together");
+	in = cli_open_inputs(cli);
+	out = cli_open_output(cli);
+	names = cli_split_list(cli, "-b", go.by, &nk);
+	g = group_new_aggs(nk, stats_aggs, JW_ARRAY_LEN(stats_aggs));
+	cli_defer(cli, group_free_v, g);
+	keys = xcalloc(nk + 1, sizeof *keys);
+	want = xcalloc(nk + 4, sizeof *want);
+	for (i = 0; i < nk; i++) {
+		if (group_is_column(g, names[i]))
+			cli_usage(cli, "-b: '%s' names an output column; group "
+				  "by another field", names[i]);
+		keys[i] = rec_reader_field(in, names[i]);
+		if (keys[i] == REC_NONE && strcmp(names[i], "month") == 0 &&
+		    !go.merge) {
+			keys[i] = STATS_MONTH;
+			if (itime == REC_NONE)
+				want[nwant++] = itime =
+					rec_reader_need(in, "time");
+		} else {
+			if (keys[i] == REC_NONE)
+				keys[i] = rec_reader_need(in, names[i]);
+			want[nwant++] = keys[i];
+		}
+		rec_writer_add(out, names[i]);
+	}
+	group_columns(g, out, go.partial ? GROUP_W_PARTIAL : 0);
+	if (go.merge) {
+		group_merge_fields(g, in, keys);
+		ifine = ipts = REC_NONE;
+	} else {
+		want[nwant++] = ifine = rec_reader_need(in, "fine");
+		want[nwant++] = ipts = rec_reader_need(in, "points");
+		rec_reader_want(in, want, nwant);
+	}
+	for (i = 0; i < VF_N; i++)
+		vc.f[i] = REC_NONE;
+	vc.f[VF_FINE] = ifine;
+	vc.f[VF_POINTS] = ipts;
+	vc.f[VF_TIME] = itime;
+	kv = xcalloc(nk + 1, sizeof *kv);
+	while ((r = rec_reader_next(in)) != NULL) {
+		if (go.merge) {
+			group_merge_rec(g, in, r);
+			continue;
+		}
+		/* The same checks as every verb's (fine, points, time). */
+		if (viol_read(in, r, &vc, &vv, &q) < 0)
+			continue;
+		for (i = 0; i < nk; i++)
+			kv[i] = keys[i] == STATS_MONTH ?
+				(struct rec_str){ r->f[itime].p, 7 } :
+				r->f[keys[i]];
+		v[0] = GROUP_NOVAL;
+		v[1] = vv.fine;
+		v[2] = vv.points;
+		if (group_add_vals(g, kv, v) < 0)
+			rec_reject(in, r, "field 'fine': the sum would "
+				   "overflow");
+	}
+	group_write(g, out, go.partial ? GROUP_W_PARTIAL :
+		    go.total ? GROUP_W_TOTAL : 0);
+	free(kv);
+	free(keys);
+	free(want);
+	buf_release(&q);
+	return cli_finish(cli, in, out);
+}
+
 /* ---- late ---- */
 
 static const struct cli_opt late_opts[] = {
@@ -1204,10 +1394,14 @@ static const struct cli_verb verbs[] = {
 	{ "plate", verb_plate, "-d DATA [-t TYPE] [-c CODES.yaml] "
 	  "[-l LICENCES] [--text] [--audit FILE] [--asof DATE] PLATE...",
 	  "every violation of these plates ('-': one a line on stdin)" },
+	{ "index", verb_index, "[--extend] [-i INDEX] DATA",
+	  "the sidecar index of DATA by plate (DATA.idx)" },
 	{ "late", verb_late, "--asof DATE [file ...]",
 	  "decided, unpaid violations past 15 days, with the late fee" },
 	{ "points", verb_points, "--asof DATE [-l LICENCES] [--min N] "
 	  "[file ...]", "points per driver in the current scoring cycle" },
+	{ "stats", verb_stats, "[-b FIELDS] [--no-total] [--partial | --merge] "
+	  "[file ...]", "violations, fines and points per group" },
 	{ NULL, NULL, NULL, "traffic violations: lookups, late fees, points" }
 };
 
