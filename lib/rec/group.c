@@ -712,6 +712,48 @@ group_write(struct group *g, struct rec_writer *w, int flags)
 	free(order);
 }
 
+void
+group_each(struct group *g,
+	   void (*fn)(void *ctx, const struct rec_str *k, const int64_t *v),
+	   void *ctx)
+{
+	struct rec_str *kv = xcalloc(g->nkeys + 1, sizeof *kv);
+	int64_t *out = xcalloc(g->na + 1, sizeof *out);
+	const struct htab_key *key;
+	const int64_t *v;
+	size_t n, i, k, *order;
+	const char *p, *z;
+
+	land_all(g);
+	n = g->h.count;
+	order = xcalloc(n + 1, sizeof *order);
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof *order, by_key, &g->h);
+	for (i = 0; i < n; i++) {
+		key = htab_key_at(&g->h, order[i]);
+		p = key->p;
+		for (k = 0; k < g->nkeys; k++) {
+			z = g->nkeys == 1 ? p + key->len :
+			    memchr(p, '\0', key->len - (size_t)(p - key->p));
+			kv[k].p = p;
+			kv[k].len = (size_t)(z - p);
+			if (kv[k].len == 1 && p[0] == NULL_KEY[0]) {
+				kv[k].p = rec_null;
+				kv[k].len = 0;
+			}
+			p = z + 1;
+		}
+		v = htab_val_at(&g->h, order[i]);
+		for (k = 0; k < g->na; k++)
+			out[k] = is_sum(g, k) ? v[g->off[k]] : 0;
+		fn(ctx, kv, out);
+	}
+	free(order);
+	free(out);
+	free(kv);
+}
+
 /* ---- merging ---- */
 
 void

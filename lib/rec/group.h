@@ -156,6 +156,16 @@ int group_is_column(const struct group *g, const char *name);
  * row GROUP_TOTAL, empty key values, the aggregates over all records. */
 void group_write(struct group *g, struct rec_writer *w, int flags);
 
+/* Call fn for each group in group_write()'s order, for a verb that works
+ * out its own columns from the aggregates (poll-rank score's intervals):
+ * k[0..nkeys) are the key values (valid during the call; a NULL key is
+ * rec_null), v[i] the value of aggregate i when it is a COUNT or a SUM
+ * (at its scale), 0 for the other kinds. */
+void group_each(struct group *g,
+		void (*fn)(void *ctx, const struct rec_str *k,
+			   const int64_t *v),
+		void *ctx);
+
 /* ---- merging partial rows ---- */
 
 /* Find the partial columns in in's header (exits 2 naming the first one
