@@ -1,0 +1,253 @@
+/* Unit tests for lib/domain/poll.c, pollstat.c and polltab.c. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/svg.h"
+#include "domain/poll.h"
+
+Test(poll, default_is_testdata_hunan)
+{
+	FILE *f = fopen("testdata/poll/hunan.yaml", "rb");
+	static char text[1 << 16];
+	size_t n;
+
+	cr_assert_not_null(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cr_assert_str_eq(poll_default_yaml, text,
+			 "lib/domain/poll_default.c is not hunan.yaml");
+}
+
+Test(poll, default_loads)
+{
+	struct poll *p = poll_load(NULL);
+	const struct poll_unit *u = poll_unit(p, "永州市", strlen("永州市"));
+
+	cr_assert_eq(p->nunits, 14);
+	cr_assert_not_null(u);
+	cr_assert_str_eq(u->code, "431100");
+	cr_assert_eq(u->level, 1);
+	cr_assert_eq(p->ties, POLL_TIES_1224);
+	cr_assert_eq(p->ntiers, 2);
+	cr_assert_str_eq(p->overall->id, "satisfaction");
+	cr_assert_eq(poll_answer(p->overall->scale, "不了解", 9), 3);
+	cr_assert_eq(poll_answer(p->overall->scale, "满", 3), -1);
+	poll_free(p);
+}
+
+/* DOMAIN: n = 200, p = 0.95 gives [0.910, 0.973]. */
+Test(poll, wilson_domain_example)
+{
+	double lo, hi;
+
+	poll_wilson(190, 200, POLL_Z, &lo, &hi);
+	cr_assert(fabs(lo - 0.910) < 0.0005, "lo %f", lo);
+	cr_assert(fabs(hi - 0.973) < 0.0005, "hi %f", hi);
+	poll_wilson(0, 10, POLL_Z, &lo, &hi);
+	cr_assert(lo == 0 && hi > 0.27 && hi < 0.28, "%f %f", lo, hi);
+	poll_wilson(10, 10, POLL_Z, &lo, &hi);
+	cr_assert(hi == 1 && lo > 0.72 && lo < 0.73, "%f %f", lo, hi);
+}
+
+Test(poll, stats_of_counts)
+{
+	struct poll *p = poll_load(NULL);
+	/* 满意 3, 基本满意 1, 不满意 1, 不了解 5. */
+	unsigned long long cnt[4] = { 3, 1, 1, 5 };
+	struct poll_stats st;
+	double mean = (300.0 + 80.0) / 5, sd, lo, hi;
+
+	poll_stats(p, p->overall->scale, cnt, &st);
+	cr_assert_eq(st.n, 5);
+	cr_assert_eq(st.excluded, 5);
+	cr_assert_eq(st.satisfied, 4);
+	cr_assert_eq(st.rate, 8000);
+	cr_assert_eq(st.score, 7600);
+	cr_assert(st.small);
+	sd = sqrt((3 * pow(100 - mean, 2) + pow(80 - mean, 2) +
+		   pow(0 - mean, 2)) / 4);
+	lo = mean - 1.96 * sd / sqrt(5);
+	hi = mean + 1.96 * sd / sqrt(5);
+	cr_assert_eq(st.score_low, lo < 0 ? 0 : llround(lo * 100));
+	cr_assert_eq(st.score_high, hi > 100 ? 10000 : llround(hi * 100));
+	poll_free(p);
+}
+
+Test(poll, stats_one_answer_has_no_interval)
+{
+	struct poll *p = poll_load(NULL);
+	unsigned long long cnt[4] = { 0, 1, 0, 0 };
+	struct poll_stats st;
+
+	poll_stats(p, p->overall->scale, cnt, &st);
+	cr_assert_eq(st.n, 1);
+	cr_assert_eq(st.score, 8000);
+	cr_assert_eq(st.has_score_ci, 0);
+	cr_assert_eq(st.has_rate, 1);
+	poll_free(p);
+}
+
+static void
+rank_of(const long long *v, size_t n, int dec, int prec, enum poll_ties t,
+	long *want)
+{
+	struct poll_ranked r[16];
+	size_t i;
+
+	memset(r, 0, sizeof r);
+	for (i = 0; i < n; i++) {
+		r[i].value = v[i];
+		r[i].tag = i;
+	}
+	poll_rank(r, n, dec, prec, t);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(r[i].rank, want[r[i].tag], "unit %zu: rank %ld, "
+			     "want %ld", r[i].tag, r[i].rank, want[r[i].tag]);
+}
+
+Test(poll, ties_three_ways)
+{
+	long long v[] = { 9000, 8500, 8500, 8000 };
+	long c[] = { 1, 2, 2, 4 }, d[] = { 1, 2, 2, 3 }, m[] = { 1, 3, 3, 4 };
+
+	rank_of(v, 4, 2, 2, POLL_TIES_1224, c);
+	rank_of(v, 4, 2, 2, POLL_TIES_1223, d);
+	rank_of(v, 4, 2, 2, POLL_TIES_1334, m);
+}
+
+/* 87.46 and 87.54 are one 87.5 at one decimal. */
+Test(poll, ties_on_published_precision)
+{
+	long long v[] = { 8746, 8754, 8744 };
+	long at2[] = { 2, 1, 3 }, at1[] = { 1, 1, 3 };
+
+	rank_of(v, 3, 2, 2, POLL_TIES_1224, at2);
+	rank_of(v, 3, 2, 1, POLL_TIES_1224, at1);
+}
+
+Test(poll, small_units_are_not_ranked)
+{
+	struct poll_ranked r[3];
+
+	memset(r, 0, sizeof r);
+	r[0].value = 9000;
+	r[0].small = 1;
+	r[1].value = 8000;
+	r[2].value = 7000;
+	r[0].tag = 0;
+	r[1].tag = 1;
+	r[2].tag = 2;
+	cr_assert_eq(poll_rank(r, 3, 2, 2, POLL_TIES_1224), 2);
+	cr_assert_eq(r[0].tag, 1);
+	cr_assert_eq(r[0].rank, 1);
+	cr_assert_eq(r[2].tag, 0);
+	cr_assert_eq(r[2].rank, 0);
+}
+
+Test(poll, overlapping_intervals)
+{
+	struct poll_ranked r[3];
+
+	memset(r, 0, sizeof r);
+	r[0] = (struct poll_ranked){ .value = 9000, .low = 8800, .high = 9200,
+				     .has_ci = 1, .tag = 0 };
+	r[1] = (struct poll_ranked){ .value = 8700, .low = 8500, .high = 8900,
+				     .has_ci = 1, .tag = 1 };
+	r[2] = (struct poll_ranked){ .value = 8000, .low = 7800, .high = 8200,
+				     .has_ci = 1, .tag = 2 };
+	poll_rank(r, 3, 2, 2, POLL_TIES_1224);
+	cr_assert(!r[0].above && r[0].below);
+	cr_assert(r[1].above && !r[1].below);
+	cr_assert(!r[2].above && !r[2].below);
+}
+
+Test(poll, tiers_with_ties)
+{
+	struct poll *p = poll_load(NULL);
+
+	cr_assert_str_eq(poll_tier_of(p, 5, 6, 14)->name, "第一方阵");
+	cr_assert_null(poll_tier_of(p, 6, 6, 14));
+	cr_assert_str_eq(poll_tier_of(p, 11, 12, 14)->name, "后三位");
+	cr_assert_null(poll_tier_of(p, 11, 11, 14));
+	poll_free(p);
+}
+
+/* The reasons poll_check_year() gives, one per row ("" for none). */
+static void
+check(const long *rank, const int *has, const long long *sc, size_t n,
+      const char *const *want)
+{
+	struct poll *p = poll_load(NULL);
+	unsigned long long line[16];
+	int bad[16] = { 0 };
+	char *why[16];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		line[i] = i + 2;
+	poll_check_year(p, rank, has, sc, 2, line, n, 14, bad, why);
+	for (i = 0; i < n; i++) {
+		cr_assert_str_eq(why[i] ? why[i] : "", want[i], "row %zu", i);
+		free(why[i]);
+	}
+	poll_free(p);
+}
+
+Test(poll, check_good_table)
+{
+	long r[] = { 1, 2, 2, 4 };
+	int h[] = { 1, 1, 1, 1 };
+	long long s[] = { 9000, 8800, 8800, 8700 };
+	const char *const w[] = { "", "", "", "" };
+
+	check(r, h, s, 4, w);
+}
+
+Test(poll, check_skip_without_tie)
+{
+	long r[] = { 1, 2, 4 };
+	int h[] = { 0, 0, 0 };
+	long long s[] = { 0, 0, 0 };
+	const char *const w[] = { "", "", "rank 4 skips a rank with no tie "
+				  "before it: ties 1224 give 3" };
+
+	check(r, h, s, 3, w);
+}
+
+Test(poll, check_no_skip_after_tie)
+{
+	long r[] = { 1, 2, 2, 3 };
+	int h[] = { 0, 0, 0, 0 };
+	long long s[] = { 0, 0, 0, 0 };
+	const char *const w[] = { "", "", "", "rank 3 does not skip after the "
+				  "tie of 2 units at rank 2: ties 1224 give 4" };
+
+	check(r, h, s, 4, w);
+}
+
+Test(poll, check_scores)
+{
+	long r[] = { 1, 2, 2, 4, 5, 15 };
+	int h[] = { 1, 1, 1, 1, 1, 1 };
+	long long s[] = { 9000, 8800, 8790, 8000, 8100, 7000 };
+	const char *const w[] = {
+		"", "", "shares rank 2 with line 3 but has score 87.90, not "
+		"88.00", "", "rank 5 has score 81.00, above rank 4's 80.00",
+		"rank 15 is outside 1..14 (14 units)"
+	};
+
+	check(r, h, s, 6, w);
+}
+
+Test(svg, escapes_text)
+{
+	struct buf b = BUF_INIT;
+
+	svg_esc(&b, "a&b<c>\"d'\x01" "永", 13);
+	cr_assert_str_eq(b.p, "a&amp;b&lt;c&gt;&quot;d&apos;永");
+	buf_release(&b);
+}
