@@ -12,7 +12,7 @@ B       ?= build
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-PROGS    = pop-grid case-status viol-query
+PROGS    = pop-grid case-status viol-query poll-rank
 TESTPROGS = jwcat jwidx
 
 # Packages first: on a fresh machine nothing below can even be parsed
@@ -25,7 +25,7 @@ endif
 
 # -isystem: warnings in the libraries' headers (libsmpp34's) are not ours.
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread -lm
 ALL_CFLAGS  = $(WARN) $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
 
@@ -57,6 +57,12 @@ lib/domain/cases_default.c: testdata/cases/cases.yaml scripts/embed
 	sh scripts/embed testdata/cases/cases.yaml cases_default_yaml >$@.tmp
 	mv $@.tmp $@
 
+# poll-rank's default poll definition (Hunan's 14 units), compiled in the
+# same way.
+lib/domain/poll_default.c: testdata/poll/hunan.yaml scripts/embed
+	sh scripts/embed testdata/poll/hunan.yaml poll_default_yaml >$@.tmp
+	mv $@.tmp $@
+
 $(LIBA): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -72,7 +78,8 @@ $(B)/bin/jwidx: $(B)/tests/jwidx.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
-$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(B)/scripts/jw-gen-cases.o $(B)/scripts/jw-gen-traffic.o $(LIBA)
+$(B)/bin/jw-gen: $(B)/scripts/jw-gen.o $(B)/scripts/jw-gen-cases.o \
+		$(B)/scripts/jw-gen-traffic.o $(B)/scripts/jw-gen-answers.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
@@ -148,4 +155,5 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_BIN:$(B)/unit/%=$(B)/tests/unit/%.d) \
 	$(PROGS:%=$(B)/cmd/%.d) $(B)/tests/jwcat.d $(B)/tests/jwidx.d $(B)/scripts/jw-gen.d \
-	$(B)/scripts/jw-gen-cases.d $(B)/scripts/jw-gen-traffic.d
+	$(B)/scripts/jw-gen-cases.d $(B)/scripts/jw-gen-traffic.d \
+	$(B)/scripts/jw-gen-answers.d

@@ -38,6 +38,7 @@
 #include "base/util.h"
 
 int gen_cases_main(int argc, char *argv[]);
+int gen_answers_main(int argc, char *argv[]);
 
 #define GEN_MAX_COMMUNITIES 1000
 #define GEN_MAX_POINTS 16
@@ -1036,7 +1037,9 @@ static const char usage_text[] =
 	"[--asof DATE]\n"
 	"       jw-gen violations -r RESIDENTS -n VEHICLES -m VIOLATIONS "
 	"[-s SEED]\n"
-	"                         [--asof DATE] [--bad PERMILLE]\n";
+	"                         [--asof DATE] [--bad PERMILLE]\n"
+	"       jw-gen answers [-s SEED] [-n PER_ROUND] [--from YEAR] "
+	"[--to YEAR]\n";
 
 static void
 gen_help(void)
@@ -1068,6 +1071,8 @@ gen_help(void)
 	      "status)\n"
 	      "             The same -r, -n and -s give the same fleet to "
 	      "all three.\n"
+	      "  answers    poll answers for poll-rank (see jw-gen answers "
+	      "--help)\n"
 	      "\n"
 	      "  -s, --seed SEED         PRNG seed (default 1)\n"
 	      "  -c, --communities N     communities, 1-1000 (default 300), "
@@ -1175,6 +1180,8 @@ main(int argc, char *argv[])
 	if (strcmp(verb, "vehicles") == 0 || strcmp(verb, "licences") == 0 ||
 	    strcmp(verb, "violations") == 0)
 		return gen_traffic_main(argc, argv);
+	if (strcmp(verb, "answers") == 0)	/* scripts/jw-gen-answers.c */
+		return gen_answers_main(argc - 1, argv + 1);
 	if (strcmp(verb, "grid") == 0)
 		is_grid = 1;
 	else if (strcmp(verb, "residents") == 0)
