@@ -38,51 +38,6 @@ need_grid(struct cli *cli, const char *path, int lenient)
 	return g;
 }
 
-/* An output column that replaces the input's field of that name, or is
- * appended: re-running assign on its own output gives the same columns. */
-struct outcol {
-	const char *name;
-	size_t in;	/* index in the input, REC_NONE when appended */
-};
-
-static void
-outcols_add(struct rec_writer *out, const struct rec_reader *in,
-	    struct outcol *c, size_t n)
-{
-	size_t i;
-
-	rec_writer_add_fields(out, in);
-	for (i = 0; i < n; i++) {
-		c[i].in = rec_reader_field(in, c[i].name);
-		if (c[i].in == REC_NONE)
-			rec_writer_add(out, c[i].name);
-	}
-}
-
-/* Write r with vals[i] for column c[i] (replaced or appended). */
-static void
-outcols_put(struct rec_writer *out, const struct rec *r,
-	    const struct outcol *c, const struct rec_str *vals, size_t n)
-{
-	size_t i, k, replaced = 0;
-
-	for (i = 0; i < n; i++)
-		replaced += c[i].in != REC_NONE;
-	if (replaced == 0) {
-		rec_writer_rec(out, r);
-	} else {
-		for (k = 0; k < r->n; k++) {
-			for (i = 0; i < n && c[i].in != k; i++)
-				;
-			rec_writer_str(out, i < n ? vals[i] : r->f[k]);
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (c[i].in == REC_NONE)
-			rec_writer_str(out, vals[i]);
-	rec_writer_end(out);
-}
-
 /* ---- assign ---- */
 
 static const struct cli_opt assign_opts[] = {
@@ -95,10 +50,11 @@ static const struct cli_opt assign_opts[] = {
 static int
 verb_assign(struct cli *cli, int argc, char *argv[])
 {
-	struct outcol cols[] = {
-		{ "county", 0 }, { "community", 0 }, { "grid", 0 },
-		{ "gridpoint", 0 }, { "coordinator", 0 },
-		{ "birth", 0 }, { "gender", 0 }, { "age", 0 }
+	/* Replaced or appended: assign on its own output gives the same
+	 * columns. */
+	static const char *const cols[] = {
+		"county", "community", "grid", "gridpoint", "coordinator",
+		"birth", "gender", "age"
 	};
 	struct rec_str vals[8];
 	const char *gpath = NULL, *why;
@@ -130,7 +86,7 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 		ncols = 8;
 	fixf = xcalloc(rec_reader_nfields(in) + 1, sizeof *fixf);
 	out = cli_open_output(cli);
-	outcols_add(out, in, cols, ncols);
+	rec_writer_add_fields_plus(out, in, cols, ncols);
 	while ((r = rec_reader_next(in)) != NULL) {
 		/* An empty (or NULL) field is a missing value, not a wrong
 		 * one: say so rather than "not 18 characters". */
@@ -176,10 +132,10 @@ verb_assign(struct cli *cli, int argc, char *argv[])
 			fixed.f = fixf;
 			memcpy(fixf, r->f, r->n * sizeof *fixf);
 			fixf[iid].p = id.no;
-			outcols_put(out, &fixed, cols, vals, ncols);
+			rec_writer_rec_plus(out, &fixed, vals);
 			continue;
 		}
-		outcols_put(out, r, cols, vals, ncols);
+		rec_writer_rec_plus(out, r, vals);
 	}
 	free(fixf);
 	return cli_finish(cli, in, out);

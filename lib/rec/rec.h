@@ -157,6 +157,27 @@ struct rec_writer *rec_writer_open(const struct rec_writer_opts *o);
  * before the first record.  Returns the new column's index. */
 void rec_writer_add_fields(struct rec_writer *w, const struct rec_reader *in);
 size_t rec_writer_add(struct rec_writer *w, const char *name);
+/*
+ * Columns a verb adds, replaced or appended: the input's fields (in's
+ * header, or the names base[0..nbase)), then each of names[0..n): a name
+ * the input already has keeps its column, whose values the verb's then
+ * replace; any other is appended, in order.  A program reading its own
+ * output (or a rejects file, whose _file, _line and _error come back)
+ * gets the same columns again, never a second 'grid'.  The reader's
+ * variant looks the names up as rec_reader_field() does (-F aliases).
+ * Only before the first record, and once per writer.
+ */
+void rec_writer_add_fields_plus(struct rec_writer *w,
+				const struct rec_reader *in,
+				const char *const *names, size_t n);
+void rec_writer_add_names_plus(struct rec_writer *w,
+			       const char *const *base, size_t nbase,
+			       const char *const *names, size_t n);
+/* Write one whole record of such a writer: r's fields (those of the
+ * input) with vals[0..n) for the added names in their columns, then end
+ * the record.  Exits 5 when the writer has no added names set up. */
+void rec_writer_rec_plus(struct rec_writer *w, const struct rec *r,
+			 const struct rec_str *vals);
 /* Field values of the record under way, in column order: all of r's
  * fields, one field, a C string, a number. */
 void rec_writer_rec(struct rec_writer *w, const struct rec *r);

@@ -28,6 +28,12 @@ struct rec_writer {
 	unsigned char *masked;	/* per column, resolved at the first record */
 	int started;		/* header written (or masks resolved) */
 	size_t col;		/* fields put in the record under way */
+	/* rec_writer_add_*_plus(): the input's nbase columns, and for each
+	 * of them the added name that replaces it (REC_NONE: none); then the
+	 * added names' columns (REC_NONE: appended). */
+	int plus;
+	size_t nbase, nplus, *repl, *at;
+	struct rec_str *split;	/* a partial record's fields */
 	unsigned long long count;
 	struct buf tmp;
 
@@ -419,33 +425,13 @@ rec_writer_put(struct rec_writer *w, const char *p, size_t n)
 	w->col++;
 }
 
-/* A partial record (rec_reader_want()) has only some of r->f set, but
- * its raw line is clean (no escapes, the header's field count): split
- * that at its tabs for the fields. */
-static void
-put_line(struct rec_writer *w, const struct rec *r)
-{
-	const char *p = r->raw, *end = r->raw + r->rawlen, *t;
-	size_t k;
-
-	if (p == NULL)
-		diag_die(JW_EXIT_INTERNAL, "bug: a partial record without "
-			 "its line");
-	for (k = 0; k < r->n; k++) {
-		t = k + 1 < r->n ? memchr(p, '\t', (size_t)(end - p)) : NULL;
-		if (k + 1 < r->n && t == NULL)
-			diag_die(JW_EXIT_INTERNAL, "bug: a partial record's "
-				 "line has too few fields");
-		if (t == NULL)
-			t = end;
-		rec_writer_put(w, p, (size_t)(t - p));
-		p = t + 1;
-	}
-}
+static const struct rec_str *all_fields(struct rec_writer *w,
+					const struct rec *r);
 
 void
 rec_writer_rec(struct rec_writer *w, const struct rec *r)
 {
+	const struct rec_str *f;
 	size_t i;
 
 	if (!w->started)
@@ -463,12 +449,143 @@ rec_writer_rec(struct rec_writer *w, const struct rec *r)
 		w->col += r->n;
 		return;
 	}
-	if (r->partial) {
-		put_line(w, r);
-		return;
-	}
+	/* A partial record (rec_reader_want()) has only some of r->f set,
+	 * but its raw line is clean: all_fields() splits it. */
+	f = all_fields(w, r);
 	for (i = 0; i < r->n; i++)
-		rec_writer_put(w, r->f[i].p, r->f[i].len);
+		rec_writer_put(w, f[i].p, f[i].len);
+}
+
+/* Set up the added names (after the nbase input columns, found by the
+ * caller's find(): the index, or REC_NONE). */
+static void
+plus_setup(struct rec_writer *w, size_t nbase, const char *const *names,
+	   size_t n, size_t (*find)(const void *, const char *),
+	   const void *ctx)
+{
+	size_t i, k;
+
+	if (w->plus || w->n != nbase)
+		diag_die(JW_EXIT_INTERNAL, "bug: added columns set up twice "
+			 "or after other columns");
+	w->plus = 1;
+	w->nbase = nbase;
+	w->nplus = n;
+	w->repl = xreallocarray(NULL, nbase + 1, sizeof *w->repl);
+	w->at = xreallocarray(NULL, n + 1, sizeof *w->at);
+	for (k = 0; k < nbase; k++)
+		w->repl[k] = REC_NONE;
+	for (i = 0; i < n; i++) {
+		k = find(ctx, names[i]);
+		if (k != REC_NONE && k < nbase && w->repl[k] == REC_NONE) {
+			w->repl[k] = i;
+			w->at[i] = k;
+		} else {
+			w->at[i] = REC_NONE;
+			rec_writer_add(w, names[i]);
+		}
+	}
+}
+
+static size_t
+find_field(const void *in, const char *name)
+{
+	return rec_reader_field(in, name);
+}
+
+struct base_names {
+	const char *const *p;
+	size_t n;
+};
+
+static size_t
+find_name(const void *ctx, const char *name)
+{
+	const struct base_names *b = ctx;
+	size_t k;
+
+	for (k = 0; k < b->n; k++)
+		if (strcmp(b->p[k], name) == 0)
+			return k;
+	return REC_NONE;
+}
+
+void
+rec_writer_add_fields_plus(struct rec_writer *w, const struct rec_reader *in,
+			   const char *const *names, size_t n)
+{
+	size_t nbase = w->n;
+
+	rec_writer_add_fields(w, in);
+	plus_setup(w, w->n - nbase, names, n, find_field, in);
+}
+
+void
+rec_writer_add_names_plus(struct rec_writer *w, const char *const *base,
+			  size_t nbase, const char *const *names, size_t n)
+{
+	struct base_names b = { base, nbase };
+	size_t i;
+
+	for (i = 0; i < nbase; i++)
+		rec_writer_add(w, base[i]);
+	plus_setup(w, nbase, names, n, find_name, &b);
+}
+
+/* r's fields, all set: a partial record's line split at its tabs. */
+static const struct rec_str *
+all_fields(struct rec_writer *w, const struct rec *r)
+{
+	const char *p = r->raw, *end, *t;
+	size_t k;
+
+	if (!r->partial)
+		return r->f;
+	if (p == NULL)
+		diag_die(JW_EXIT_INTERNAL, "bug: a partial record without "
+			 "its line");
+	end = p + r->rawlen;
+	w->split = xreallocarray(w->split, r->n + 1, sizeof *w->split);
+	for (k = 0; k < r->n; k++) {
+		t = k + 1 < r->n ? memchr(p, '\t', (size_t)(end - p)) : end;
+		if (t == NULL)
+			diag_die(JW_EXIT_INTERNAL, "bug: a partial record's "
+				 "line has too few fields");
+		w->split[k].p = p;
+		w->split[k].len = (size_t)(t - p);
+		p = t + 1;
+	}
+	return w->split;
+}
+
+void
+rec_writer_rec_plus(struct rec_writer *w, const struct rec *r,
+		    const struct rec_str *vals)
+{
+	const struct rec_str *f;
+	size_t i, k, replaced = 0;
+
+	if (!w->plus)
+		diag_die(JW_EXIT_INTERNAL, "bug: rec_writer_rec_plus() "
+			 "without added columns");
+	for (i = 0; i < w->nplus; i++)
+		replaced += w->at[i] != REC_NONE;
+	if (replaced == 0) {
+		rec_writer_rec(w, r);
+	} else {
+		if (r->n != w->nbase)
+			diag_die(JW_EXIT_INTERNAL, "bug: a record of %zu "
+				 "fields for %zu input columns", r->n,
+				 w->nbase);
+		f = all_fields(w, r);
+		for (k = 0; k < r->n; k++)
+			rec_writer_str(w, w->repl[k] != REC_NONE ?
+				       vals[w->repl[k]] : f[k]);
+	}
+	for (i = 0; i < w->nplus; i++)
+		if (w->at[i] == REC_NONE)
+			rec_writer_str(w, vals[i]);
+	rec_writer_end(w);
 }
 
 void
@@ -588,6 +705,9 @@ rec_writer_close(struct rec_writer *w)
 	zout_close(w->z, 1);
 	free(w->buf);
 	free(w->names);
+	free(w->repl);
+	free(w->at);
+	free(w->split);
 	free(w->masked);
 	free(w->width);
 	free(w->numeric);
