@@ -7,6 +7,7 @@
 
 const char *diag_prog = "jingwu";
 int diag_quiet;
+void (*diag_before)(void);
 
 static void
 vsay(const char *tag, const char *fmt, va_list ap)
@@ -20,6 +21,8 @@ vsay(const char *tag, const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = 0;
 	vsnprintf(line + n, sizeof line - n, fmt, ap);
+	if (diag_before != NULL)
+		diag_before();
 	fprintf(stderr, "%s\n", line);
 }
 

@@ -11,6 +11,9 @@
 
 extern const char *diag_prog;	/* program name, "jingwu" until set */
 extern int diag_quiet;		/* -q: silence warnings */
+/* Called before each message, when set: the progress line (progress.h)
+ * erases itself so that a message starts on a clean line. */
+extern void (*diag_before)(void);
 
 /* "prog: " + message + "\n" on stderr. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rec/blk.h"
+#include "rec/blk_ix.h"
 #include "base/diag.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -619,6 +619,38 @@ blk_release(struct blk *k)
 	free(k->tabw);
 	free(k->tabc);
 	free(k->lines);
+}
+
+char *
+blk_buf(const struct blk *b)
+{
+	return b->buf;
+}
+
+size_t
+blk_end(const struct blk *b)
+{
+	return b->end;
+}
+
+int
+blk_eof(const struct blk *b)
+{
+	return b->eof;
+}
+
+int
+blk_err(const struct blk *b)
+{
+	return b->err;
+}
+
+struct blk *
+blk_empty(void)
+{
+	static struct blk none;
+
+	return &none;
 }
 
 int

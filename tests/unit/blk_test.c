@@ -10,7 +10,7 @@
 
 #include <criterion/criterion.h>
 
-#include "rec/blk.h"
+#include "rec/blk_ix.h"
 #include "base/diag.h"
 #include "testutil.h"
 #include "base/utf8.h"

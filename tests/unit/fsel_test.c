@@ -241,14 +241,23 @@ Test(fsel, long_header_listed_first_twenty)
 	finish();
 }
 
-Test(fsel, empty_input_has_no_fields)
+/* A JSON Lines input with no good object has no fields at all (an empty
+ * input is an I/O error before any field is looked up: rec_test.c). */
+Test(fsel, input_without_fields)
 {
+	const char *p = put_str("bad.jsonl", "not json\n");
 	size_t n;
 
-	start("");
+	memset(&C, 0, sizeof C);
+	C.prog = "t";
+	C.verb = &verb;
+	C.optind = 2;
+	C.ro.fmt_auto = 1;
+	C.ro.rejects = tpath("rj.tsv");
+	in = cli_open_files(&C, (const char *const[]){ p, NULL });
 	EXPECT_EXIT(2, "t: -b: no field 'id' (fields: none)\n" USAGE,
 		    fsel_parse(&C, in, "-b", "id", &n));
-	finish();
+	cr_assert_eq(cli_finish(&C, in, NULL), 1);
 }
 
 /* A glob may hold '-' (a bracket range): not taken for a field range. */

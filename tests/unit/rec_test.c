@@ -265,15 +265,44 @@ Test(rec, tsv_no_final_newline_and_empty_fields)
 	rec_reader_close(in);
 }
 
-Test(rec, empty_file_has_no_fields)
+/* An empty input (not even a header line) alone is an I/O error naming
+ * it; among other inputs it is skipped with a warning naming it. */
+Test(rec, empty_input_alone_exits_4)
 {
 	const char *p = PUT("empty.tsv", "");
-	struct rec_reader *in = open_tsv(p);
+	const char *q = PUT("empty2.tsv", "");
+	const char *files[] = { p, q, NULL };
+	struct rec_reader_opts o = { 0 };
+	char want[1024];
 
-	cr_assert_eq(rec_reader_nfields(in), 0);
+	snprintf(want, sizeof want, "t: %s: empty input, not even a header "
+		 "line\n", p);
+	EXPECT_EXIT(4, want, open_tsv(p));
+	snprintf(want, sizeof want, "t: %s: empty input, not even a header "
+		 "line (and so are all the other inputs)\n", p);
+	EXPECT_EXIT(4, want, rec_reader_open(files, &o));
+}
+
+Test(rec, empty_input_among_others_skipped_with_a_warning)
+{
+	const char *e = PUT("empty.tsv", "");
+	const char *g = PUT("good.tsv", "a\tb\n1\t2\n");
+	const char *files[] = { e, g, e, NULL };
+	struct rec_reader_opts o = { 0 };
+	struct rec_reader *in;
+	const struct rec *r;
+	char want[1024];
+
+	err_begin();
+	in = rec_reader_open(files, &o);
+	r = next_ok(in);
+	F(r, 1, "2");
 	cr_assert_null(rec_reader_next(in));
-	cr_assert_eq(rec_reader_count_read(in), 0);
 	rec_reader_close(in);
+	snprintf(want, sizeof want, "t: warning: %s: empty input (no header "
+		 "line), skipped\nt: warning: %s: empty input (no header "
+		 "line), skipped\n", e, e);
+	assert_err_end(want);
 }
 
 Test(rec, ragged_lines_rejected_and_counted)
@@ -642,8 +671,8 @@ Test(rec, overlong_line_rejected_with_its_start)
 	assert_err_endf("t: %s: 1 of 2 records rejected\n", p);
 	snprintf(want, sizeof want, "a\tb\t_file\t_line\t_error\n"
 		 "0123456789\\tabcdefghijklmnopqrstuvwxyz\t\t%s\t2\t"
-		 "line of 37 bytes is longer than --max-line 16 (first 1024 "
-		 "bytes kept)\n", p);
+		 "line of 37 bytes is longer than --max-line 16 (kept "
+		 "whole)\n", p);
 	assert_file(rj, want);
 }
 
