@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "rec/cli.h"
@@ -474,9 +475,60 @@ cli_getopt(struct cli *cli, const struct cli_opt *opts, int argc,
 	}
 }
 
+/* Where path is or would be: the real path of its folder, then its last
+ * name (so "x.tsv", "./x.tsv" and "dir/../x.tsv" agree).  Caller frees;
+ * NULL when the folder does not resolve. */
+static char *
+where(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *out;
+	struct buf b = BUF_INIT;
+
+	dir = slash == NULL ? xstrdup(".") :
+	      slash == path ? xstrdup("/") :
+	      xmemdup(path, (size_t)(slash - path));
+	real = realpath(dir, NULL);
+	free(dir);
+	if (real == NULL)
+		return NULL;
+	buf_printf(&b, "%s/%s", real, slash == NULL ? path : slash + 1);
+	free(real);
+	out = xstrdup(b.p);
+	buf_release(&b);
+	return out;
+}
+
+/* Do paths a and b name the same file: one inode (when both exist; a
+ * symlink counts as what it points to), or the same place? */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *wa, *wb;
+	int same;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       !S_ISCHR(sa.st_mode);	/* /dev/null twice is fine */
+	wa = where(a);
+	wb = where(b);
+	same = wa != NULL && wb != NULL && strcmp(wa, wb) == 0;
+	free(wa);
+	free(wb);
+	return same;
+}
+
 struct rec_reader *
 cli_open_files(struct cli *cli, const char *const *files)
 {
+	/* One file for both would lose the output: the rejects stream is
+	 * renamed into place after it. */
+	if (cli->wo.path != NULL && cli->ro.rejects != NULL &&
+	    strcmp(cli->wo.path, "-") != 0 &&
+	    same_file(cli->wo.path, cli->ro.rejects))
+		cli_usage(cli, "-o and --rejects name the same file '%s'",
+			  cli->ro.rejects);
 	cli->in = rec_reader_open(files, &cli->ro);
 	return cli->in;
 }
