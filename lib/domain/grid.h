@@ -1,7 +1,9 @@
 /*
  * grid: the population grid of pop-grid: counties, communities (社区),
  * grids (网格) and grid points (网格点) with their address patterns, and
- * the engine that places an address on a grid point.
+ * the engine that places an address on a grid point.  (grid_load.c reads
+ * the YAML, grid.c matches, grid_lint.c lints; grid_impl.h is their
+ * shared inside.)
  *
  * grid_load() reads the grid YAML (schema in pop-grid(1)) and compiles
  * every pattern once.  Everything the struct grid holds, the grid points
@@ -11,12 +13,13 @@
  *
  * Matching does not try every pattern on every address.  From each pattern
  * the loader extracts the literal runs that every match must contain (see
- * grid_pattern_literals()).  One pass of ac_find() over the address finds
+ * rxlit.h).  One pass of ac_find() over the address finds
  * which literals occur; a pattern is run only when all its literals occur,
  * and patterns without any literal are run on every address (check warns
  * about them).  Patterns of the usual form "LITERAL.*REST", REST finite
- * (literals, ASCII classes, groups, ?, {n,m}), are matched without PCRE2,
- * with the same span PCRE2 reports; the rest run through PCRE2.
+ * (literals, ASCII classes, groups, ?, {n,m}), are matched without PCRE2
+ * (rxplan.h), with the same span PCRE2 reports; the rest run through
+ * PCRE2.
  */
 #ifndef JW_GRID_H
 #define JW_GRID_H
@@ -123,12 +126,5 @@ size_t grid_lint(const struct grid *g,
 		 void (*fn)(void *ctx, const char *level, const char *where,
 			    const char *message),
 		 void *ctx);
-
-/* The literal runs every match of the PCRE2 pattern pat must contain, as
- * used for matching: appended to out, each followed by a NUL.  Returns how
- * many; 0 when the pattern has none or uses a construct the extractor does
- * not understand (alternation at the top level, \Q, inline options,
- * recursion, and the like), which is always safe. */
-size_t grid_pattern_literals(const char *pat, struct buf *out);
 
 #endif
