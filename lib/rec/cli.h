@@ -99,7 +99,9 @@ struct rec_reader *cli_open_inputs(struct cli *cli);
 struct rec_reader *cli_open_files(struct cli *cli, const char *const *files);
 /* The output stream per -o, -z, the format flags and --mask. */
 struct rec_writer *cli_open_output(struct cli *cli);
-/* Free p with fn at cli_finish(). */
+/* Free p with fn at cli_finish().  A module whose objects verbs hand over
+ * offers fn as x_free_v(void *) beside x_free() (group_free_v,
+ * hold_free_v), so that no program writes its own wrapper. */
 void cli_defer(struct cli *cli, void (*fn)(void *), void *p);
 /* Add in's counts (read, rejected, filtered) to the --summary line: for a
  * second reader that the verb closes itself, before it does.  cli_finish()
