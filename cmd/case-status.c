@@ -2,6 +2,7 @@
  * See case-status(1). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/durable.h"
 #include "base/diag.h"
 #include "base/htab.h"
 #include "base/utf8.h"
@@ -97,6 +99,8 @@ struct cs_store {
 	char **full;
 	size_t capfull;
 	int drop_late;	/* lookup: the fold's rejects are only counted */
+	int copy_all;	/* changes: copy every event's parties */
+	unsigned long long maxline;	/* the last line read */
 	unsigned long long nlate;
 };
 
@@ -106,6 +110,8 @@ typedef void cs_case_fn(void *ctx, struct cs_store *st,
 
 static int verb_lookup(struct cli *cli, int argc, char *argv[]);
 static int verb_stats(struct cli *cli, int argc, char *argv[]);
+static int verb_complain(struct cli *cli, int argc, char *argv[]);
+static int verb_changes(struct cli *cli, int argc, char *argv[]);
 
 static void
 case_cfg_free_v(void *p)
@@ -470,9 +476,10 @@ cs_store_add(struct cs_store *st, const struct rec *r,
 			*q++ = '\0';
 		}
 	}
-	if (st->copy_id != NULL && r->f[ix->parties].len >= 18 &&
-	    memmem(r->f[ix->parties].p, r->f[ix->parties].len, st->copy_id,
-		   18) != NULL) {
+	if ((st->copy_all && r->f[ix->parties].len > 0) ||
+	    (st->copy_id != NULL && r->f[ix->parties].len >= 18 &&
+	     memmem(r->f[ix->parties].p, r->f[ix->parties].len, st->copy_id,
+		    18) != NULL)) {
 		struct rec_str *c;
 
 		if (st->ncopies == st->capcopies) {
@@ -718,14 +725,18 @@ cs_read_events(struct cli *cli, struct cs_store *st, int sorted,
 	int c, bad, cat;
 
 	while ((r = rec_reader_next(st->in)) != NULL) {
-		if (st->only != NULL && (r->f[ix->no].len != CASE_NO_LEN ||
-		    memcmp(r->f[ix->no].p, st->only, CASE_NO_LEN) != 0)) {
-			rec_filtered(st->in, r);
-			continue;
-		}
+		if (r->line > st->maxline)
+			st->maxline = r->line;
+		/* lookup --case: every record is checked (the bad ones
+		 * are counted for the audit log whatever the case), but
+		 * only the case's own are kept. */
 		bad = cs_parse(st->cfg, ix, r, &e, &cat, &why) < 0;
 		if (bad)
 			rec_reject(st->in, r, "%s", why.p);
+		if (st->only != NULL && (r->f[ix->no].len != CASE_NO_LEN ||
+		    memcmp(r->f[ix->no].p, st->only, CASE_NO_LEN) != 0))
+			continue;	/* not counted as filtered: that
+					 * count would tell the case exists */
 		if (bad && case_no_check(r->f[ix->no].p, r->f[ix->no].len,
 					 &w) < 0)
 			continue;
@@ -1067,6 +1078,67 @@ verb_overdue(struct cli *cli, int argc, char *argv[])
 	arena_release(&od.mem);
 	cs_store_release(&st);
 	return cli_finish(cli, in, out);
+}
+
+/* ---- durable lines: the audit log, complaints ---- */
+
+/* Append TSV-escaped p[0..n) to b. */
+static void
+tsv_escape(struct buf *b, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		switch (p[i]) {
+		case '\t': buf_adds(b, "\\t"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		default: buf_addc(b, p[i]); break;
+		}
+}
+
+/* Append line to the log at path, with the header first when the log is
+ * new or empty (two writers racing may both write it: readers skip a
+ * repeated header line).  Exits 4 on failure. */
+static void
+log_append(const char *path, const char *header, const struct buf *line,
+	   const char *what)
+{
+	struct stat sb;
+
+	if ((stat(path, &sb) < 0 || sb.st_size == 0) &&
+	    dur_append(path, header, strlen(header), 0600) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot append to the %s: %s", path,
+			 what, strerror(errno));
+	if (dur_append(path, line->p, line->len, 0600) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot append to the %s: %s", path,
+			 what, strerror(errno));
+}
+
+static const char audit_header[] =
+	"time\tverb\tterminal\tid_no\tcase_no\toutcome\tcases\tbad_records";
+
+/* One audit record, durable before the answer is given.  The ID number
+ * is masked; the outcome says only whether something was shown. */
+static void
+audit_write(struct cli *cli, const char *path, const char *verb,
+	    const char *terminal, const char *id, const char *caseno,
+	    size_t shown, unsigned long long bad)
+{
+	struct buf b = BUF_INIT;
+	char t[20];
+
+	datetime_format(cli_asof_time(cli), t);
+	buf_printf(&b, "%s\t%s\t", t, verb);
+	tsv_escape(&b, terminal ? terminal : "internet",
+		   strlen(terminal ? terminal : "internet"));
+	buf_addc(&b, '\t');
+	mask_value(&b, id, strlen(id));
+	buf_printf(&b, "\t%s\t%s\t%zu\t%llu", caseno ? caseno : "",
+		   shown ? "shown" : "none", shown, bad);
+	log_append(path, audit_header, &b, "audit log");
+	buf_release(&b);
 }
 
 /* ---- lookup ---- */
@@ -1466,7 +1538,6 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 		cli_usage(cli, "name the event log: standard input holds the "
 			  "ID or name");
 	}
-	(void)audit;
 	cfg = cs_need_cfg(cli, cpath);
 	/* Rejects go to a private file that is thrown away. */
 	if (mkdtemp(rejdir) == NULL)
@@ -1484,8 +1555,11 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	lk.a = &a;
 	lk.ix = &ix;
 	cs_read_events(cli, &st, 0, lookup_take, &lk);
+	/* Bad fields only: what the fold rejects depends on the case. */
 	nbad = rec_reader_count_rejected(in);
-	(void)nbad;
+	if (audit != NULL)
+		audit_write(cli, audit, "lookup", terminal, a.id, caseno,
+			    lk.nsh, nbad);
 	if (text_out) {
 		lookup_text(&lk, &text);
 		fwrite(text.p, 1, text.len, stdout);
@@ -1511,12 +1585,381 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	buf_release(&text);
 	shown_free(&lk);
 	cs_store_release(&st);
+	cli_tally(cli, in);
 	quiet_close(in);
 	unlink(rejpath);
 	rmdir(rejdir);
 	free(a.name);
 	cli_finish(cli, NULL, out);
 	return JW_EXIT_OK;
+}
+
+/* ---- complain ---- */
+
+static const struct cli_opt complain_opts[] = {
+	CFG_OPT,
+	{ OPT_ID, "id", CLI_ARG, "ID", "the complainant's ID number ('-': a "
+	  "line of standard input)" },
+	{ OPT_NAME, "name", CLI_ARG, "NAME", "the complainant's name ('-': a "
+	  "line of standard input)" },
+	{ OPT_CASE, "case", CLI_ARG, "NO", "the case complained about" },
+	{ OPT_MESSAGE, "message", CLI_ARG, "TEXT", "the complaint" },
+	{ OPT_LOG, "log", CLI_ARG, "FILE", "the case event log, read and "
+	  "appended to" },
+	{ OPT_AUDIT, "audit", CLI_ARG, "FILE", "append an audit record to "
+	  "FILE, durably, before answering" },
+	{ OPT_TEXT, "text", CLI_NOARG, NULL, "a Chinese answer for a terminal "
+	  "screen instead of a record" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+/* A receipt number: TS, the day, 12 random digits. */
+static void
+make_receipt(int64_t now, char out[32])
+{
+	unsigned char r[8];
+	uint64_t x = 0;
+	char day[20];
+	size_t i;
+
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		diag_die(JW_EXIT_INTERNAL, "no random bytes: %s",
+			 strerror(errno));
+	for (i = 0; i < sizeof r; i++)
+		x = x << 8 | r[i];
+	datetime_format(now, day);
+	snprintf(out, 32, "TS%.4s%.2s%.2s%012llu", day, day + 5, day + 8,
+		 (unsigned long long)(x % 1000000000000ULL));
+}
+
+static int
+verb_complain(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL, *id = NULL, *name = NULL, *caseno = NULL;
+	const char *msg = NULL, *log = NULL, *audit = NULL, *why, *nm;
+	const char *files[2] = { NULL, NULL };
+	char rejdir[] = "/tmp/case-status.XXXXXX", rejpath[64];
+	char receipt[32], t[20];
+	struct case_cfg *cfg;
+	struct rec_reader *in;
+	struct rec_writer *out = NULL;
+	struct cs_fields ix;
+	struct cs_store st;
+	struct looker lk;
+	struct asker a;
+	struct buf line = BUF_INIT, text = BUF_INIT;
+	const struct case_stage *cst;
+	size_t i, n;
+	int64_t now;
+	int c, text_out = 0, from_stdin;
+
+	while ((c = cli_getopt(cli, complain_opts, argc, argv)) != -1)
+		switch (c) {
+		case 'c': cpath = cli->optarg; break;
+		case OPT_ID: id = cli->optarg; break;
+		case OPT_NAME: name = cli->optarg; break;
+		case OPT_CASE: caseno = cli->optarg; break;
+		case OPT_MESSAGE: msg = cli->optarg; break;
+		case OPT_LOG: log = cli->optarg; break;
+		case OPT_AUDIT: audit = cli->optarg; break;
+		case OPT_TEXT: text_out = 1; break;
+		}
+	if (caseno == NULL || msg == NULL || log == NULL)
+		cli_usage(cli, "--case NO, --message TEXT and --log FILE are "
+			  "required");
+	if (cli->nargs > 0)
+		cli_usage(cli, "unexpected operand '%s' (--log FILE names the "
+			  "event log)", cli->args[0]);
+	if (case_no_check(caseno, strlen(caseno), &why) < 0)
+		cli_usage(cli, "--case: %s", why);
+	n = strlen(msg);
+	if (n == 0 || n > 4000 || !utf8_is_valid(msg, n))
+		cli_usage(cli, "--message: expected text (UTF-8, 1 to 4000 "
+			  "bytes)");
+	asker_read(cli, &a, id, name, &from_stdin);
+	a.caseno = caseno;
+	cfg = cs_need_cfg(cli, cpath);
+	cst = NULL;
+	for (i = 0; i < cfg->nstages; i++)
+		if (cfg->stages[i].state == CS_COMPLAINT)
+			cst = &cfg->stages[i];
+	now = cli_asof_time(cli);
+	if (mkdtemp(rejdir) == NULL)
+		diag_die(JW_EXIT_IO, "cannot make a temporary folder: %s",
+			 strerror(errno));
+	snprintf(rejpath, sizeof rejpath, "%s/rejects.tsv", rejdir);
+	cli->ro.rejects = rejpath;
+	files[0] = log;
+	in = cli_open_files(cli, files);
+	cs_fields(in, &ix, 1);
+	if (ix.receipt == REC_NONE) {
+		quiet_close(in);
+		unlink(rejpath);
+		rmdir(rejdir);
+		free(a.name);
+		diag_die(JW_EXIT_USAGE, "%s: no field 'receipt': a log that "
+			 "takes complaints needs one", log);
+	}
+	cs_store_init(&st, cfg, in, &ix);
+	st.drop_late = 1;
+	st.only = caseno;
+	st.copy_id = a.id;
+	memset(&lk, 0, sizeof lk);
+	lk.a = &a;
+	lk.ix = &ix;
+	cs_read_events(cli, &st, 0, lookup_take, &lk);
+	if (lk.nsh == 1) {
+		/* The event, in the log's own field order. */
+		make_receipt(now, receipt);
+		datetime_format(now, t);
+		for (i = 0; i < rec_reader_nfields(in); i++) {
+			if (i)
+				buf_addc(&line, '\t');
+			nm = rec_reader_name(in, i);
+			if (i == ix.no)
+				buf_adds(&line, caseno);
+			else if (i == ix.time)
+				buf_adds(&line, t);
+			else if (i == ix.stage)
+				buf_adds(&line, cst->name);
+			else if (i == ix.secret || i == ix.privacy)
+				buf_adds(&line, "0");
+			else if (i == ix.parties)
+				buf_printf(&line, "投诉人:%s:%s", a.id, a.name);
+			else if (i == ix.note)
+				tsv_escape(&line, msg, n);
+			else if (i == ix.receipt)
+				buf_adds(&line, receipt);
+			(void)nm;
+		}
+	}
+	if (audit != NULL)
+		audit_write(cli, audit, "complain", NULL, a.id, caseno,
+			    lk.nsh, rec_reader_count_rejected(in));
+	if (lk.nsh == 1 && dur_append(log, line.p, line.len, 0600) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot append the complaint: %s",
+			 log, strerror(errno));
+	if (text_out) {
+		if (lk.nsh == 1)
+			buf_printf(&text, "您的投诉已受理，回执编号：%s\n"
+				   "请凭回执编号查询处理情况。\n", receipt);
+		else
+			lookup_text(&lk, &text);
+		fwrite(text.p, 1, text.len, stdout);
+	} else {
+		out = cli_open_output(cli);
+		rec_writer_add(out, "receipt");
+		rec_writer_add(out, "case_no");
+		rec_writer_add(out, "time");
+		if (lk.nsh == 1) {
+			rec_writer_puts(out, receipt);
+			rec_writer_puts(out, caseno);
+			rec_writer_puts(out, t);
+			rec_writer_end(out);
+		}
+	}
+	buf_release(&line);
+	buf_release(&text);
+	shown_free(&lk);
+	cs_store_release(&st);
+	cli_tally(cli, in);
+	quiet_close(in);
+	unlink(rejpath);
+	rmdir(rejdir);
+	free(a.name);
+	cli_finish(cli, NULL, out);
+	return JW_EXIT_OK;
+}
+
+/* ---- changes ---- */
+
+static const struct cli_opt changes_opts[] = {
+	CFG_OPT,
+	{ OPT_CURSOR, "cursor", CLI_ARG, "FILE", "the position in the log "
+	  "reported up to; advanced once the output is committed" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+struct change_row {
+	uint32_t line;
+	uint32_t k;	/* order within the line */
+	char *text;	/* the output fields, TAB-joined, escaped */
+};
+
+struct changer {
+	unsigned long long cursor;
+	struct change_row *rows;
+	size_t n, cap;
+};
+
+static void
+changes_take(void *ctx, struct cs_store *st, const struct cs_case *k,
+	     const struct case_fold *f, struct case_event *ev, size_t nev)
+{
+	struct changer *ch = ctx;
+	struct case_party pt[CASE_MAX_PARTIES], all[CASE_MAX_PARTIES];
+	const struct rec_str *copy;
+	enum case_state prev = CS_NONE;
+	struct buf b = BUF_INIT;
+	size_t i, nall = 0, j;
+	char t[20];
+	int np, q;
+
+	if (f->hidden || f->stage == NULL)
+		return;
+	for (i = 0; i < nev; i++) {	/* every party once, by ID */
+		np = ev_parties(st, &ev[i], pt, &copy);
+		if (ev[i].stage->state == CS_COMPLAINT)
+			continue;
+		for (q = 0; q < np && nall < CASE_MAX_PARTIES; q++) {
+			for (j = 0; j < nall; j++)
+				if (memcmp(all[j].id, pt[q].id, 18) == 0)
+					break;
+			if (j == nall)
+				all[nall++] = pt[q];
+		}
+	}
+	for (i = 0; i < nev; i++) {
+		const struct case_stage *g = ev[i].stage;
+		const struct cs_ev *v = &st->ev[ev[i].ref];
+		uint32_t kk = 0;
+
+		if (ev[i].rejected || g->state == CS_COMPLAINT ||
+		    g->state == prev)
+			continue;
+		prev = g->state;
+		if (!g->public || v->line <= ch->cursor)
+			continue;
+		datetime_format(ev[i].time, t);
+		for (j = 0; j < nall; j++) {
+			if (all[j].phonelen == 0)
+				continue;
+			buf_reset(&b);
+			buf_printf(&b, "%s\t", k->no);
+			tsv_escape(&b, g->name, g->len);
+			buf_printf(&b, "\t%s\t", t);
+			tsv_escape(&b, k->unit.p, k->unit.len);
+			buf_addc(&b, '\t');
+			buf_add(&b, all[j].id, 18);
+			buf_addc(&b, '\t');
+			tsv_escape(&b, all[j].name, all[j].namelen);
+			buf_addc(&b, '\t');
+			buf_add(&b, all[j].phone, all[j].phonelen);
+			if (ch->n == ch->cap) {
+				ch->cap = ch->cap ? 2 * ch->cap : 256;
+				ch->rows = xreallocarray(ch->rows, ch->cap,
+							 sizeof *ch->rows);
+			}
+			ch->rows[ch->n].line = v->line;
+			ch->rows[ch->n].k = kk++;
+			ch->rows[ch->n].text = buf_detach(&b, NULL);
+			ch->n++;
+		}
+	}
+	buf_release(&b);
+}
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct change_row *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The cursor: "line N" (the last line of the log reported on), or 0 when
+ * there is no cursor file yet. */
+static unsigned long long
+cursor_read(const char *path)
+{
+	unsigned long long n = 0;
+	char buf[64];
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		diag_die(JW_EXIT_IO, "%s: cannot open: %s", path,
+			 strerror(errno));
+	}
+	len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	if (sscanf(buf, "line %llu\n", &n) != 1)
+		diag_die(JW_EXIT_IO, "%s: not a case-status cursor ('line N'); "
+			 "remove it to report every change again", path);
+	return n;
+}
+
+static const char *const changes_cols[] = {
+	"case_no", "stage", "time", "unit", "id_no", "name", "phone", NULL
+};
+
+static int
+verb_changes(struct cli *cli, int argc, char *argv[])
+{
+	const char *cpath = NULL, *cursor = NULL;
+	struct case_cfg *cfg;
+	struct rec_reader *in;
+	struct rec_writer *out;
+	struct cs_fields ix;
+	struct cs_store st;
+	struct changer ch;
+	char buf[64];
+	size_t i, nf;
+	const char *p, *q;
+	unsigned long long last;
+	int c, status;
+
+	while ((c = cli_getopt(cli, changes_opts, argc, argv)) != -1)
+		if (c == 'c')
+			cpath = cli->optarg;
+		else if (c == OPT_CURSOR)
+			cursor = cli->optarg;
+	if (cursor == NULL)
+		cli_usage(cli, "--cursor FILE is required");
+	if (cli->nargs != 1 || !rereadable(cli))
+		cli_usage(cli, "name one event log, a file (the cursor is a "
+			  "line in it)");
+	cfg = cs_need_cfg(cli, cpath);
+	memset(&ch, 0, sizeof ch);
+	ch.cursor = cursor_read(cursor);
+	in = cli_open_inputs(cli);
+	cs_fields(in, &ix, 1);
+	out = cli_open_output(cli);
+	for (i = 0; changes_cols[i] != NULL; i++)
+		rec_writer_add(out, changes_cols[i]);
+	cs_store_init(&st, cfg, in, &ix);
+	st.copy_all = 1;
+	cs_read_events(cli, &st, 0, changes_take, &ch);
+	last = st.maxline;
+	qsort(ch.rows, ch.n, sizeof *ch.rows, change_cmp);
+	for (i = 0; i < ch.n; i++) {
+		for (p = ch.rows[i].text, nf = 0; nf < 7; nf++) {
+			q = strchr(p, '\t');
+			if (q == NULL)
+				q = p + strlen(p);
+			rec_writer_put(out, p, (size_t)(q - p));
+			p = *q ? q + 1 : q;
+		}
+		rec_writer_end(out);
+		free(ch.rows[i].text);
+	}
+	free(ch.rows);
+	cs_store_release(&st);
+	/* The output is committed (or written and flushed) first: a run
+	 * killed before this leaves the cursor where it was. */
+	status = cli_finish(cli, in, out);
+	if (status <= JW_EXIT_REJECTS && last > ch.cursor) {
+		snprintf(buf, sizeof buf, "line %llu\n", last);
+		if (dur_replace(cursor, buf, strlen(buf), 0644) < 0)
+			diag_die(JW_EXIT_IO, "%s: cannot write the cursor: %s",
+				 cursor, strerror(errno));
+	}
+	return status;
 }
 
 /* ---- stats ---- */
@@ -1876,6 +2319,14 @@ static const struct cli_verb verbs[] = {
 	  "--id ID --name NAME (--case NO | --terminal NAME) [--audit FILE] "
 	  "[--key FILE] [--text] [file ...]",
 	  "a citizen's query: the progress of their own disclosable cases" },
+	{ "complain", verb_complain,
+	  "--id ID --name NAME --case NO --message TEXT --log FILE "
+	  "[--audit FILE] [--text]",
+	  "a citizen's complaint about their case: a durable 投诉 event and a "
+	  "receipt" },
+	{ "changes", verb_changes, "--cursor FILE [-o OUT] [-c CASES.yaml] FILE",
+	  "stage changes not yet reported, one per party with a phone (for "
+	  "sms-notify)" },
 	{ "overdue", verb_overdue,
 	  "--asof DATE [-c CASES.yaml] [-b FIELDS] [file ...]",
 	  "cases past their stage's time limit, worst first" },
