@@ -282,6 +282,8 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 		in->peeked = rec_reader_next(in) != NULL;
 	}
 	rd_check_empty(in);
+	if (in->o.spans != NULL)
+		rd_spans_start(in);
 	return in;
 }
 
@@ -326,8 +328,8 @@ rd_deliver(struct rec_reader *in, size_t nc)
 }
 
 /* Reject the line over --max-line just skipped (rd_skip_overlong()). */
-static void
-reject_overlong(struct rec_reader *in)
+void
+rd_reject_overlong(struct rec_reader *in)
 {
 	in->nread++;
 	buf_reset(&in->msg);
@@ -345,8 +347,8 @@ reject_overlong(struct rec_reader *in)
 
 /* Is the line p[0..len) a repeat of this file's header?  (cat a.tsv
  * b.tsv | tool; b.tsv may start with a BOM.) */
-static int
-is_header_again(const struct rec_reader *in, const char *p, size_t len)
+int
+rd_is_header_again(const struct rec_reader *in, const char *p, size_t len)
 {
 	return in->hdr_raw != NULL && len >= in->hdr_len &&
 	       (len == in->hdr_len || (len == in->hdr_len + 3 &&
@@ -371,6 +373,8 @@ rec_reader_next(struct rec_reader *in)
 		if (tsv_take_fast(in))
 			return r;
 		if (in->z == NULL) {
+			if (in->o.spans != NULL)
+				return rd_spans_next(in);
 			if (!rd_next_file(in))
 				return NULL;
 			continue;
@@ -388,10 +392,10 @@ rec_reader_next(struct rec_reader *in)
 		r->partial = 0;
 		in->lazy = 0;
 		if (s < 0) {
-			reject_overlong(in);
+			rd_reject_overlong(in);
 			continue;
 		}
-		if (is_header_again(in, p, len))
+		if (rd_is_header_again(in, p, len))
 			continue;
 		switch (in->fmt) {
 		case REC_TSV: ok = tsv_record(in, p, len); break;
@@ -459,6 +463,7 @@ rec_reader_close(struct rec_reader *in)
 			   in->nread == 1 ? "" : "s", in->o.rejects ? "" :
 			   " (--rejects FILE keeps them)");
 	rd_close_input(in);
+	rd_spans_end(in);
 	free(in->names);
 	free(in->f);
 	free(in->cols);

@@ -70,6 +70,12 @@ struct rec {
 	int partial;
 };
 
+/* A line of a file: its byte offset, its length without the LF, and its
+ * line number (rec_reader_opts.spans). */
+struct rec_span {
+	unsigned long long off, len, line;
+};
+
 struct rec_reader_opts {
 	enum rec_fmt fmt;	/* REC_TSV, REC_CSV or REC_JSONL; see auto */
 	int fmt_auto;		/* choose by file extension (.csv, .jsonl) */
@@ -88,6 +94,16 @@ struct rec_reader_opts {
 	 * FILE for two readers, as diff OLD NEW needs): under its columns,
 	 * found by name, counted here.  Close this reader first. */
 	struct rec_reader *rejects_into;
+	/* Read only these lines of the one input, a plain (not gzipped) TSV
+	 * file, after its header: nspans spans, each a line's byte offset,
+	 * length without the LF and line number (header = 1), as a sidecar
+	 * index gives them (sidx.h).  The records and the rejects are those
+	 * a full read would give for those lines, with their real line
+	 * numbers; a span that does not end a line of the file (stale
+	 * offsets) exits 4.  Not with --encoding or --header-names (exit 2).
+	 * NULL: the whole input. */
+	const struct rec_span *spans;
+	size_t nspans;
 };
 
 struct rec_reader;

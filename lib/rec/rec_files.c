@@ -35,8 +35,8 @@ rd_refill(struct rec_reader *in)
 
 /* The length of p[0..n) without a last UTF-8 character cut short, so that
  * the start of an overlong line is kept as whole characters. */
-static size_t
-whole_chars(const char *p, size_t n)
+size_t
+rd_whole_chars(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	size_t b = n, need;
@@ -82,7 +82,7 @@ rd_skip_overlong(struct rec_reader *in)
 		rd_refill(in);
 	}
 	if (in->ovl_len > in->scratch.len) {
-		in->scratch.len = whole_chars(in->scratch.p, in->scratch.len);
+		in->scratch.len = rd_whole_chars(in->scratch.p, in->scratch.len);
 		in->scratch.p[in->scratch.len] = '\0';
 	}
 	in->line++;

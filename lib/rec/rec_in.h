@@ -15,6 +15,7 @@
  *   rec_csv.c    CSV (RFC 4180): where a record ends, and its fields
  *   rec_jsonl.c  JSON Lines: one object a line, the first one's keys are
  *                the header
+ *   rec_spans.c  chosen lines of one file (rec_reader_opts.spans)
  *   rejects.c    the rejects stream (rejects.h)
  *   progress.c   the progress line on a terminal (progress.h)
  *
@@ -102,6 +103,11 @@ struct rec_reader {
 	size_t llen;
 	struct tsv *tsv;
 
+	/* rec_reader_opts.spans: the next one, the data file, a line. */
+	size_t si;
+	int sfd;
+	struct buf sline;
+
 	struct progress prog;
 };
 
@@ -114,6 +120,9 @@ void rd_reject_raw(struct rec_reader *in, const struct rec_str *f,
 		   size_t nf);
 void rd_reject_cols(struct rec_reader *in, size_t nc);
 int rd_deliver(struct rec_reader *in, size_t nc);
+void rd_reject_overlong(struct rec_reader *in);
+int rd_is_header_again(const struct rec_reader *in, const char *p,
+		       size_t len);
 
 /* rec_files.c */
 int rd_next_file(struct rec_reader *in);
@@ -122,6 +131,7 @@ void rd_refill(struct rec_reader *in);
 int rd_next_span(struct rec_reader *in, char **pp, size_t *lenp,
 		 unsigned *nlines);
 int rd_skip_overlong(struct rec_reader *in);
+size_t rd_whole_chars(const char *p, size_t n);
 size_t rd_name_index(const struct rec_reader *in, const char *p, size_t n);
 void rd_add_name(struct rec_reader *in, const char *p, size_t len,
 		 const char *file);
@@ -138,11 +148,17 @@ int tsv_next_span(struct rec_reader *in, char **pp, size_t *lenp);
 size_t tsv_cols_all(struct rec_reader *in, char *p, size_t len);
 void tsv_unescape_cols(struct rec_str *c, size_t nc);
 int tsv_record(struct rec_reader *in, char *p, size_t len);
+int tsv_record_line(struct rec_reader *in, char *p, size_t len);
 
 /* rec_csv.c */
 size_t csv_end(const char *p, size_t n);
 long csv_split(struct rec_reader *in, const char *p, size_t len);
 int csv_record(struct rec_reader *in, const char *p, size_t len);
+
+/* rec_spans.c */
+void rd_spans_start(struct rec_reader *in);
+const struct rec *rd_spans_next(struct rec_reader *in);
+void rd_spans_end(struct rec_reader *in);
 
 /* rec_jsonl.c */
 int jsonl_record(struct rec_reader *in, const char *p, size_t len);

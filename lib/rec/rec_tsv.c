@@ -464,26 +464,15 @@ tsv_next_span(struct rec_reader *in, char **pp, size_t *lenp)
 	return 1;
 }
 
-/* The taken line p[0..len) as a record (see rec_in.h).  Only a line with
- * odd bytes or not known to be valid UTF-8 has its bytes checked; only
- * a line with a backslash is unescaped.  A clean line keeps its raw
- * bytes, for the writer's pass-through; when the verb wants some fields
- * only those are split (lazy: rec_reject() and the writer split the rest
- * when they need them). */
-int
-tsv_record(struct rec_reader *in, char *p, size_t len)
+/* The line p[0..len), split into nc columns (in->cols; lazy when only
+ * the wanted ones), after what was seen of its bytes: check it and make
+ * it the record (1), or reject it (0). */
+static int
+check_line(struct rec_reader *in, char *p, size_t len, size_t nc,
+	   unsigned seen)
 {
-	struct tsv *ts = in->tsv;
 	struct rec *r = &in->rec;
-	size_t nc, start = (size_t)(p - in->b->buf);
-	unsigned seen;
 
-	in->nread++;
-	seen = (start < in->b->vfrom || start + len > in->b->vok ?
-		SEEN_HIGH : 0) | (ts->odd ? SEEN_ODD : 0);
-	in->lazy = in->want && in->map == NULL && !seen &&
-		   ts->ntabs + 1 == in->fcols;
-	nc = in->lazy ? cols_want(in, p, len) : tsv_cols_all(in, p, len);
 	in->lp = p;
 	in->llen = len;
 	if (nc != in->fcols ||
@@ -510,4 +499,57 @@ tsv_record(struct rec_reader *in, char *p, size_t len)
 		r->partial = in->lazy;
 	}
 	return rd_deliver(in, nc);
+}
+
+/* The taken line p[0..len) as a record (see rec_in.h).  Only a line with
+ * odd bytes or not known to be valid UTF-8 has its bytes checked; only
+ * a line with a backslash is unescaped.  A clean line keeps its raw
+ * bytes, for the writer's pass-through; when the verb wants some fields
+ * only those are split (lazy: rec_reject() and the writer split the rest
+ * when they need them). */
+int
+tsv_record(struct rec_reader *in, char *p, size_t len)
+{
+	struct tsv *ts = in->tsv;
+	size_t nc, start = (size_t)(p - in->b->buf);
+	unsigned seen;
+
+	in->nread++;
+	seen = (start < in->b->vfrom || start + len > in->b->vok ?
+		SEEN_HIGH : 0) | (ts->odd ? SEEN_ODD : 0);
+	in->lazy = in->want && in->map == NULL && !seen &&
+		   ts->ntabs + 1 == in->fcols;
+	nc = in->lazy ? cols_want(in, p, len) : tsv_cols_all(in, p, len);
+	return check_line(in, p, len, nc, seen);
+}
+
+/* A line p[0..len) from no block (rec_spans.c reads lines one by one):
+ * split at its tabs by a plain search, every byte checked; otherwise as
+ * tsv_record(). */
+int
+tsv_record_line(struct rec_reader *in, char *p, size_t len)
+{
+	size_t nc = 0, q = 0;
+	unsigned seen = SEEN_HIGH;
+	char *t;
+
+	in->nread++;
+	in->lazy = 0;
+	if (memchr(p, '\\', len) || memchr(p, '\r', len) ||
+	    memchr(p, '\0', len))
+		seen |= SEEN_ODD;
+	for (;;) {
+		t = nc < TABCAP ? memchr(p + q, '\t', len - q) : NULL;
+		in->cols[nc].p = p + q;
+		in->cols[nc].len = (t != NULL ? (size_t)(t - p) : len) - q;
+		if (t == NULL)
+			break;
+		q = (size_t)(t - p) + 1;
+		nc++;
+	}
+	/* Past TABCAP tabs the last column holds the rest: count them. */
+	for (t = p + q; (t = memchr(t, '\t', len - (size_t)(t - p))) != NULL;
+	     t++)
+		nc++;
+	return check_line(in, p, len, nc + 1, seen);
 }

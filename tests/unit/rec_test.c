@@ -1435,3 +1435,141 @@ Test(rec, want_then_write_a_partial_copy_without_line_exits_5)
 	});
 	rec_reader_close(in);
 }
+
+/*
+ * Chosen lines (rec_reader_opts.spans, for a sidecar index): reading some
+ * lines of a file gives exactly what a full read gives for those lines,
+ * records and rejects, with their real line numbers.
+ */
+static const char spans_data[] =
+	"a\tb\tc\n"
+	"1\tx\ty\n"
+	"2\te\\tf\t\\N\n"
+	"3\tcr\tline\r\n"
+	"4\tshort\n"
+	"5\tbad\t\xff\n"
+	"a\tb\tc\n"
+	"6\t0123456789012345678901234567890123456789\tlong\n"
+	"7\tnul\t\0z\n"
+	"8\t中\t文\n"
+	"9\tlast\tno-lf";
+
+static size_t
+count_lines(const char *p, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/* "line<TAB>fields..." of each record (only of lines in keep, when set). */
+static char *
+spans_read(const char *path, const char *rej, const struct rec_span *s,
+	   size_t ns, const unsigned char *keep)
+{
+	const char *files[] = { path, NULL };
+	struct rec_reader_opts o = { 0 };
+	struct rec_reader *in;
+	const struct rec *r;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	o.fmt = REC_TSV;
+	o.rejects = rej;
+	o.max_line = 40;
+	o.spans = s;
+	o.nspans = ns;
+	in = rec_reader_open(files, &o);
+	while ((r = rec_reader_next(in)) != NULL) {
+		if (keep != NULL && !keep[r->line])
+			continue;
+		if (r->line == 11) {	/* a program's reject */
+			rec_reject(in, r, "line 11");
+			continue;
+		}
+		buf_printf(&b, "%llu", r->line);
+		for (i = 0; i < r->n; i++)
+			buf_printf(&b, "\t%.*s%s", (int)r->f[i].len, r->f[i].p,
+				   rec_str_is_null(r->f[i]) ? "(null)" : "");
+		buf_add(&b, "\n", 1);
+	}
+	rec_reader_close(in);
+	buf_add(&b, "", 1);
+	return b.p;
+}
+
+Test(rec, spans_read_chosen_lines_as_a_full_read_does)
+{
+	const char *p = put_file("s.tsv", spans_data, sizeof spans_data - 1);
+	static const unsigned want[] = { 3, 4, 5, 6, 8, 9, 10, 11 };
+	struct rec_span s[8];
+	unsigned char keep[16] = { 0 };
+	unsigned long long off = 0, line = 1;
+	size_t k = 0, n, len;
+	char *full, *got, *rfull, *rgot, *q;
+
+	/* The spans of lines 3, 4, ... of the data. */
+	while (off < sizeof spans_data - 1) {
+		q = memchr(spans_data + off, '\n', sizeof spans_data - 1 - off);
+		len = q ? (size_t)(q - spans_data - off) :
+			  sizeof spans_data - 1 - off;
+		if (k < 8 && line == want[k]) {
+			s[k].off = off;
+			s[k].len = len;
+			s[k].line = line;
+			keep[line] = 1;
+			k++;
+		}
+		off += len + 1;
+		line++;
+	}
+	cr_assert_eq(k, 8);
+	err_begin();
+	full = spans_read(p, tpath("full.rej"), NULL, 0, keep);
+	got = spans_read(p, tpath("got.rej"), s, 8, NULL);
+	free(err_end());
+	cr_assert_str_eq(got, full);
+	cr_assert_str_eq(got, "3\t2\te\tf\t(null)\n4\t3\tcr\tline\n"
+			 "10\t8\t中\t文\n");
+	/* The rejects of those lines, in the same words: the same file. */
+	rfull = slurp(tpath("full.rej"), &n);
+	rgot = slurp(tpath("got.rej"), &len);
+	cr_assert(n == len && memcmp(rfull, rgot, n) == 0,
+		  "rejects differ:\n%s\n---\n%s", rfull, rgot);
+	cr_assert_eq(count_lines(rgot, len), 6);	/* header + 5 */
+	free(rfull);
+	free(rgot);
+	free(full);
+	free(got);
+}
+
+Test(rec, spans_not_lines_of_the_file_exit_4)
+{
+	const char *p = put_file("s.tsv", spans_data, sizeof spans_data - 1);
+	const char *files[] = { p, NULL };
+	struct rec_span s = { 7, 3, 2 };	/* "x\ty" is not a line */
+	struct rec_reader_opts o = { 0 };
+	char want[512];
+
+	o.spans = &s;
+	o.nspans = 1;
+	snprintf(want, sizeof want, "t: %s:2: no line of 3 bytes at byte 7 "
+		 "(the offsets are not this file's: rebuild its index)\n", p);
+	EXPECT_EXIT(4, want, {
+		struct rec_reader *in = rec_reader_open(files, &o);
+
+		rec_reader_next(in);
+	});
+	s.off = 6;
+	s.len = 200;	/* past the end */
+	snprintf(want, sizeof want, "t: %s:2: no line of 200 bytes at byte "
+		 "6 (the offsets are not this file's: rebuild its index)\n",
+		 p);
+	EXPECT_EXIT(4, want, {
+		struct rec_reader *in = rec_reader_open(files, &o);
+
+		rec_reader_next(in);
+	});
+}
