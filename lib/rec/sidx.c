@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,18 +170,9 @@ rebuild_hint(struct buf *b, const struct sidx_opts *o)
 		buf_adds(b, " (rebuild the index)");
 }
 
-static void __attribute__((noreturn, format(printf, 3, 4)))
-die_idx(const char *idx, const struct sidx_opts *o, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	rebuild_hint(&b, o);
-	diag_die(JW_EXIT_IO, "%s: %s", idx, b.p);
-}
+struct sidx;
+static void refuse(struct sidx *x, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
 
 static int
 pread_full(int fd, void *p, size_t n, uint64_t off)
@@ -435,17 +428,19 @@ scan_lines(int fd, const char *data, const struct head *hd, uint64_t off,
 	   void (*fn)(void *, const char *, size_t, uint64_t, uint64_t),
 	   void *ctx)
 {
-	char *blk = xmalloc_page(BLOCK);
+	/* No bigger than the part: a lookup scans a few appended lines. */
+	size_t cap = end - off < BLOCK ? (size_t)(end - off) : BLOCK;
+	char *blk = xmalloc_page(cap ? cap : 1);
 	size_t have = 0, k, start, want, len;
 	uint64_t at = off, base = off, nrec = 0, line = *linep;
 	const char *nl;
 
 	while (at < end) {
-		if (have == BLOCK)
+		if (have == cap)
 			diag_die(JW_EXIT_IO, "%s:%llu: line longer than %u "
 				 "bytes", data, (unsigned long long)line,
 				 BLOCK);
-		want = BLOCK - have;
+		want = cap - have;
 		if (want > end - at)
 			want = (size_t)(end - at);
 		if (pread_full(fd, blk + have, want, at) < 0)
@@ -498,10 +493,11 @@ whole_lines(int fd, const char *data, uint64_t size)
 {
 	char b[65536];
 	uint64_t at = size;
-	size_t k;
+	size_t k, step = 4096;	/* the last line is short, as a rule */
 
 	while (at > 0) {
-		k = at < sizeof b ? (size_t)at : sizeof b;
+		k = at < step ? (size_t)at : step;
+		step = sizeof b;
 		at -= k;
 		if (pread_full(fd, b, k, at) < 0)
 			diag_die(JW_EXIT_IO, "%s: read error: %s", data,
@@ -537,13 +533,21 @@ read_head(int fd, const char *data, uint64_t covered, const char *field,
 	  struct head *hd)
 {
 	struct buf names = BUF_INIT;
-	size_t n = covered < BLOCK ? (size_t)covered : BLOCK, skip = 0;
-	char *b = xmalloc(n + 1), *nl;
+	size_t max = covered < BLOCK ? (size_t)covered : BLOCK, n = 0, k,
+	       skip = 0;
+	char *b = NULL, *nl = NULL;
 
-	if (pread_full(fd, b, n, 0) < 0)
-		diag_die(JW_EXIT_IO, "%s: read error: %s", data,
-			 strerror(errno));
-	nl = memchr(b, '\n', n);
+	/* 4 KiB, then more while no LF: a lookup should not read 1 MiB. */
+	for (k = 4096; nl == NULL && n < max; k *= 4) {
+		if (k > max)
+			k = max;
+		b = xrealloc(b, k + 1);
+		if (pread_full(fd, b + n, k - n, n) < 0)
+			diag_die(JW_EXIT_IO, "%s: read error: %s", data,
+				 strerror(errno));
+		nl = memchr(b + n, '\n', k - n);
+		n = k;
+	}
 	if (nl == NULL)
 		diag_die(JW_EXIT_IO, "%s: no header line (an empty file, or "
 			 "one line longer than %u bytes)", data, BLOCK);
@@ -564,6 +568,10 @@ read_head(int fd, const char *data, uint64_t covered, const char *field,
 
 struct sidx {
 	const struct sidx_opts *o;
+	int soft;		/* sidx_try_open(): refusals longjmp to jb */
+	jmp_buf jb;
+	char *err;		/* why it was refused */
+	int ifd;
 	struct keyer k;
 	int fd;			/* the data */
 	char *data;
@@ -583,7 +591,29 @@ struct sidx {
 };
 
 static struct sidx *open_idx(const char *data, const char *idx,
-			     const struct sidx_opts *o, int missing_ok);
+			     const struct sidx_opts *o, int missing_ok,
+			     char **err);
+
+/* The index is refused: exit 4 with the message and how to rebuild, or
+ * (sidx_try_open()) keep the message and jump back. */
+static void
+refuse(struct sidx *x, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rebuild_hint(&b, x->o);
+	if (x->soft) {
+		free(x->err);
+		x->err = xstrdup(b.p);
+		buf_release(&b);
+		longjmp(x->jb, 1);
+	}
+	diag_die(JW_EXIT_IO, "%s: %s", x->idx, b.p);
+}
 
 static void
 write_index(struct dur_file *f, const char *idx, struct hdr *h,
@@ -668,7 +698,7 @@ sidx_build(const char *data, const char *idx, const struct sidx_opts *o,
 	b.o = o;
 	keyer_init(&b.k, o);
 	if (extend)
-		old = open_idx(data, idx, o, 1);
+		old = open_idx(data, idx, o, 1, NULL);
 	/* The temporary first: a build killed at any point leaves the old
 	 * index (or none) and never a part of one under its name. */
 	f = dur_create(idx, 0644);
@@ -731,6 +761,7 @@ check_data(struct sidx *x, const struct stat *st)
 	const struct hdr *h = x->h;
 	uint64_t head, tail;
 	int same_size = (uint64_t)st->st_size == h->covered;
+	char c;
 
 	if ((uint64_t)st->st_ino != h->ino || x->size < h->covered ||
 	    (same_size && ((uint64_t)st->st_mtim.tv_sec != h->mtime_s ||
@@ -739,9 +770,15 @@ check_data(struct sidx *x, const struct stat *st)
 	edge_hashes(x->fd, x->data, h->covered, &head, &tail);
 	if (head != h->head_hash || tail != h->tail_hash)
 		goto stale;
+	/* What it covers ends a line (the scan of the rest starts one). */
+	if (pread_full(x->fd, &c, 1, h->covered - 1) < 0)
+		diag_die(JW_EXIT_IO, "%s: read error: %s", x->data,
+			 strerror(errno));
+	if (c != '\n')
+		refuse(x, "corrupt (what it covers does not end a line)");
 	return;
 stale:
-	die_idx(x->idx, x->o, "stale: %s changed since the index was built, "
+	refuse(x, "stale: %s changed since the index was built, "
 		"other than by growing", x->data);
 }
 
@@ -790,56 +827,88 @@ check_idx(struct sidx *x, const struct sidx_opts *o)
 
 static struct sidx *
 open_idx(const char *data, const char *idx, const struct sidx_opts *o,
-	 int missing_ok)
+	 int missing_ok, char **err)
 {
 	struct sidx *x = xcalloc(1, sizeof *x);
 	struct stat st, ist;
 	struct head hd;
 	const char *why;
-	int ifd;
 
 	x->o = o;
+	x->ifd = -1;
 	keyer_init(&x->k, o);
 	x->data = xstrdup(data);
 	x->idx = xstrdup(idx);
 	x->fd = open_data(data, &st);
-	ifd = open(idx, O_RDONLY | O_CLOEXEC);
-	if (ifd < 0 && errno == ENOENT && missing_ok) {
+	if (err != NULL) {
+		x->soft = 1;
+		if (setjmp(x->jb) != 0) {
+			*err = x->err;
+			x->err = NULL;
+			sidx_close(x);
+			return NULL;
+		}
+	}
+	x->ifd = open(idx, O_RDONLY | O_CLOEXEC);
+	if (x->ifd < 0 && errno == ENOENT && missing_ok) {
 		sidx_close(x);
 		return NULL;
 	}
-	if (ifd < 0)
-		die_idx(idx, o, "cannot open: %s", strerror(errno));
-	if (fstat(ifd, &ist) < 0)
-		die_idx(idx, o, "%s", strerror(errno));
+	if (x->ifd < 0)
+		refuse(x, "cannot open: %s", strerror(errno));
+	if (fstat(x->ifd, &ist) < 0)
+		refuse(x, "%s", strerror(errno));
 	if (!S_ISREG(ist.st_mode))
-		die_idx(idx, o, "not a regular file");
+		refuse(x, "not a regular file");
 	x->mapn = (size_t)ist.st_size;
 	if (x->mapn > 0) {
-		x->map = mmap(NULL, x->mapn, PROT_READ, MAP_SHARED, ifd, 0);
-		if (x->map == MAP_FAILED)
-			die_idx(idx, o, "cannot map: %s", strerror(errno));
+		x->map = mmap(NULL, x->mapn, PROT_READ, MAP_SHARED, x->ifd, 0);
+		if (x->map == MAP_FAILED) {
+			x->map = NULL;
+			refuse(x, "cannot map: %s", strerror(errno));
+		}
 	}
-	close(ifd);
+	close(x->ifd);
+	x->ifd = -1;
 	why = x->mapn > 0 ? check_idx(x, o) : "truncated (empty)";
 	if (why != NULL)
-		die_idx(idx, o, "%s", why);
+		refuse(x, "%s", why);
 	x->size = whole_lines(x->fd, data, (uint64_t)st.st_size);
 	check_data(x, &st);
 	/* The header line as it was (the hashed first bytes cover it when
 	 * short; checking it costs one read). */
 	read_head(x->fd, data, x->h->covered, o->field, &hd);
-	if (hd.body_off != x->h->body_off || hd.col != x->h->col)
-		die_idx(idx, o, "stale: %s's header changed", data);
 	x->hl = (char *)hd.hl;
 	x->hlen = hd.hlen;
+	if (hd.body_off != x->h->body_off || hd.col != x->h->col)
+		refuse(x, "stale: %s's header changed", data);
+	x->soft = 0;
 	return x;
 }
 
 struct sidx *
 sidx_open(const char *data, const char *idx, const struct sidx_opts *o)
 {
-	return open_idx(data, idx, o, 0);
+	return open_idx(data, idx, o, 0, NULL);
+}
+
+struct sidx *
+sidx_try_open(const char *data, const char *idx, const struct sidx_opts *o,
+	      char **err)
+{
+	char *e = NULL;
+	struct sidx *x = open_idx(data, idx, o, 0, &e);
+
+	if (x != NULL)
+		x->soft = 1;	/* lookups too */
+	*err = e;
+	return x;
+}
+
+const char *
+sidx_error(const struct sidx *x)
+{
+	return x->err;
 }
 
 /* Does the value emit the key?  And (second look) a key of that hash? */
@@ -885,7 +954,7 @@ add_hit(struct sidx *x, uint64_t off, uint64_t len, uint64_t line)
 static void __attribute__((noreturn))
 corrupt(struct sidx *x, const char *what)
 {
-	die_idx(x->idx, x->o, "corrupt (%s)", what);
+	refuse(x, "corrupt (%s)", what);
 }
 
 /* The indexed line at off (len bytes and its LF) read back: does it hold
@@ -1004,8 +1073,12 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 
 	x->nhits = 0;
 	*hits = x->hits;
-	if (n == 0)
+	if (n == 0 || x->err != NULL)
 		return 0;
+	if (x->soft && setjmp(x->jb) != 0) {
+		x->nhits = 0;
+		return 0;
+	}
 	m.h = key_hash(&x->k, key, n);
 	lookup_indexed(x, &m);
 	if (x->size > x->h->covered) {
@@ -1045,6 +1118,9 @@ sidx_close(struct sidx *x)
 		munmap((void *)(uintptr_t)x->map, x->mapn);
 	if (x->fd >= 0)
 		close(x->fd);
+	if (x->ifd >= 0)
+		close(x->ifd);
+	free(x->err);
 	sodium_memzero(&x->k, sizeof x->k);
 	free(x->hits);
 	free(x->hl);

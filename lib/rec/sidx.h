@@ -86,6 +86,17 @@ struct sidx;
  * growing), corrupt, truncated or built with other options. */
 struct sidx *sidx_open(const char *data, const char *idx,
 		       const struct sidx_opts *o);
+/* The same, but an index refused (missing, stale, corrupt, truncated,
+ * other options) is no exit: NULL, with the message in *err (without the
+ * program's name; caller frees).  A data file that cannot be read still
+ * exits 4.  Lookups on the index it opens do not exit either: when one
+ * finds the index corrupt it returns 0 and sidx_error() says why, and so
+ * do all after it.  For a program that would rather scan than stop, and
+ * for the fuzz harness. */
+struct sidx *sidx_try_open(const char *data, const char *idx,
+			   const struct sidx_opts *o, char **err);
+/* NULL, or why a lookup on a sidx_try_open() index refused it. */
+const char *sidx_error(const struct sidx *x);
 /* Every line holding key (already normalised), in file order: those of the
  * covered part from the index, then those of the appended part by a scan.
  * *hits is an array owned by x, valid until the next call.  Returns the

@@ -496,3 +496,42 @@ Test(sidx, killed_build_leaves_a_valid_index, .timeout = 120)
 	}
 	buf_release(&big);
 }
+
+/* sidx_try_open(): a refused index is NULL and a message, a corrupt
+ * posting list found by a lookup is 0 hits and sidx_error(), no exit. */
+Test(sidx, try_open_never_exits)
+{
+	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i"));
+	const struct sidx_hit *h;
+	struct sidx *x;
+	char *err = NULL, *s;
+	size_t n;
+
+	cr_assert_null(sidx_try_open(d, tpath("none"), &plate_opts, &err));
+	cr_assert_str_eq(err, "cannot open: No such file or directory "
+			 "(rebuild it with 'viol-query index')");
+	free(err);
+	sidx_build(d, i, &plate_opts, 0);
+	x = sidx_try_open(d, i, &plate_opts, &err);
+	cr_assert_not_null(x);
+	cr_assert_null(err);
+	cr_assert_eq(sidx_lookup(x, "湘A00001", strlen("湘A00001"), &h), 1);
+	cr_assert_null(sidx_error(x));
+	sidx_close(x);
+	/* The last posting's length byte changed: the list's hash says. */
+	s = slurp(i, &n);
+	s[n - 4] ^= 1;
+	put_file("bad", s, n);
+	free(s);
+	x = sidx_try_open(d, tpath("bad"), &plate_opts, &err);
+	cr_assert_not_null(x);
+	n = sidx_lookup(x, "湘M12345", strlen("湘M12345"), &h) +
+	    sidx_lookup(x, "湘A00001", strlen("湘A00001"), &h) +
+	    sidx_lookup(x, "x\ty", 3, &h);
+	cr_assert_not_null(sidx_error(x));
+	cr_assert_str_eq(sidx_error(x), "corrupt (a posting list's hash does "
+			 "not match) (rebuild it with 'viol-query index')");
+	cr_assert_eq(sidx_lookup(x, "湘A00001", strlen("湘A00001"), &h), 0);
+	sidx_close(x);
+	(void)n;
+}

@@ -1,0 +1,344 @@
+/*
+ * fuzz_sidx: libFuzzer harness for the sidecar index reader
+ * (lib/rec/sidx.c, included here so that the harness can re-seal an index
+ * with the format's own hashes).
+ *
+ * A small fixed data file (plates, a multi-key parties field, escapes,
+ * CRLF, a repeated header, and lines appended after the index was built)
+ * and its valid indexes (clear and HMAC) are made once, in a temporary
+ * folder removed at exit.  The input, d[0] then a body, becomes an index
+ * file:
+ *   d[0] % 3 == 0  the body is the whole index file;
+ *            == 1  the body is XORed onto a valid index from offset
+ *                  d[1] | d[2] << 8 (as it is, hashes unchanged);
+ *            == 2  the same, then the index is re-sealed: the data's
+ *                  inode, mtime and edge hashes put back and every hash
+ *                  computed again, so that the checks behind the hashes
+ *                  (bounds, the read-back) are what is fuzzed.
+ *   d[0] & 4       the HMAC index and options instead of the clear one
+ *   d[0] & 8       the parties field (several keys a line) instead of
+ *                  the plate
+ * It is opened with sidx_try_open() and every key of the data (and some
+ * that are not in it) is looked up.  Checks, besides the sanitizers:
+ *   - an index refused is fine; one accepted answers each key with lines
+ *     that really hold it, at their true offsets and lengths, in file
+ *     order, each once;
+ *   - unless re-sealed, an accepted index gives exactly the true answer,
+ *     line numbers included (a re-sealed one may lose lines or misnumber
+ *     them: no hash can tell, and the read-back cannot see a number).
+ * Never exits, keeps no state between runs but the fixed files.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../lib/rec/sidx.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+static const char prefix[] =
+	"id\tplate\tparties\n"
+	"1\t湘M12345\tsuspect:430000199001011234:张三;victim:43000020000101567X:李四\n"
+	"2\t湘A00001\tvictim:430000199001011234:张三\n"
+	"3\t湘M12345\t\\N\n"
+	"4\tx\\ty\tw:1:a;w:1:b;w:2:c\n"
+	"5\t\tw:2:c\r\n"
+	"id\tplate\tparties\n"
+	"6\t湘A00001\tw:3:d\n"
+	"7\n"
+	"8\t湘M12345\tw:1:e\n";
+static const char tail[] =
+	"9\t湘M12345\tw:3:f\n"
+	"10\t湘B1\tw:1:g\n"
+	"11\t湘A00001";	/* torn: no record yet */
+static const char *const keys[] = { "湘M12345", "湘A00001", "x\ty", "湘B1",
+				    "430000199001011234",
+				    "43000020000101567X", "1", "2", "3",
+				    "none", "湘M1234", "" };
+
+static char dir[64], data[96], idxp[96];
+static struct buf valid[4];	/* [hmac * 2 + parties] */
+static struct buf alldata;
+static const unsigned char secret[] = "fuzz secret, 32 bytes long......";
+
+static void
+party_keys(void *ctx, struct rec_str v,
+	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
+{
+	const char *p = v.p, *e = v.p + v.len, *semi, *c1, *c2;
+
+	(void)ctx;
+	while (p < e) {
+		semi = memchr(p, ';', (size_t)(e - p));
+		if (semi == NULL)
+			semi = e;
+		c1 = memchr(p, ':', (size_t)(semi - p));
+		if (c1 != NULL) {
+			c2 = memchr(c1 + 1, ':', (size_t)(semi - c1 - 1));
+			emit(ectx, c1 + 1, (size_t)((c2 ? c2 : semi) - c1 - 1));
+		}
+		p = semi + 1;
+	}
+}
+
+static void
+opts_for(int which, struct sidx_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->field = which & 1 ? "parties" : "plate";
+	if (which & 1) {
+		o->keys = party_keys;
+		o->keys_name = "parties-id/1";
+	}
+	if (which & 2) {
+		o->secret = secret;
+		o->nsecret = sizeof secret - 1;
+	}
+}
+
+static void
+slurp_to(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char tmp[4096];
+	size_t k;
+
+	if (f == NULL)
+		abort();
+	buf_reset(b);
+	while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_add(b, tmp, k);
+	fclose(f);
+}
+
+static void
+put(const char *path, const void *p, size_t n, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+		abort();
+}
+
+static void
+cleanup(void)
+{
+	unlink(data);
+	unlink(idxp);
+	rmdir(dir);
+}
+
+static void
+setup(void)
+{
+	struct sidx_opts o;
+	int w;
+
+	/* tmpfs when there is one: the index is rewritten every run, and
+	 * ext4 flushes a file truncated and written again at its close. */
+	snprintf(dir, sizeof dir, "%s/fuzz-sidx.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(data, sizeof data, "%s/d.tsv", dir);
+	snprintf(idxp, sizeof idxp, "%s/d.idx", dir);
+	atexit(cleanup);
+	put(data, prefix, sizeof prefix - 1, "wb");
+	for (w = 0; w < 4; w++) {
+		opts_for(w, &o);
+		sidx_build(data, idxp, &o, 0);
+		slurp_to(idxp, &valid[w]);
+	}
+	put(data, tail, sizeof tail - 1, "ab");
+	slurp_to(data, &alldata);
+}
+
+/* The true answer for key: "off+len@line " for each line holding it. */
+static void
+truth(const struct sidx_opts *o, const char *key, struct buf *out)
+{
+	const char *p = alldata.p, *e, *end = alldata.p + alldata.len;
+	struct match m;
+	struct keyer k;
+	struct buf tmp = BUF_INIT;
+	struct rec_str v;
+	uint64_t line = 1, col = o->keys ? 2 : 1;
+
+	memset(&k, 0, sizeof k);
+	memset(&m, 0, sizeof m);
+	m.k = &k;
+	m.key = key;
+	m.n = strlen(key);
+	buf_reset(out);
+	while ((e = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		size_t len = (size_t)(e - p);
+
+		if (line > 1 && m.n > 0 &&
+		    !(len == 16 && memcmp(p, prefix, 16) == 0)) {
+			m.found = 0;
+			if (line_field(p, len, col, &tmp, &v))
+				keys_of(o, v, match_key, &m);
+			if (m.found)
+				buf_printf(out, "%zu+%zu@%llu ",
+					   (size_t)(p - alldata.p), len,
+					   (unsigned long long)line);
+		}
+		line++;
+		p = e + 1;
+	}
+	buf_release(&tmp);
+}
+
+/* Put the data's identity back and compute every hash again. */
+static void
+reseal(struct buf *b)
+{
+	struct hdr *h = (struct hdr *)b->p;
+	struct stat st;
+	uint64_t i, ph, k;
+	struct entry *tab;
+	struct dirent_ *dr;
+	struct post *po;
+
+	if (b->len < sizeof *h || stat(data, &st) < 0)
+		return;
+	h->ino = (uint64_t)st.st_ino;
+	h->mtime_s = (uint64_t)st.st_mtim.tv_sec;
+	h->mtime_ns = (uint64_t)st.st_mtim.tv_nsec;
+	if (h->covered <= alldata.len) {
+		uint64_t c = h->covered;
+		size_t e = c < EDGE ? (size_t)c : EDGE;
+
+		h->head_hash = fmt_hash(alldata.p, e, 2);
+		h->tail_hash = fmt_hash(alldata.p + c - e, e, 3);
+	}
+	if (h->npages == h->nkeys / PAGE + (h->nkeys % PAGE != 0) &&
+	    h->nkeys <= h->npost && h->npost <= b->len / 16 &&
+	    h->dir_off == sizeof *h &&
+	    h->table_off == h->dir_off + h->npages * 16 &&
+	    h->post_off == h->table_off + h->nkeys * 32 &&
+	    h->file_size == h->post_off + h->npost * 16 &&
+	    h->file_size == b->len) {
+		dr = (struct dirent_ *)(b->p + h->dir_off);
+		tab = (struct entry *)(b->p + h->table_off);
+		po = (struct post *)(b->p + h->post_off);
+		for (i = 0; i < h->nkeys; i++) {
+			if (tab[i].first > h->npost ||
+			    tab[i].count > h->npost - tab[i].first)
+				continue;
+			for (ph = tab[i].h, k = 0; k < tab[i].count; k++)
+				ph = post_hash_step(ph, po + tab[i].first + k);
+			tab[i].hash = ph;
+		}
+		for (i = 0; i < h->npages; i++) {
+			k = h->nkeys - i * PAGE < PAGE ? h->nkeys - i * PAGE
+						       : PAGE;
+			dr[i].first = tab[i * PAGE].h;
+			dr[i].hash = fmt_hash(tab + i * PAGE, k * sizeof *tab,
+					      4);
+		}
+		h->dir_hash = fmt_hash(dr, h->npages * sizeof *dr, 5);
+	}
+	h->hdr_hash = fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
+}
+
+/* Every hit listed in got ("off+len@line ...") must be in want, in the
+ * same order (a subsequence), with the same line unless lines_free. */
+static void
+check_subset(const char *got, const char *want, int lines_free)
+{
+	unsigned long long go, gl, gn, wo, wl, wn;
+	const char *w = want;
+	int k;
+
+	while (sscanf(got, "%llu+%llu@%llu %n", &go, &gl, &gn, &k) == 3) {
+		got += k;
+		for (;;) {
+			int kw;
+
+			if (sscanf(w, "%llu+%llu@%llu %n", &wo, &wl, &wn,
+				   &kw) != 3)
+				abort();	/* a hit that is not true */
+			w += kw;
+			if (wo == go) {
+				if (wl != gl || (!lines_free && wn != gn))
+					abort();
+				break;
+			}
+		}
+	}
+	if (*got != '\0')
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static int ready;
+	struct buf ix = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+	struct sidx_opts o;
+	const struct sidx_hit *h;
+	struct sidx *x;
+	char *err = NULL;
+	size_t i, j, at, nh;
+	int mode, which;
+
+	if (!ready) {
+		diag_prog = "fuzz_sidx";
+		setup();
+		ready = 1;
+	}
+	if (n < 3)
+		return 0;
+	mode = d[0] % 3;
+	which = (d[0] & 4 ? 2 : 0) | (d[0] & 8 ? 1 : 0);
+	opts_for(which, &o);
+	if (mode == 0) {
+		buf_add(&ix, d + 3, n - 3);
+	} else {
+		buf_add(&ix, valid[which].p, valid[which].len);
+		at = (size_t)d[1] | (size_t)d[2] << 8;
+		for (i = 3; i < n && at < ix.len; i++, at++)
+			ix.p[at] ^= (char)d[i];
+		if (mode == 2)
+			reseal(&ix);
+	}
+	unlink(idxp);	/* a new file, not one truncated (see setup()) */
+	put(idxp, ix.p, ix.len, "wb");
+	x = sidx_try_open(data, idxp, &o, &err);
+	if (x == NULL) {
+		if (err == NULL)
+			abort();
+		free(err);
+		goto out;
+	}
+	for (i = 0; i < JW_ARRAY_LEN(keys); i++) {
+		nh = sidx_lookup(x, keys[i], strlen(keys[i]), &h);
+		if (sidx_error(x) != NULL) {
+			if (nh != 0)
+				abort();
+			break;
+		}
+		buf_reset(&got);
+		for (j = 0; j < nh; j++)
+			buf_printf(&got, "%llu+%llu@%llu ",
+				   (unsigned long long)h[j].off,
+				   (unsigned long long)h[j].len,
+				   (unsigned long long)h[j].line);
+		truth(&o, keys[i], &want);
+		if (mode != 2 && strcmp(got.p ? got.p : "",
+					want.p ? want.p : "") != 0)
+			abort();
+		check_subset(got.p ? got.p : "", want.p ? want.p : "",
+			     mode == 2);
+	}
+	sidx_close(x);
+out:
+	buf_release(&ix);
+	buf_release(&want);
+	buf_release(&got);
+	return 0;
+}
