@@ -58,6 +58,7 @@ grid_pack_plans(struct grid *g, size_t nkeyed)
 		if (g->post[j].pl.npaths != 0)
 			pls[n++] = &g->post[j].pl;
 	rxplan_pack(g->plan_set, pls, n);
+	rxplan_code(g->plan_set, &g->plan_code);
 	free(pls);
 	free(g->plans);
 	g->plans = NULL;
@@ -452,7 +453,7 @@ grid_collect(struct grid *g, const char *s, size_t n)
 				    (cd->pl.lit1 != RXPLAN_NONE &&
 				     g->lst[cd->pl.lit1].stamp != g->stamp))
 					continue;
-				if (rxplan_run(g->plan_set, &cd->pl, g->lst, s,
+				if (rxplan_run(&g->plan_code, &cd->pl, g->lst, s,
 					       n, &so, &eo))
 					grid_hit(g, cd->point,
 						 grid_chars(s, so, eo));

@@ -91,6 +91,7 @@ struct grid {
 	uint32_t *always;		/* patterns without a literal */
 	size_t nalways;
 	struct rxplan_set *plan_set;	/* the bytes of every plan */
+	struct rxplan_code plan_code;	/* what running them reads */
 	struct rxplan *plans;		/* per planned pattern, until packed */
 	size_t nplans, capplans;
 	/* Scratch for matching. */

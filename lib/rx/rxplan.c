@@ -50,7 +50,7 @@ struct rxplan_set {
 #define PLAN_KIDS 1024
 #define PLAN_REPEAT 8
 /* A slot below 256 is a byte; PLAN_SET + i is the byte set ps->sets[i]. */
-#define PLAN_SET 256
+#define PLAN_SET RXPLAN_SET
 
 enum ptype { P_ATOM, P_SEQ, P_ALT };
 
@@ -528,92 +528,12 @@ rxplan_pack(struct rxplan_set *ps, struct rxplan *const *pls, size_t n)
 	ps->pb = NULL;
 }
 
-/* Matching. */
+/* Matching: rxplan_run() is inline in rxplan.h. */
 
-/* The end of the first path of pl that matches at s[q..n) after L, or
- * (size_t)-1. */
-static size_t
-plan_at(const struct rxplan_set *ps, const struct rxplan *pl, const char *s,
-	size_t n, size_t q)
+void
+rxplan_code(const struct rxplan_set *ps, struct rxplan_code *pc)
 {
-	const uint16_t *sl = &ps->slots[pl->path0];
-	const unsigned char *u = (const unsigned char *)s;
-	size_t k, len, i;
-	unsigned c;
-
-	q += pl->llen;
-	/* Each path: its length, then its slots (see rxplan_pack()). */
-	for (i = 0; i < pl->npaths; i++, sl += len + 1) {
-		len = sl[0];
-		if (len > n - q)
-			continue;
-		for (k = 0; k < len; k++) {
-			c = u[q + k];
-			if (sl[k + 1] < PLAN_SET ? sl[k + 1] != c :
-			    !(ps->sets[sl[k + 1] - PLAN_SET][c >> 6] >>
-			      (c & 63) & 1))
-				break;
-		}
-		if (k == len)
-			return q + k;
-	}
-	return (size_t)-1;
-}
-
-int
-rxplan_run(const struct rxplan_set *ps, const struct rxplan *pl,
-	   const struct rxplan_seen *seen, const char *s, size_t n,
-	   size_t *so, size_t *eo)
-{
-	const char *l = ps->lpool + pl->loff;
-	size_t ll = pl->llen, lo = 0, first, last, q, e, f1 = n, l1 = n;
-
-	if (n < ll)
-		return 0;
-	/* L can only occur where its first literal does, and where that is
-	 * all of L, it occurs at the first and last place found. */
-	first = 0;
-	last = n - ll;
-	if (pl->lit1 != RXPLAN_NONE) {
-		const struct rxplan_seen *l1s = &seen[pl->lit1];
-
-		first = l1s->end - l1s->len;
-		q = l1s->last - l1s->len;
-		if (q < last)
-			last = q;
-		if (l1s->len == ll) {
-			f1 = first;
-			l1 = q;
-		}
-		/* One occurrence of the literal: L can start only there. */
-		if (q == first && last > first)
-			last = first;
-	}
-#define L_AT(q) ((q) == f1 || (q) == l1 ||				\
-		 (s[q] == *l && memcmp(s + (q), l, ll) == 0))
-	if (pl->lit0 == RXPLAN_NONE) {
-		/* The leftmost place where a path matches. */
-		for (q = first; q <= last; q++)
-			if (L_AT(q) &&
-			    (e = plan_at(ps, pl, s, n, q)) != (size_t)-1) {
-				*so = q;
-				*eo = e;
-				return 1;
-			}
-		return 0;
-	}
-	/* After L0's first occurrence, the last place where a path matches;
-	 * the match starts with L0. */
-	lo = seen[pl->lit0].end;
-	if (first < lo)
-		first = lo;
-	for (q = last + 1; q-- > first;)
-		if (L_AT(q) &&
-		    (e = plan_at(ps, pl, s, n, q)) != (size_t)-1) {
-			*so = lo - seen[pl->lit0].len;
-			*eo = e;
-			return 1;
-		}
-	return 0;
-#undef L_AT
+	pc->lpool = ps->lpool;
+	pc->slots = ps->slots;
+	pc->sets = (const uint64_t (*)[4])ps->sets;
 }

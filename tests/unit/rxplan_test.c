@@ -122,6 +122,7 @@ Test(rxplan, agrees_with_pcre2)
 	struct tplan tp[JW_ARRAY_LEN(shapes) * 4];
 	struct rxplan *pls[JW_ARRAY_LEN(shapes) * 4];
 	struct rxplan_set *ps = rxplan_set_new();
+	struct rxplan_code pc;
 	struct rxplan_seen seen[2];
 	struct buf pat = BUF_INIT, subj = BUF_INIT;
 	const char *rest, *l;
@@ -164,6 +165,7 @@ Test(rxplan, agrees_with_pcre2)
 	}
 	cr_assert_gt(n, 60, "%zu plans", n);
 	rxplan_pack(ps, pls, n);
+	rxplan_code(ps, &pc);
 	for (k = 0; k < 20000; k++) {
 		buf_reset(&subj);
 		for (i = rnd(&seed) % 12; i > 0; i--)
@@ -186,7 +188,7 @@ Test(rxplan, agrees_with_pcre2)
 				continue;
 			}
 			runs++;
-			cr_assert_eq(rxplan_run(ps, &t->pl, seen, subj.p,
+			cr_assert_eq(rxplan_run(&pc, &t->pl, seen, subj.p,
 						subj.len, &so, &eo), r,
 				     "'%s' on '%s': PCRE2 says %d",
 				     rx_pattern(t->rx), subj.p, r);
