@@ -65,6 +65,15 @@ unlink_all(void)
 
 static void block_sigs(sigset_t *old);
 
+void
+dur_remove_temporaries(void)
+{
+	/* No lock: a signal handler calls this, perhaps on the thread that
+	 * holds it.  Each slot is whole or free at any time it looks, but
+	 * for one being changed at that instant. */
+	unlink_all();
+}
+
 static void
 on_exit_cleanup(void)
 {
@@ -116,9 +125,11 @@ hook(void)
 		sigaddset(&sa.sa_mask, cleanup_sigs[i]);
 	for (i = 0; i < JW_ARRAY_LEN(cleanup_sigs); i++) {
 		/* A signal the shell set to be ignored (nohup, a background
-		 * job's SIGINT) stays ignored. */
+		 * job's SIGINT) stays ignored, and one the program handles
+		 * itself stays its own (it calls dur_remove_temporaries()). */
 		if (sigaction(cleanup_sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler == SIG_IGN)
+		    ((old.sa_flags & SA_SIGINFO) ||
+		     old.sa_handler != SIG_DFL))
 			continue;
 		sigaction(cleanup_sigs[i], &sa, NULL);
 	}

@@ -27,7 +27,10 @@
  * 128 + signal and a shell loop stops); only SIGKILL can leave one behind,
  * and it is never under the target's name.  A signal the program started
  * with ignored (nohup, a background job's SIGINT) stays ignored.  The
- * handlers are installed by the first dur_create().  A forked child never
+ * handlers are installed by the first dur_create(), for the signals whose
+ * action is then the default: a program with its own handler (a graceful
+ * stop) keeps it, and calls dur_remove_temporaries() from it if it ends
+ * there.  A forked child never
  * removes its parent's temporaries.  At most 64 temporaries are under way
  * at once (dur_create() fails with EMFILE past that).
  *
@@ -83,6 +86,10 @@ void dur_abort(struct dur_file *f);
 /* Replace the file at path with these n bytes, durably (create, write,
  * commit).  0 or -1. */
 int dur_replace(const char *path, const void *p, size_t n, mode_t mode);
+
+/* Remove every temporary not yet committed, now.  Async-signal-safe: for a
+ * program's own signal handler that ends the program (see above). */
+void dur_remove_temporaries(void);
 
 /* An exclusive lock on path (created when missing) for the life of the
  * process or until dur_unlock(): one run at a time on a state folder.

@@ -687,3 +687,43 @@ Test(durable, create_in_another_folder_shows_only_the_finished_file)
 	closedir(d);
 	cr_assert_eq(in_tmp, 0);
 }
+
+/* A program's own handler stays its own; it removes the temporaries with
+ * dur_remove_temporaries(). */
+static void
+own_handler(int sig)
+{
+	(void)sig;
+	dur_remove_temporaries();
+	_exit(7);
+}
+
+Test(durable, own_signal_handler_is_kept)
+{
+	int ready[2], st;
+	char c;
+	pid_t pid;
+
+	cr_assert_eq(pipe(ready), 0);
+	fflush(NULL);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct dur_file *f;
+
+		signal(SIGTERM, own_handler);
+		f = dur_create(tpath("out"), 0600);
+		if (f == NULL || write(ready[1], "r", 1) != 1)
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	cr_assert_eq(count_hidden(), 1);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 7, "status %d", st);
+	cr_assert_eq(count_hidden(), 0);
+}
