@@ -24,6 +24,9 @@
 #include "rec/fsel.h"
 #include "rec/group.h"
 #include "rec/mask.h"
+#include "rec/sidx.h"
+
+#include <sodium.h>
 
 /* Without -c: $JINGWU_CASES, else the built-in copy of this file. */
 #define DEFAULT_CFG "testdata/cases/cases.yaml"
@@ -104,6 +107,14 @@ struct cs_store {
 	unsigned long long nlate;
 };
 
+/* The asker. */
+struct asker {
+	char id[19];
+	char *name;
+	size_t namelen;
+	const char *caseno;	/* --case, or NULL */
+};
+
 typedef void cs_case_fn(void *ctx, struct cs_store *st,
 			const struct cs_case *k, const struct case_fold *f,
 			struct case_event *ev, size_t nev);
@@ -112,6 +123,7 @@ static int verb_lookup(struct cli *cli, int argc, char *argv[]);
 static int verb_stats(struct cli *cli, int argc, char *argv[]);
 static int verb_complain(struct cli *cli, int argc, char *argv[]);
 static int verb_changes(struct cli *cli, int argc, char *argv[]);
+static int verb_index(struct cli *cli, int argc, char *argv[]);
 
 static void
 case_cfg_free_v(void *p)
@@ -809,7 +821,7 @@ cs_cat(const struct cs_store *st, const struct cs_case *k)
 enum {
 	OPT_SORTED = 256, OPT_SERIOUS, OPT_PARTIAL, OPT_MERGE, OPT_PERIOD,
 	OPT_TERMINAL, OPT_AUDIT, OPT_TEXT, OPT_CASE, OPT_MESSAGE, OPT_LOG,
-	OPT_KEY, OPT_CURSOR, OPT_ID, OPT_NAME
+	OPT_KEY, OPT_CURSOR, OPT_ID, OPT_NAME, OPT_EXTEND
 };
 
 #define CFG_OPT \
@@ -1124,7 +1136,7 @@ static const char audit_header[] =
 static void
 audit_write(struct cli *cli, const char *path, const char *verb,
 	    const char *terminal, const char *id, const char *caseno,
-	    size_t shown, unsigned long long bad)
+	    size_t shown, long long bad)
 {
 	struct buf b = BUF_INIT;
 	char t[20];
@@ -1135,10 +1147,212 @@ audit_write(struct cli *cli, const char *path, const char *verb,
 		   strlen(terminal ? terminal : "internet"));
 	buf_addc(&b, '\t');
 	mask_value(&b, id, strlen(id));
-	buf_printf(&b, "\t%s\t%s\t%zu\t%llu", caseno ? caseno : "",
-		   shown ? "shown" : "none", shown, bad);
+	buf_printf(&b, "\t%s\t%s\t%zu\t", caseno ? caseno : "",
+		   shown ? "shown" : "none", shown);
+	if (bad >= 0)	/* the index path reads too little to count */
+		buf_printf(&b, "%lld", bad);
 	log_append(path, audit_header, &b, "audit log");
 	buf_release(&b);
+}
+
+/* ---- index ---- */
+
+/* The party IDs of a parties field, for the index (no check here: a bad
+ * field gives no key or a key no lookup asks for). */
+static void
+party_keys(void *ctx, struct rec_str v,
+	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
+{
+	const char *p = v.p, *end = v.p + v.len, *q, *a, *b;
+
+	(void)ctx;
+	while (p < end) {
+		q = memchr(p, ';', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		a = memchr(p, ':', (size_t)(q - p));
+		if (a != NULL) {
+			b = memchr(a + 1, ':', (size_t)(q - a - 1));
+			if (b != NULL && b - a - 1 == 18)
+				emit(ectx, a + 1, 18);
+		}
+		p = q + 1;
+	}
+}
+
+/* The two indexes of a log: party IDs and case numbers, both as
+ * HMAC-SHA256 under the key file's secret. */
+struct cs_index {
+	struct buf ppath, cpath, cmd;
+	struct sidx_opts po, co;
+	unsigned char *secret;
+	size_t nsecret;
+};
+
+static void
+cs_index_init(struct cs_index *x, const char *data, const char *keyfile)
+{
+	memset(x, 0, sizeof *x);
+	buf_init(&x->ppath);
+	buf_init(&x->cpath);
+	buf_init(&x->cmd);
+	buf_printf(&x->ppath, "%s.parties.idx", data);
+	buf_printf(&x->cpath, "%s.cases.idx", data);
+	buf_printf(&x->cmd, "case-status index --key %s %s", keyfile, data);
+	x->secret = sidx_read_secret(keyfile, &x->nsecret);	/* exit 3 */
+	x->po.field = "parties";
+	x->po.keys = party_keys;
+	x->po.keys_name = "case-status-parties/1";
+	x->po.secret = x->secret;
+	x->po.nsecret = x->nsecret;
+	x->po.rebuild = x->cmd.p;
+	x->co.field = "case_no";
+	x->co.keys_name = "case-status-case/1";
+	x->co.secret = x->secret;
+	x->co.nsecret = x->nsecret;
+	x->co.rebuild = x->cmd.p;
+}
+
+static void
+cs_index_release(struct cs_index *x)
+{
+	if (x->secret != NULL)
+		sodium_memzero(x->secret, x->nsecret);
+	free(x->secret);
+	buf_release(&x->ppath);
+	buf_release(&x->cpath);
+	buf_release(&x->cmd);
+}
+
+static const struct cli_opt index_opts[] = {
+	{ OPT_KEY, "key", CLI_ARG, "FILE", "the secret key file (16 bytes "
+	  "or more; the same for lookups)" },
+	{ OPT_EXTEND, "extend", CLI_NOARG, NULL, "index only what was "
+	  "appended since the last build" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static int
+verb_index(struct cli *cli, int argc, char *argv[])
+{
+	const char *key = NULL;
+	struct cs_index x;
+	int c, extend = 0;
+
+	while ((c = cli_getopt(cli, index_opts, argc, argv)) != -1)
+		if (c == OPT_KEY)
+			key = cli->optarg;
+		else if (c == OPT_EXTEND)
+			extend = 1;
+	if (key == NULL)
+		cli_usage(cli, "--key FILE is required: party IDs are indexed "
+			  "as HMAC-SHA256 under it, never in clear");
+	if (cli->nargs != 1 || strcmp(cli->args[0], "-") == 0)
+		cli_usage(cli, "index takes one event log file (not standard "
+			  "input: the index holds offsets into it)");
+	if (cli->ro.fmt != REC_TSV || cli->ro.encoding != NULL)
+		cli_usage(cli, "index reads TSV in UTF-8 only");
+	cs_index_init(&x, cli->args[0], key);
+	sidx_build(cli->args[0], x.ppath.p, &x.po, extend);
+	sidx_build(cli->args[0], x.cpath.p, &x.co, extend);
+	cs_index_release(&x);
+	return cli_finish(cli, NULL, NULL);
+}
+
+/* Copy the hit lines of data to fd. */
+static void
+copy_hits(int dfd, const char *data, int fd, const struct sidx_hit *h,
+	  size_t n, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(b);
+		buf_grow(b, h[i].len + 1);
+		if (pread(dfd, b->p, h[i].len, (off_t)h[i].off) !=
+		    (ssize_t)h[i].len)
+			diag_die(JW_EXIT_IO, "%s: cannot read: %s", data,
+				 errno ? strerror(errno) : "short read");
+		b->p[h[i].len] = '\n';
+		if (write(fd, b->p, h[i].len + 1) != (ssize_t)(h[i].len + 1))
+			diag_die(JW_EXIT_IO, "cannot write a temporary file: "
+				 "%s", strerror(errno));
+	}
+}
+
+/* The index path of lookup: the lines of the asker's cases (by party ID,
+ * then every line of those cases by case number), with the log's header
+ * first, into path.  Returns 0, or -1 when data has no index (scan). */
+static int
+index_extract(const char *data, const char *keyfile, const struct asker *a,
+	      const char *path)
+{
+	struct cs_index x;
+	struct sidx *pi, *ci;
+	const struct sidx_hit *h;
+	struct buf b = BUF_INIT, nos = BUF_INIT;
+	struct sidx_hit *ph;
+	char header[65536];
+	size_t n, i, j;
+	ssize_t hn;
+	int dfd, fd;
+
+	cs_index_init(&x, data, keyfile);
+	if (access(x.ppath.p, F_OK) < 0 || access(x.cpath.p, F_OK) < 0) {
+		cs_index_release(&x);
+		return -1;
+	}
+	pi = sidx_open(data, x.ppath.p, &x.po);		/* exit 4 when stale */
+	ci = sidx_open(data, x.cpath.p, &x.co);
+	if ((dfd = open(data, O_RDONLY)) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot open: %s", data,
+			 strerror(errno));
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+		diag_die(JW_EXIT_IO, "cannot make a temporary file: %s",
+			 strerror(errno));
+	hn = pread(dfd, header, sizeof header, 0);
+	if (hn <= 0 || memchr(header, '\n', (size_t)hn) == NULL)
+		diag_die(JW_EXIT_IO, "%s: no header line", data);
+	hn = (char *)memchr(header, '\n', (size_t)hn) - header + 1;
+	if (write(fd, header, (size_t)hn) != hn)
+		diag_die(JW_EXIT_IO, "cannot write a temporary file: %s",
+			 strerror(errno));
+	if (a->caseno != NULL) {
+		buf_add(&nos, a->caseno, CASE_NO_LEN);
+	} else {
+		/* the case numbers of the lines naming the asker */
+		n = sidx_lookup(pi, a->id, 18, &h);
+		ph = xreallocarray(NULL, n + 1, sizeof *ph);
+		memcpy(ph, h, n * sizeof *ph);
+		for (i = 0; i < n; i++) {
+			buf_reset(&b);
+			buf_grow(&b, CASE_NO_LEN + 1);
+			if (ph[i].len < CASE_NO_LEN + 1 ||
+			    pread(dfd, b.p, CASE_NO_LEN + 1, (off_t)ph[i].off)
+			    != CASE_NO_LEN + 1)
+				continue;
+			for (j = 0; j < nos.len; j += CASE_NO_LEN)
+				if (memcmp(nos.p + j, b.p, CASE_NO_LEN) == 0)
+					break;
+			if (j == nos.len && b.p[CASE_NO_LEN] == '\t')
+				buf_add(&nos, b.p, CASE_NO_LEN);
+		}
+		free(ph);
+	}
+	for (j = 0; j < nos.len; j += CASE_NO_LEN) {
+		n = sidx_lookup(ci, nos.p + j, CASE_NO_LEN, &h);
+		copy_hits(dfd, data, fd, h, n, &b);
+	}
+	if (close(fd) < 0)
+		diag_die(JW_EXIT_IO, "cannot write a temporary file: %s",
+			 strerror(errno));
+	close(dfd);
+	sidx_close(pi);
+	sidx_close(ci);
+	buf_release(&b);
+	buf_release(&nos);
+	cs_index_release(&x);
+	return 0;
 }
 
 /* ---- lookup ---- */
@@ -1162,13 +1376,6 @@ static const struct cli_opt lookup_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
-/* The asker. */
-struct asker {
-	char id[19];
-	char *name;
-	size_t namelen;
-	const char *caseno;	/* --case, or NULL */
-};
 
 /* A line of standard input without its LF (and CR); caller frees. */
 static char *
@@ -1497,8 +1704,10 @@ static int
 verb_lookup(struct cli *cli, int argc, char *argv[])
 {
 	const char *cpath = NULL, *id = NULL, *name = NULL, *audit = NULL;
-	const char *terminal = NULL, *caseno = NULL, *why;
-	char rejdir[] = "/tmp/case-status.XXXXXX", rejpath[64];
+	const char *terminal = NULL, *caseno = NULL, *why, *key = NULL;
+	const char *hitfiles[2] = { NULL, NULL };
+	char rejdir[] = "/tmp/case-status.XXXXXX", rejpath[64], hitpath[64];
+	int indexed = 0;
 	struct case_cfg *cfg;
 	struct rec_reader *in;
 	struct rec_writer *out;
@@ -1519,7 +1728,7 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 		case OPT_CASE: caseno = cli->optarg; break;
 		case OPT_TERMINAL: terminal = cli->optarg; break;
 		case OPT_AUDIT: audit = cli->optarg; break;
-		case OPT_KEY: break;
+		case OPT_KEY: key = cli->optarg; break;
 		case OPT_TEXT: text_out = 1; break;
 		}
 	if ((caseno == NULL) == (terminal == NULL))
@@ -1545,7 +1754,17 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 			 strerror(errno));
 	snprintf(rejpath, sizeof rejpath, "%s/rejects.tsv", rejdir);
 	cli->ro.rejects = rejpath;
-	in = cli_open_inputs(cli);
+	snprintf(hitpath, sizeof hitpath, "%s/hits.tsv", rejdir);
+	if (key != NULL && cli->nargs != 1)
+		cli_usage(cli, "--key: the index is of one event log; name it");
+	if (key != NULL && index_extract(cli->args[0], key, &a, hitpath) == 0) {
+		/* The index path: only the lines of the asker's cases. */
+		hitfiles[0] = hitpath;
+		in = cli_open_files(cli, hitfiles);
+		indexed = 1;
+	} else {
+		in = cli_open_inputs(cli);
+	}
 	cs_fields(in, &ix, 1);
 	cs_store_init(&st, cfg, in, &ix);
 	st.drop_late = 1;
@@ -1559,7 +1778,7 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	nbad = rec_reader_count_rejected(in);
 	if (audit != NULL)
 		audit_write(cli, audit, "lookup", terminal, a.id, caseno,
-			    lk.nsh, nbad);
+			    lk.nsh, indexed ? -1 : (long long)nbad);
 	if (text_out) {
 		lookup_text(&lk, &text);
 		fwrite(text.p, 1, text.len, stdout);
@@ -1588,6 +1807,7 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 	cli_tally(cli, in);
 	quiet_close(in);
 	unlink(rejpath);
+	unlink(hitpath);
 	rmdir(rejdir);
 	free(a.name);
 	cli_finish(cli, NULL, out);
@@ -1735,7 +1955,7 @@ verb_complain(struct cli *cli, int argc, char *argv[])
 	}
 	if (audit != NULL)
 		audit_write(cli, audit, "complain", NULL, a.id, caseno,
-			    lk.nsh, rec_reader_count_rejected(in));
+			    lk.nsh, (long long)rec_reader_count_rejected(in));
 	if (lk.nsh == 1 && dur_append(log, line.p, line.len, 0600) < 0)
 		diag_die(JW_EXIT_IO, "%s: cannot append the complaint: %s",
 			 log, strerror(errno));
@@ -2327,6 +2547,9 @@ static const struct cli_verb verbs[] = {
 	{ "changes", verb_changes, "--cursor FILE [-o OUT] [-c CASES.yaml] FILE",
 	  "stage changes not yet reported, one per party with a phone (for "
 	  "sms-notify)" },
+	{ "index", verb_index, "--key FILE [--extend] FILE",
+	  "index an event log by party ID (HMAC-SHA256) and case number for "
+	  "lookup" },
 	{ "overdue", verb_overdue,
 	  "--asof DATE [-c CASES.yaml] [-b FIELDS] [file ...]",
 	  "cases past their stage's time limit, worst first" },
