@@ -661,3 +661,37 @@ Test(group, merge_rejects)
 		    "a\t1\t3\t2.00\t0.50\t0.50\t2\t1.00\t2\t1.00\t0.5000\t1\n");
 	group_free(m);
 }
+
+/* group_value(): a field as a fixed decimal; empty and NULL are no value;
+ * anything else is a reject with the field named. */
+Test(group, value_of_a_field)
+{
+	const char *files[2] = { NULL, NULL };
+	struct rec_reader_opts ro = { 0 };
+	struct rec_reader *in;
+	const struct rec *r;
+	int64_t v, got[8];
+	int rc[8];
+	size_t n = 0, i;
+	static const int want_rc[] = { 0, 0, 0, 0, 0, -1, -1, -1 };
+	static const int64_t want_v[] = { 1250, -5, 200, GROUP_NOVAL,
+					  GROUP_NOVAL };
+
+	files[0] = PUT("f.tsv", "plate\tfine\n"
+		       "a\t12.5\nb\t-0.05\nc\t2\nd\t\ne\t\\N\n"
+		       "f\t1.005\ng\t12,5\nh\t99999999999999999999\n");
+	in = rec_reader_open(files, &ro);
+	while ((r = rec_reader_next(in)) != NULL && n < 8) {
+		v = 77;
+		rc[n] = group_value(in, r, 1, 2, &v);
+		got[n++] = v;
+	}
+	cr_assert_eq(n, 8);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(rc[i], want_rc[i], "record %zu", i);
+		if (i < 5)
+			cr_assert_eq(got[i], want_v[i], "record %zu", i);
+	}
+	cr_assert_eq(rec_reader_count_rejected(in), 3);
+	rec_reader_close(in);
+}
