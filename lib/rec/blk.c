@@ -26,8 +26,9 @@
  * (reading and indexing take longer than the reader's work) the reader
  * does the pieces; when the reader is, the thread, ahead, does them all.
  * A slot's pieces are set up before the block is handed over and
- * finished before the reader uses it; they are not in struct blk, which
- * join_long() trades.
+ * finished before the reader uses it.  They live beside the ring (pc[i]
+ * for k[i]), not in struct blk: join_long() swaps a whole struct blk with
+ * a bigger spare, and the pieces must stay with the ring's slot.
  */
 #define PIECE_LINES 96
 #define PIECES_MAX 32
@@ -159,7 +160,10 @@ index_plain(struct blk *k, size_t from, size_t to)
 {
 	size_t i;
 
-	if (from & 63)	/* the bits from there on are this call's */
+	/* The bitmap word holding from may have bits set by an earlier
+	 * call for the bytes before from: keep those, clear the rest (this
+	 * call sets them below). */
+	if (from & 63)
 		k->tabw[from >> 6] &= (UINT64_C(1) << (from & 63)) - 1;
 	for (i = from; i < to; i++) {
 		char c = k->buf[i];
@@ -245,10 +249,12 @@ marked(__m256i lo, __m256i hi, __m256i tbl)
 
 #define IX_STRETCH 4096
 
-/* index_plain() a 64-byte word at a time.  A word that holds from is done
- * whole (its bits below from are of no line's); newlines and odd bytes
- * before from, or past to, are masked off.  The block has SLACK readable
- * bytes past its end. */
+/* index_plain() a 64-byte word at a time.  The word that holds from is
+ * indexed whole: its tab bits for the bytes before from belong to no line
+ * (they are before the tail, or already indexed the same), so setting them
+ * again is harmless.  Newlines and odd bytes before from, or past to, are
+ * masked off, so that each is listed once.  The block has BLK_SLACK
+ * readable bytes past its end, so the last word can be loaded whole. */
 __attribute__((target("avx2,bmi,popcnt"))) static uint32_t
 index_avx2(struct blk *k, size_t from, size_t to, int flat)
 {
@@ -401,10 +407,11 @@ line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 
 /* ---- the pieces: checking and tabling whole lines ---- */
 
-/* Set up p, k's pieces: its whole lines, those after its first newline
- * (the line before may have begun in the block before; it is checked by
- * itself, when it is taken) up to its last; the lines' table for fields
- * lo..hi when table is set. */
+/* Split block k's whole lines into the pieces p: the lines from just
+ * after its first newline to its last newline.  (The text before the first
+ * newline ends a line begun in the block before; the reader checks that
+ * line by itself when it takes it.)  With table set, the pieces also make
+ * the lines' table for fields lo..hi. */
 static void
 pieces_init(struct pieces *p, struct blk *k, int table, size_t lo, size_t hi)
 {
@@ -454,7 +461,8 @@ pieces_help(struct pieces *p, struct blk *k, int back)
 	for (j = 0; j < p->n; j++) {
 		i = back ? p->n - 1 - j : j;
 		if (atomic_load_explicit(&p->taken[i], memory_order_relaxed))
-			break;	/* the other side is here: the rest is its */
+			break;	/* taken: the other thread has reached this
+				 * piece from its end, and does those left */
 		if (!atomic_exchange_explicit(&p->taken[i], 1,
 					      memory_order_relaxed))
 			piece_do(p, k, i);
@@ -470,7 +478,8 @@ pieces_finish(struct pieces *p, struct blk *k)
 	pieces_help(p, k, 0);
 	while ((size_t)atomic_load_explicit(&p->done, memory_order_acquire) <
 	       p->n)
-		spin_turn(i++);	/* the other side is on its last piece */
+		spin_turn(i++);	/* the other thread is still doing the
+				 * piece it took last */
 	k->vfrom = k->vok = 0;
 	if (p->n > 0 && !atomic_load_explicit(&p->bad, memory_order_relaxed)) {
 		k->vfrom = (size_t)k->nls.at[0] + 1;

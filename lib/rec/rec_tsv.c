@@ -335,9 +335,10 @@ tsv_take_fast(struct rec_reader *in)
 	blk_ix_seek(&b->odds, s);
 	if (b->odds.i < b->odds.n && b->odds.at[b->odds.i] < e)
 		return 0;
-	/* The block came from the other processor's cache: ask for the
-	 * table some lines on, and the fields of a line whose entry that
-	 * brought in. */
+	/* The read-ahead thread wrote the block and its table on the other
+	 * processor, so neither is in this one's cache yet: prefetch the
+	 * table entry FAST_AHEAD lines on, and the wanted bytes of the line
+	 * FAST_AHEAD / 2 on (whose entry an earlier prefetch brought in). */
 	if (j + FAST_AHEAD < b->nls.n) {
 		const struct blk_line *m = l + FAST_AHEAD / 2;
 
