@@ -588,6 +588,8 @@ poll_table_rank(const struct poll *p, struct poll_table *tb, int by_rate)
 	struct poll_row *w, *prev;
 	size_t i, j, *slot;
 
+	if (tb->n == 0)
+		return;
 	sort_nb = tb->nb;
 	qsort(tb->rows, tb->n, sizeof *tb->rows, by_group_unit);
 	for (i = 0; i < tb->n; i = j) {
