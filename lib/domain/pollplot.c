@@ -244,6 +244,10 @@ names_at(struct chart *c, int y, long rank, int side, struct buf *out,
 			continue;
 		if (at(c, r->u, side ? y + 1 : y - 1) != NULL)
 			continue;
+		/* A point alone (no line before or after it) is named once,
+		 * on its left. */
+		if (side && at(c, r->u, y - 1) == NULL)
+			continue;
 		if (out->len > 0)
 			buf_adds(out, " = ");
 		buf_add(out, r->u->name, r->u->len);
