@@ -444,7 +444,7 @@ poll_item(const struct poll *p, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < p->nitems; i++)
-		if (p->items[i].len == n && memcmp(p->items[i].id, s, n) == 0)
+		if (p->items[i].len == n && poll_same(p->items[i].id, s, n))
 			return &p->items[i];
 	return NULL;
 }
@@ -455,7 +455,7 @@ poll_answer(const struct poll_scale *sc, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < sc->n; i++)
-		if (sc->a[i].len == n && memcmp(sc->a[i].text, s, n) == 0)
+		if (sc->a[i].len == n && poll_same(sc->a[i].text, s, n))
 			return (int)i;
 	return -1;
 }

@@ -97,6 +97,30 @@ void poll_free(struct poll *p);
 extern const char poll_default_yaml[];
 extern const size_t poll_default_yaml_len;
 
+/* Whether a[0..n) and b[0..n) are the same bytes: inline word compares
+ * for the short names and answers the tally checks on every record (a
+ * memcmp() call each was a tenth of score's time). */
+static inline int
+poll_same(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	unsigned long long u, v;
+
+	while (n >= 8) {
+		__builtin_memcpy(&u, x, 8);
+		__builtin_memcpy(&v, y, 8);
+		if (u != v)
+			return 0;
+		x += 8;
+		y += 8;
+		n -= 8;
+	}
+	while (n-- > 0)
+		if (*x++ != *y++)
+			return 0;
+	return 1;
+}
+
 /* Lookups by exact text; NULL when there is none. */
 const struct poll_unit *poll_unit(const struct poll *p, const char *s,
 				  size_t n);

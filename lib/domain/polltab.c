@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
 #include "base/htab.h"
 #include "base/num.h"
 #include "base/util.h"
@@ -38,7 +39,20 @@ struct poll_tally {
 	const struct poll_unit *lastu;	/* the previous record's unit */
 	const struct poll_item *lasti;	/* and item */
 	struct buf m, l;		/* message scratch */
+	/* A run of plain answers (no count field) of one year, unit and -b
+	 * values, added to the group at once: answers come in runs (a
+	 * round of one unit), and one hash lookup a run instead of one an
+	 * answer is most of the tally's time. */
+	struct buf runkey;	/* the run's key bytes */
+	struct rec_str *runkv;
+	const struct poll_unit *runu;
+	int64_t run[NAGG];
+	size_t runlen;
+	const char *runfile;	/* for the message if a sum overflows */
 };
+
+/* Answers in one run at most: its sums stay far from 64 bits. */
+#define RUN_MAX 65536
 
 static void
 want(struct poll_tally *t, size_t i)
@@ -87,6 +101,8 @@ poll_tally_new(const struct poll *p, struct rec_reader *in, const size_t *by,
 		want(t, t->iq);
 	t->g = group_new_aggs(2 + nb, aggs, NAGG);
 	t->kv = xcalloc(2 + nb, sizeof *t->kv);
+	t->runkv = xcalloc(2 + nb, sizeof *t->runkv);
+	buf_init(&t->runkey);
 	if (merge) {
 		t->keys = xcalloc(2 + nb, sizeof *t->keys);
 		t->keys[0] = t->iyear;
@@ -115,6 +131,8 @@ poll_tally_free(struct poll_tally *t)
 		return;
 	group_free(t->g);
 	free(t->kv);
+	free(t->runkv);
+	buf_release(&t->runkey);
 	free(t->keys);
 	buf_release(&t->m);
 	buf_release(&t->l);
@@ -159,7 +177,7 @@ year_unit(struct poll_tally *t, const struct rec *r)
 			   q(&t->m, r->f[t->iyear]));
 		return NULL;
 	}
-	if (u == NULL || u->len != us.len || memcmp(u->name, us.p, us.len))
+	if (u == NULL || u->len != us.len || !poll_same(u->name, us.p, us.len))
 		u = poll_unit(t->p, us.p, us.len);
 	if (u == NULL) {
 		rec_reject(t->in, r, "field 'unit': %s: '%s'", us.len ?
@@ -185,7 +203,7 @@ item_of(struct poll_tally *t, const struct rec *r)
 	if (t->iq == REC_NONE)
 		return t->p->overall;
 	qs = r->f[t->iq];
-	if (it == NULL || it->len != qs.len || memcmp(it->id, qs.p, qs.len))
+	if (it == NULL || it->len != qs.len || !poll_same(it->id, qs.p, qs.len))
 		it = poll_item(t->p, qs.p, qs.len);
 	if (it == NULL) {
 		rec_reject(t->in, r, "field 'question': not an item of the "
@@ -198,6 +216,73 @@ item_of(struct poll_tally *t, const struct rec *r)
 		return NULL;
 	}
 	return it;
+}
+
+static void
+run_flush(struct poll_tally *t)
+{
+	if (t->runlen == 0)
+		return;
+	if (group_add_vals(t->g, t->runkv, t->run) < 0)
+		diag_die(JW_EXIT_INTERNAL, "%s: the sums of %s in %.*s pass 64 "
+			 "bits", t->runfile, t->runu->name,
+			 (int)t->runkv[0].len, t->runkv[0].p);
+	t->runlen = 0;
+	memset(t->run, 0, sizeof t->run);
+}
+
+/* Whether kv (year, unit u, -b values) is the run's key. */
+static int
+in_run(const struct poll_tally *t, const struct poll_unit *u)
+{
+	size_t i;
+
+	if (t->runlen == 0 || u != t->runu ||
+	    t->kv[0].len != t->runkv[0].len ||
+	    !poll_same(t->kv[0].p, t->runkv[0].p, t->kv[0].len))
+		return 0;
+	for (i = 0; i < t->nb; i++)
+		if (t->kv[2 + i].len != t->runkv[2 + i].len ||
+		    !poll_same(t->kv[2 + i].p, t->runkv[2 + i].p,
+			       t->kv[2 + i].len) ||
+		    rec_str_is_null(t->kv[2 + i]) !=
+		    rec_str_is_null(t->runkv[2 + i]))
+			return 0;
+	return 1;
+}
+
+/* Start a run with the key in t->kv (copied: the record moves on). */
+static void
+run_start(struct poll_tally *t, const struct poll_unit *u, const char *file)
+{
+	size_t i, k = 2 + t->nb, off = 0;
+
+	buf_reset(&t->runkey);
+	for (i = 0; i < k; i++)
+		buf_add(&t->runkey, t->kv[i].p, t->kv[i].len);
+	for (i = 0; i < k; i++) {
+		t->runkv[i].p = rec_str_is_null(t->kv[i]) ? rec_null :
+				t->runkey.p + off;
+		t->runkv[i].len = t->kv[i].len;
+		off += t->kv[i].len;
+	}
+	t->runu = u;
+	t->runfile = file;
+}
+
+static void
+run_add(struct poll_tally *t, const struct poll_unit *u, const int64_t *v,
+	const char *file)
+{
+	size_t i;
+
+	if (!in_run(t, u) || t->runlen == RUN_MAX) {
+		run_flush(t);
+		run_start(t, u, file);
+	}
+	for (i = 0; i < NAGG; i++)
+		t->run[i] += v[i];
+	t->runlen++;
 }
 
 void
@@ -263,6 +348,12 @@ poll_tally_add(struct poll_tally *t, const struct rec *r)
 	t->kv[1].len = u->len;
 	for (i = 0; i < t->nb; i++)
 		t->kv[2 + i] = r->f[t->by[i]];
+	if (t->icount == REC_NONE) {
+		run_add(t, u, v, r->file);
+		return;
+	}
+	/* A pre-counted answer may be huge: added alone, so that a sum
+	 * that would overflow rejects just this record. */
 	if (group_add_vals(t->g, t->kv, v) < 0)
 		rec_reject(t->in, r, "the unit's sums would overflow 64 bits");
 }
@@ -273,6 +364,7 @@ poll_tally_partial(struct poll_tally *t, const struct rec_reader *in,
 {
 	size_t i;
 
+	run_flush(t);
 	rec_writer_add(w, "year");
 	rec_writer_add(w, "unit");
 	for (i = 0; i < t->nb; i++)
@@ -343,6 +435,7 @@ poll_tally_table(struct poll_tally *t, struct poll_table *tb)
 {
 	struct fill f = { t, tb };
 
+	run_flush(t);
 	group_each(t->g, fill_one, &f);
 }
 
