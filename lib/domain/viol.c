@@ -33,7 +33,17 @@ struct perr {
 	const char *name;
 	struct buf *out;
 	unsigned n;
+	struct buf code, key;	/* the code and a key, quoted for messages */
 };
+
+/* s quoted for a message (control bytes escaped) into b. */
+static const char *
+perr_q(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	buf_add_quoted(b, s, strlen(s));
+	return b->p;
+}
 
 static void perr_at(struct perr *e, const struct cfg_node *nd,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -63,14 +73,13 @@ is_code(const char *s, size_t n)
 
 /* A fine in yuan, at most 2 decimals, 0 to 1,000,000. */
 static int
-fine_of(struct perr *e, const struct cfg_node *nd, const char *code,
-	long long *v)
+fine_of(struct perr *e, const struct cfg_node *nd, long long *v)
 {
 	if (nd->type != CFG_SCALAR || num_dec(nd->str, nd->len, 2, v) < 0 ||
 	    *v < 0 || *v > 100000000LL) {
 		perr_at(e, nd, "code '%s': key 'fine': expected an amount in "
 			"yuan from 0 to 1000000 with at most 2 decimals, or "
-			"[min, max]", code);
+			"[min, max]", e->code.p);
 		return -1;
 	}
 	return 0;
@@ -84,19 +93,19 @@ parse_fine(struct perr *e, const struct cfg_node *nd, struct viol_code *c)
 	if (nd->type == CFG_LIST) {
 		if (nd->len != 2) {
 			perr_at(e, nd, "code '%s': key 'fine': expected [min, "
-				"max], two amounts", c->code);
+				"max], two amounts", e->code.p);
 			return;
 		}
-		if (fine_of(e, nd->items[0], c->code, &lo) < 0 ||
-		    fine_of(e, nd->items[1], c->code, &hi) < 0)
+		if (fine_of(e, nd->items[0], &lo) < 0 ||
+		    fine_of(e, nd->items[1], &hi) < 0)
 			return;
 		if (lo > hi) {
 			perr_at(e, nd, "code '%s': key 'fine': min is above "
-				"max", c->code);
+				"max", e->code.p);
 			return;
 		}
 	} else {
-		if (fine_of(e, nd, c->code, &lo) < 0)
+		if (fine_of(e, nd, &lo) < 0)
 			return;
 		hi = lo;
 	}
@@ -119,11 +128,12 @@ parse_code(struct perr *e, const struct cfg_node *key,
 	c->basis = "";
 	c->fine_min = c->fine_max = -1;
 	c->points = -1;
+	perr_q(&e->code, c->code);
 	if (!is_code(c->code, strlen(c->code)))
-		perr_at(e, key, "code '%s': expected 4 to 6 digits", c->code);
+		perr_at(e, key, "code '%s': expected 4 to 6 digits", e->code.p);
 	if (val->type != CFG_MAP) {
 		perr_at(e, val, "code '%s': expected a map with keys desc, "
-			"points, fine", c->code);
+			"points, fine", e->code.p);
 		return;
 	}
 	for (i = 0; i < val->len; i++) {
@@ -133,13 +143,13 @@ parse_code(struct perr *e, const struct cfg_node *key,
 		if (known[k] == NULL)
 			perr_at(e, val->keynodes[i], "code '%s': unknown key "
 				"'%s' (known keys: desc, points, fine, basis)",
-				c->code, val->keys[i]);
+				e->code.p, perr_q(&e->key, val->keys[i]));
 	}
 	d = cfg_get(val, "desc");
 	if (d == NULL || d->type != CFG_SCALAR || d->len == 0 ||
 	    memchr(d->str, '\0', d->len) != NULL)
 		perr_at(e, d ? d : val, "code '%s': %s 'desc': expected the "
-			"violation's description", c->code,
+			"violation's description", e->code.p,
 			d ? "key" : "missing key");
 	else
 		c->desc = d->str;
@@ -147,7 +157,7 @@ parse_code(struct perr *e, const struct cfg_node *key,
 	if (d != NULL && (d->type != CFG_SCALAR ||
 			  memchr(d->str, '\0', d->len) != NULL))
 		perr_at(e, d, "code '%s': key 'basis': expected text",
-			c->code);
+			e->code.p);
 	else if (d != NULL)
 		c->basis = d->str;
 	d = cfg_get(val, "points");
@@ -156,14 +166,14 @@ parse_code(struct perr *e, const struct cfg_node *key,
 	    (pts != 0 && pts != 1 && pts != 3 && pts != 6 && pts != 9 &&
 	     pts != 12))
 		perr_at(e, d ? d : val, "code '%s': %s 'points': expected 0, "
-			"1, 3, 6, 9 or 12 (MPS Order 163)", c->code,
+			"1, 3, 6, 9 or 12 (MPS Order 163)", e->code.p,
 			d ? "key" : "missing key");
 	else
 		c->points = (int)pts;
 	d = cfg_get(val, "fine");
 	if (d == NULL)
 		perr_at(e, val, "code '%s': missing key 'fine': expected an "
-			"amount in yuan or [min, max]", c->code);
+			"amount in yuan or [min, max]", e->code.p);
 	else
 		parse_fine(e, d, c);
 }
@@ -171,7 +181,7 @@ parse_code(struct perr *e, const struct cfg_node *key,
 struct viol_codes *
 viol_codes_parse(const char *name, const char *p, size_t n, struct buf *errs)
 {
-	struct perr e = { name, errs, 0 };
+	struct perr e = { name, errs, 0, BUF_INIT, BUF_INIT };
 	const struct cfg_node *root, *codes;
 	struct viol_codes *t;
 	struct cfg *c;
@@ -198,7 +208,7 @@ viol_codes_parse(const char *name, const char *p, size_t n, struct buf *errs)
 			if (strcmp(root->keys[i], "codes") != 0)
 				perr_at(&e, root->keynodes[i], "unknown key "
 					"'%s' (known keys: codes)",
-					root->keys[i]);
+					perr_q(&e.key, root->keys[i]));
 		if (codes == NULL)
 			perr_at(&e, root, "missing key 'codes': expected a "
 				"map from code to desc, points, fine");
@@ -222,14 +232,19 @@ viol_codes_parse(const char *name, const char *p, size_t n, struct buf *errs)
 		*(size_t *)htab_put(&t->by_code, t->v[i].code,
 				    strlen(t->v[i].code), &isnew) = i;
 	}
-	if (e.n == 0)
+	if (e.n == 0) {
+		buf_release(&e.code);
+		buf_release(&e.key);
 		return t;
+	}
 	viol_codes_free(t);
 	c = NULL;
 fail:
 	if (e.n > VIOL_MAX_ERRORS)
 		buf_printf(errs, "%s: %u more errors not shown\n", name,
 			   e.n - VIOL_MAX_ERRORS);
+	buf_release(&e.code);
+	buf_release(&e.key);
 	cfg_free(c);
 	return NULL;
 }

@@ -111,6 +111,16 @@ Test(viol_codes, top_level)
 	    "(while parsing a flow node)\n");
 }
 
+/* Keys and codes are quoted in messages: one error is one line. */
+Test(viol_codes, quoted_in_messages)
+{
+	bad("codes: {\"16\\n25\": {desc: a, points: 6, fine: 1, "
+	    "\"no\\tte\": 1}}\n",
+	    "t.yaml:1:9: code '16\\n25': expected 4 to 6 digits\n"
+	    "t.yaml:1:49: code '16\\n25': unknown key 'no\\tte' (known "
+	    "keys: desc, points, fine, basis)\n");
+}
+
 Test(viol_codes, error_limit)
 {
 	struct buf y = BUF_INIT, e = BUF_INIT;
