@@ -228,13 +228,13 @@ Test(sidx, other_field_missing_index_gzip_no_field)
 }
 
 /* A copy of the valid index with bytes changed must give the right
- * answer or be refused (exit 4): never a crash or a wrong answer.  Every
- * byte of a small index is flipped in turn, and it is cut at every
- * length. */
+ * answer or be refused: never a crash or a wrong answer.  Every byte of a
+ * small index is flipped in turn, and it is cut at every length
+ * (sidx_try_open(), which refuses without exiting; one flip is also tried
+ * through sidx_open(), which exits 4). */
 static int
-answers_right(const char *d, const char *i)
+answers_right(struct sidx *x)
 {
-	struct sidx *x = sidx_open(d, i, &plate_opts);
 	char *a = hits_of(x, "湘M12345"), *b = hits_of(x, "湘A00001"),
 	     *c = hits_of(x, "x\ty");
 	int ok = strcmp(a, "2@17+90 4@153+14 ") == 0 &&
@@ -243,29 +243,31 @@ answers_right(const char *d, const char *i)
 	free(a);
 	free(b);
 	free(c);
-	sidx_close(x);
 	return ok;
 }
 
-static void
-child_must_answer_or_refuse(const char *d, const char *i, size_t at)
+/* 0: refused, 1: right. */
+static int
+try_index(const char *d, const char *i)
 {
-	pid_t pid;
-	int st, null = open("/dev/null", O_WRONLY);
+	struct sidx *x;
+	char *err = NULL;
+	int ok;
 
-	fflush(NULL);
-	pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0) {
-		dying = 1;
-		dup2(null, 2);
-		_exit(answers_right(d, i) ? 0 : 7);
+	x = sidx_try_open(d, i, &plate_opts, &err);
+	if (x == NULL) {
+		cr_assert_not_null(err);
+		free(err);
+		return 0;
 	}
-	close(null);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "byte %zu: status %d", at, st);
-	cr_assert(WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4,
-		  "byte %zu: status %d", at, WEXITSTATUS(st));
+	ok = answers_right(x);
+	if (sidx_error(x) != NULL) {
+		sidx_close(x);
+		return 0;
+	}
+	sidx_close(x);
+	cr_assert(ok, "%s: a wrong answer", i);
+	return 1;
 }
 
 /* sidx_open() must exit 4 (whatever it says). */
@@ -289,25 +291,34 @@ open_exits_4(const char *d, const char *i, const struct sidx_opts *o)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 4, "status %d", st);
 }
 
-Test(sidx, corrupt_or_truncated_index_is_refused, .timeout = 120)
+Test(sidx, corrupt_or_truncated_index_is_refused)
 {
 	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i")), *bad;
-	size_t n, k;
+	size_t n, k, refused = 0;
 	char *s;
 
 	sidx_build(d, i, &plate_opts, 0);
-	cr_assert(answers_right(d, i));
+	cr_assert_eq(try_index(d, i), 1);
 	s = slurp(i, &n);
+	/* A new file each time: ext4 flushes a file truncated and written
+	 * again when it is closed, which is slow. */
 	for (k = 0; k < n; k++) {
 		s[k] ^= 0x5a;
+		unlink(tpath("bad"));
 		bad = put_file("bad", s, n);
-		child_must_answer_or_refuse(d, bad, k);
+		refused += try_index(d, bad) == 0;
 		s[k] ^= 0x5a;
 	}
+	/* Every byte is covered by a hash or a check (the header's padding
+	 * is none: there is none). */
+	cr_assert_eq(refused, n);
 	for (k = 0; k < n; k++) {
-		bad = put_file("bad", s, k);
-		open_exits_4(d, bad, &plate_opts);
+		unlink(tpath("bad"));
+		cr_assert_eq(try_index(d, put_file("bad", s, k)), 0);
 	}
+	s[8] ^= 1;	/* the version */
+	unlink(tpath("bad"));
+	open_exits_4(d, put_file("bad", s, n), &plate_opts);
 	free(s);
 }
 
