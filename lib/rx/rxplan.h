@@ -104,7 +104,7 @@ void rxplan_pack(struct rxplan_set *ps, struct rxplan *const *pls, size_t n);
 /* What running reads of a packed set: the caller keeps it next to its
  * plans (from rxplan_code(), after rxplan_pack()), so that rxplan_run(),
  * inline below, costs no call in its loop (measured: a call per
- * candidate was 2.5% of assign's instructions).  The pointers belong to
+ * candidate cost assign 3% more instructions).  The pointers belong to
  * the set and stay valid until rxplan_set_free(). */
 struct rxplan_code {
 	const char *lpool;		/* the plans' L */
