@@ -9,6 +9,7 @@
 
 #include <criterion/criterion.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "rec/group.h"
 #include "rec/rec.h"
@@ -694,4 +695,37 @@ Test(group, value_of_a_field)
 	}
 	cr_assert_eq(rec_reader_count_rejected(in), 3);
 	rec_reader_close(in);
+}
+
+/* group_each(): the groups in group_write()'s order, NULL keys as
+ * rec_null, the COUNT and SUM values, 0 for the other kinds. */
+static void
+each_fn(void *ctx, const struct rec_str *k, const int64_t *v)
+{
+	struct buf *b = ctx;
+	size_t i;
+
+	if (rec_str_is_null(k[0]))
+		buf_adds(b, "NULL");
+	else
+		buf_add(b, k[0].p, k[0].len);
+	for (i = 0; i < NEVERY; i++)
+		buf_printf(b, ",%lld", (long long)v[i]);
+	buf_addc(b, ';');
+}
+
+Test(group, each_in_order)
+{
+	struct group *g = every_table();
+	struct buf b = BUF_INIT;
+	struct rec_str null = { rec_null, 0 };
+	int64_t v[NEVERY] = { 0, 5, 5, 5, 5, 5, 9, 0, 0 };
+
+	cr_assert_eq(group_add_vals(g, &null, v), 0);
+	group_each(g, each_fn, &b);
+	cr_assert_str_eq(b.p, "a,4,300,0,0,0,0,4,0,0;"
+			 "b,1,1000,0,0,0,0,0,0,0;"
+			 "NULL,1,5,0,0,0,0,9,0,0;");
+	buf_release(&b);
+	group_free(g);
 }
