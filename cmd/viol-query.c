@@ -324,6 +324,8 @@ pts_left(const struct pts *p)
 
 static const struct cli_opt plate_opts[] = {
 	{ 'd', "data", CLI_ARG, "DATA", "the violation records (TSV)" },
+	{ 'i', "index", CLI_ARG, "INDEX",
+	  "the index of DATA (default DATA.idx, used when present)" },
 	{ 't', "type", CLI_ARG, "TYPE", "only plates of this plate_type "
 	  "(02 small car, 01 large, 52 small new-energy, ...)" },
 	{ 'c', "codes", CLI_ARG, "CODES.yaml",
@@ -481,9 +483,22 @@ hit_cmp(const void *x, const void *y)
 	return a->line > b->line ? -1 : a->line < b->line;
 }
 
-/* Read the batch of plates on stdin (one a line, no header); a line that
- * is no plate is a reject, into main's rejects stream. */
+/* Raise the status to 1 when the batch reader rejected lines, and close
+ * it. */
 static void
+batch_close(struct lookup *lk, struct rec_reader *in)
+{
+	if (rec_reader_count_rejected(in) > 0 && lk->cli->status == 0)
+		lk->cli->status = JW_EXIT_REJECTS;
+	rec_reader_close(in);
+}
+
+/* Read the batch of plates on stdin (one a line, no header); a line that
+ * is no plate is a reject, into main's rejects stream.  With main_in NULL
+ * the batch reader owns the rejects stream and is returned open (the data
+ * reader's rejects go into it; close it last, with batch_close()); else
+ * it is closed and NULL is returned. */
+static struct rec_reader *
 lookup_batch(struct lookup *lk, struct rec_reader *main_in)
 {
 	static const char *const names[] = { "plate" };
@@ -498,6 +513,8 @@ lookup_batch(struct lookup *lk, struct rec_reader *main_in)
 	o.fmt = REC_TSV;
 	o.fmt_auto = 0;
 	o.rejects_into = main_in;
+	o.spans = NULL;
+	o.nspans = 0;
 	in = rec_reader_open(files, &o);
 	while ((r = rec_reader_next(in)) != NULL) {
 		if (r->f[0].len == 0) {
@@ -508,10 +525,74 @@ lookup_batch(struct lookup *lk, struct rec_reader *main_in)
 			rec_reject(in, r, "field 'plate': not a plate number: "
 				   "'%s'", quoted(&lk->q, r->f[0]));
 	}
-	/* Counted in this reader: the status must still say 1. */
-	if (rec_reader_count_rejected(in) > 0 && lk->cli->status == 0)
-		lk->cli->status = JW_EXIT_REJECTS;
-	rec_reader_close(in);
+	if (main_in == NULL)
+		return in;
+	batch_close(lk, in);
+	return NULL;
+}
+
+static int
+span_cmp(const void *x, const void *y)
+{
+	const struct rec_span *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static void index_opts(struct sidx_opts *o, struct buf *norm,
+		       struct buf *cmd, const char *data, const char *ipath);
+static const char *data_name(const struct cli *cli, const char *name);
+
+/* The index to use for data: -i INDEX, else DATA.idx when it exists, else
+ * NULL (scan).  *def holds the default name. */
+static const char *
+plate_index(const char *data, const char *ipath, struct buf *def)
+{
+	struct stat st;
+
+	if (ipath != NULL)
+		return ipath;
+	buf_printf(def, "%s.idx", data);
+	return stat(def->p, &st) == 0 ? def->p : NULL;
+}
+
+/* The lines of data holding the plates asked, from the index ix (the
+ * covered part) and a scan of what was appended since (sidx_lookup()),
+ * in file order.  Exits 4 when the index is stale, corrupt or truncated.
+ * Caller frees; *n gets the count. */
+static struct rec_span *
+index_spans(struct lookup *lk, const char *data, const char *ix,
+	    const char *ipath, size_t *n)
+{
+	struct buf norm = BUF_INIT, cmd = BUF_INIT;
+	const struct sidx_hit *h;
+	struct rec_span *sp = NULL;
+	struct sidx_opts o;
+	struct sidx *x;
+	size_t cap = 0, k, j, nh;
+
+	index_opts(&o, &norm, &cmd, data, ipath);
+	o.field = data_name(lk->cli, "plate");
+	x = sidx_open(data, ix, &o);
+	*n = 0;
+	for (k = 0; k < lk->na; k++) {
+		nh = sidx_lookup(x, lk->a[k].plate, lk->a[k].len, &h);
+		for (j = 0; j < nh; j++) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				sp = xreallocarray(sp, cap, sizeof *sp);
+			}
+			sp[*n].off = h[j].off;
+			sp[*n].len = h[j].len;
+			sp[(*n)++].line = h[j].line;
+		}
+	}
+	sidx_close(x);
+	if (*n > 1)
+		qsort(sp, *n, sizeof *sp, span_cmp);
+	buf_release(&norm);
+	buf_release(&cmd);
+	return sp;
 }
 
 /* Every record of the data, looking for the plates asked. */
@@ -898,7 +979,13 @@ verb_plate(struct cli *cli, int argc, char *argv[])
 	static const char *const added[] = { "description", "code_known",
 		"next_step", "deadline", "late_days", "late_fee", "owed",
 		"violations", "cycle_points", "points_left" };
-	const char *data = NULL, *cpath = NULL, *lpath = NULL;
+	const char *data = NULL, *cpath = NULL, *lpath = NULL, *ipath = NULL;
+	const char *ix;
+	struct rec_reader *bin = NULL, *rej;
+	struct rec_reader_opts ro;
+	struct rec_span *spans = NULL, nospan;
+	struct buf defidx = BUF_INIT;
+	size_t nspans = 0;
 	const char *audit = NULL;
 	struct lookup lk;
 	struct plate_out po;
@@ -915,6 +1002,7 @@ verb_plate(struct cli *cli, int argc, char *argv[])
 	while ((c = cli_getopt(cli, plate_opts, argc, argv)) != -1)
 		switch (c) {
 		case 'd': data = cli->optarg; break;
+		case 'i': ipath = cli->optarg; break;
 		case 't': lk.type = cli->optarg; break;
 		case 'c': cpath = cli->optarg; break;
 		case 'l': lpath = cli->optarg; break;
@@ -953,14 +1041,32 @@ verb_plate(struct cli *cli, int argc, char *argv[])
 	}
 	files[0] = data;
 	files[1] = NULL;
-	in = cli_open_files(cli, files);
+	ix = plate_index(data, ipath, &defidx);
+	if (ix != NULL) {
+		/* Only the lines the index names (and those appended since):
+		 * the batch is read first, so its reader holds the rejects
+		 * stream. */
+		if (batch)
+			bin = lookup_batch(&lk, NULL);
+		spans = index_spans(&lk, data, ix, ipath, &nspans);
+		ro = cli->ro;
+		ro.spans = spans ? spans : &nospan;
+		ro.nspans = nspans;
+		ro.rejects_into = bin;
+		in = rec_reader_open(files, &ro);
+	} else {
+		in = cli_open_files(cli, files);
+		if (batch)
+			lookup_batch(&lk, in);
+	}
 	vcols_need(in, &lk.c, need, JW_ARRAY_LEN(need));
 	lk.nfields = rec_reader_nfields(in);
-	if (batch)
-		lookup_batch(&lk, in);
+	rej = bin ? bin : in;
 	if (lpath != NULL)
-		po.lic = licences_load(cli, lpath, in);
+		po.lic = licences_load(cli, lpath, rej);
 	lookup_scan(&lk, in);
+	free(spans);
+	buf_release(&defidx);
 	if (lk.nh > 1)
 		qsort(lk.h, lk.nh, sizeof *lk.h, hit_cmp);
 	for (k = 0; k < lk.nh; k++) {
@@ -1016,7 +1122,16 @@ verb_plate(struct cli *cli, int argc, char *argv[])
 	    errno != EPIPE)
 		diag_die(JW_EXIT_IO, "<stdout>: write error: %s",
 			 strerror(errno));
-	return cli_finish(cli, in, po.w);
+	if (bin == NULL)
+		return cli_finish(cli, in, po.w);
+	/* The data's reader sends its rejects to the batch's: close it
+	 * first. */
+	if (rec_reader_count_rejected(in) > 0 && cli->status == 0)
+		cli->status = JW_EXIT_REJECTS;
+	rec_reader_close(in);
+	c = cli_finish(cli, NULL, po.w);
+	batch_close(&lk, bin);
+	return c > cli->status ? c : cli->status;
 }
 
 /* ---- index ---- */
@@ -1391,7 +1506,7 @@ verb_points(struct cli *cli, int argc, char *argv[])
 }
 
 static const struct cli_verb verbs[] = {
-	{ "plate", verb_plate, "-d DATA [-t TYPE] [-c CODES.yaml] "
+	{ "plate", verb_plate, "-d DATA [-i INDEX] [-t TYPE] [-c CODES.yaml] "
 	  "[-l LICENCES] [--text] [--audit FILE] [--asof DATE] PLATE...",
 	  "every violation of these plates ('-': one a line on stdin)" },
 	{ "index", verb_index, "[--extend] [-i INDEX] DATA",
