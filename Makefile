@@ -12,7 +12,7 @@ B       ?= build
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
-PROGS    = pop-grid case-status viol-query poll-rank
+PROGS    = pop-grid case-status viol-query poll-rank sms-notify
 TESTPROGS = jwcat jwidx
 
 # Packages first: on a fresh machine nothing below can even be parsed
@@ -61,6 +61,11 @@ lib/domain/cases_default.c: testdata/cases/cases.yaml scripts/embed
 # same way.
 lib/domain/poll_default.c: testdata/poll/hunan.yaml scripts/embed
 	sh scripts/embed testdata/poll/hunan.yaml poll_default_yaml >$@.tmp
+	mv $@.tmp $@
+
+# sms-notify's default vehicle tables, compiled in the same way.
+lib/domain/smsrules_default.c: testdata/sms/vehicles.yaml scripts/embed
+	sh scripts/embed testdata/sms/vehicles.yaml sms_vehicles_yaml >$@.tmp
 	mv $@.tmp $@
 
 $(LIBA): $(LIB_OBJ)

@@ -66,6 +66,12 @@ insp_next_due(const struct insp_sched *s, int32_t registered, int32_t last)
 
 	if (registered < DATE_MIN || registered > DATE_MAX)
 		return DATE_NONE;
+	/* An inspection up to three months early covers the boundary. */
+	if (last != DATE_NONE) {
+		last = date_add_months(last, INSP_EARLY_MONTHS);
+		if (last == DATE_NONE)
+			return DATE_NONE;
+	}
 	for (;;) {
 		step = band_months(s, age);
 		if (step <= 0 || age + step > MAX_MONTHS)

@@ -11,8 +11,10 @@
  * of the band the previous one lies in, every one computed from the
  * registration date in whole months (so 31 January gives 28 or 29 February
  * and then 31 January again, never a drifting day).  The next due date is
- * the first boundary after the last inspection, or the first boundary of
- * all when the vehicle was never inspected.  Schedules are tried in order;
+ * the first boundary more than INSP_EARLY_MONTHS after the last
+ * inspection (an inspection may be made up to three months before its
+ * boundary, and then covers it), or the first boundary of all when the
+ * vehicle was never inspected.  Schedules are tried in order;
  * the first that covers the vehicle applies.
  *
  * Scrapping (机动车强制报废标准规定): a rule names the vehicles it covers
@@ -26,6 +28,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define INSP_EARLY_MONTHS 3	/* how early an inspection may be made */
 
 /* Which vehicles a schedule or rule covers: a list that is empty (n = 0)
  * covers every value; seats_max 0 means any number of seats. */

@@ -69,10 +69,15 @@ Test(vehicle, private_car_every_two_years_then_yearly_then_half)
 	const struct insp_sched *s = find("非营运", "小型载客", 5);
 
 	due_is(s, "2020-06-15", NULL, "2022-06-15");
-	due_is(s, "2020-06-15", "2022-05-20", "2022-06-15");
+	due_is(s, "2020-06-15", "2022-03-14", "2022-06-15");
+	/* Three months early or less: that inspection covers 2022-06-15. */
+	due_is(s, "2020-06-15", "2022-03-15", "2024-06-15");
+	due_is(s, "2020-06-15", "2022-05-20", "2024-06-15");
+	/* Late: the next boundary. */
+	due_is(s, "2020-06-15", "2022-07-01", "2024-06-15");
 	due_is(s, "2020-06-15", "2022-06-15", "2024-06-15");
 	due_is(s, "2020-06-15", "2028-07-01", "2030-06-15");
-	due_is(s, "2010-06-15", "2020-06-01", "2020-06-15");
+	due_is(s, "2010-06-15", "2020-03-01", "2020-06-15");
 	due_is(s, "2010-06-15", "2020-06-15", "2021-06-15");
 	due_is(s, "2010-06-15", "2024-06-15", "2025-06-15");
 	due_is(s, "2010-06-15", "2025-06-15", "2025-12-15");
@@ -96,6 +101,8 @@ Test(vehicle, month_ends_and_leap_days_do_not_drift)
 	/* 31 August + 6 months = end of February, then 31 August again. */
 	due_is(s, "2015-08-31", "2020-08-31", "2021-02-28");
 	due_is(s, "2015-08-31", "2021-02-28", "2021-08-31");
+	/* 30 November + 3 months = 28 February: covers 2021-02-28. */
+	due_is(s, "2015-08-31", "2020-11-30", "2021-08-31");
 	due_is(s, "2019-08-31", "2024-08-31", "2025-02-28");
 	due_is(s, "2018-08-31", "2023-08-31", "2024-02-29");
 	/* Registered on a leap day: 28 February in common years. */
