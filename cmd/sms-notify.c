@@ -55,7 +55,9 @@ struct run {
 	/* SMPP: notices under way, by tag. */
 	struct pending *pend;
 	size_t npend, cappend;
-	struct htab by_msgid;	/* message_id -> pending index (receipts) */
+	struct htab by_msgid;	/* message_id -> index into handed */
+	struct handed *handed;	/* the parts the SMSC took, for receipts */
+	size_t nhanded;
 	unsigned long long nsent, nfailed, nuncertain, nreceipts;
 };
 
@@ -72,10 +74,10 @@ struct job {
 	/* lookup: key value -> the fields, TAB-joined */
 	struct htab look;
 	size_t look_by;
+	char *rejects;			/* its --rejects file, when renamed */
 	/* this record's computed values */
 	char due[11], days_left[16];
 	int32_t due_day;
-	struct buf lookv;		/* the looked-up fields, NUL-separated */
 	const char *lookf[MAX_LOOKUP];
 	size_t nlookf;
 };
@@ -91,6 +93,12 @@ is_lookup(size_t v)
 {
 	return v <= VAR_LOOKUP && v > VAR_LOOKUP - MAX_LOOKUP;
 }
+
+/* A part the SMSC took: what a receipt for it is recorded under. */
+struct handed {
+	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1];
+	const char *rule;
+};
 
 /* A notice handed to the SMSC, waiting for its parts' answers. */
 struct pending {
@@ -451,23 +459,23 @@ is_notice(struct job *j)
 
 /* ---- hand-over ---- */
 
-/* The notice key: the rule and the key values, joined by ':' (a ':' or
- * '\' in a value is escaped with '\'). */
+/* The notice key: the rule and the key values, joined by ':' to be read
+ * (shown) and by NUL bytes to be hashed (unambiguous: records hold no
+ * NUL). */
 static void
-notice_key(struct job *j, struct buf *k)
+notice_key(struct job *j, struct buf *shown, struct buf *hashed)
 {
 	struct rec_str v;
-	size_t i, n;
+	size_t i;
 
-	buf_adds(k, j->rule->name);
+	buf_adds(shown, j->rule->name);
+	buf_adds(hashed, j->rule->name);
 	for (i = 0; i < j->rule->nkey; i++) {
-		buf_addc(k, ':');
 		v = value_of(j, j->key[i]);
-		for (n = 0; n < v.len; n++) {
-			if (v.p[n] == ':' || v.p[n] == '\\')
-				buf_addc(k, '\\');
-			buf_addc(k, v.p[n]);
-		}
+		buf_addc(shown, ':');
+		buf_add(shown, v.p, v.len);
+		buf_addc(hashed, '\0');
+		buf_add(hashed, v.p, v.len);
 	}
 }
 
@@ -595,8 +603,18 @@ on_result(void *ctx, uint64_t tag, uint32_t st, const char *id)
 		if (p->ids.len)
 			buf_addc(&p->ids, ',');
 		buf_adds(&p->ids, id);
-		slot = htab_put(&run->by_msgid, id, strlen(id), &isnew);
-		*slot = (size_t)(tag >> 8);
+		if (run->receipts) {
+			run->handed = xreallocarray(run->handed,
+						    run->nhanded + 1,
+						    sizeof *run->handed);
+			memcpy(run->handed[run->nhanded].khash, p->khash,
+			       sizeof p->khash);
+			memcpy(run->handed[run->nhanded].phash, p->phash,
+			       sizeof p->phash);
+			run->handed[run->nhanded].rule = p->rule;
+			slot = htab_put(&run->by_msgid, id, strlen(id), &isnew);
+			*slot = run->nhanded++;
+		}
 	} else if (p->status == 0 || st == SMPP_LOST) {
 		p->status = st;
 	}
@@ -610,16 +628,17 @@ on_receipt(void *ctx, const char *id, const char *stat, const char *text)
 {
 	struct run *run = ctx;
 	size_t *ix = htab_find(&run->by_msgid, id, strlen(id));
+	struct handed *h;
 	struct buf d = BUF_INIT;
 
 	(void)text;
 	if (ix == NULL || run->st == NULL)
 		return;
+	h = &run->handed[*ix];
 	buf_printf(&d, "%s %s", id, stat);
 	smsstate_event(run->st, run->time, strcmp(stat, "DELIVRD") == 0 ?
-		       "delivered" : "undelivered",
-		       run->pend[*ix].khash, run->pend[*ix].rule, run->day,
-		       run->pend[*ix].phash, d.p);
+		       "delivered" : "undelivered", h->khash, h->rule, run->day,
+		       h->phash, d.p);
 	run->nreceipts++;
 	buf_release(&d);
 }
@@ -705,8 +724,9 @@ static void
 one_record(struct job *j)
 {
 	struct run *run = j->run;
-	struct buf text = BUF_INIT, key = BUF_INIT, row = BUF_INIT,
-		   q = BUF_INIT, err = BUF_INIT, name = BUF_INIT;
+	struct buf text = BUF_INIT, key = BUF_INIT, hkey = BUF_INIT,
+		   row = BUF_INIT, q = BUF_INIT, err = BUF_INIT,
+		   name = BUF_INIT;
 	char ph[12], khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1] = "";
 	const char *status = "ready", *detail = "";
 	struct rec_str pv;
@@ -756,7 +776,7 @@ one_record(struct job *j)
 			   info.segments, run->max_segments);
 		goto out;
 	}
-	notice_key(j, &key);
+	notice_key(j, &key, &hkey);
 	buf_adds(&row, ph);
 	buf_addc(&row, '\0');
 	buf_add(&row, text.p, text.len + 1);
@@ -770,7 +790,7 @@ one_record(struct job *j)
 	buf_addc(&row, '\0');
 	buf_add(&row, key.p, key.len + 1);
 	if (run->st != NULL) {
-		smsstate_hash(run->st, key.p, key.len, khash);
+		smsstate_hash(run->st, hkey.p, hkey.len, khash);
 		smsstate_hash(run->st, ph, 11, phash);
 		mark = smsstate_mark(run->st, khash);
 	}
@@ -835,6 +855,7 @@ one_record(struct job *j)
 out:
 	buf_release(&text);
 	buf_release(&key);
+	buf_release(&hkey);
 	buf_release(&row);
 	buf_release(&q);
 	buf_release(&err);
@@ -843,21 +864,20 @@ out:
 
 /* ---- a rule's run ---- */
 
-static void
-run_rule(struct run *run, const struct sms_rule *u, const char *const *ops)
+/* Open a rule's input and check that it has every field the rule names:
+ * a configuration error before anything is handed over. */
+static struct job *
+job_open(struct run *run, const struct sms_rule *u, const char *const *ops)
 {
 	const char *files[2] = { u->input, NULL };
 	const char *const *in_files = ops != NULL ? ops : files;
 	const char *rejects = run->cli->ro.rejects;
 	struct buf rj = BUF_INIT;
-	struct job j;
+	struct job *j = xcalloc(1, sizeof *j);
 	const char *dot;
-	struct buf err = BUF_INIT;
 
-	memset(&j, 0, sizeof j);
-	j.run = run;
-	j.rule = u;
-	buf_init(&j.lookv);
+	j->run = run;
+	j->rule = u;
 	if (ops == NULL && u->input == NULL)
 		diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s' has no 'input': "
 			 "give it one, or run it alone with --rule %s and its "
@@ -872,25 +892,37 @@ run_rule(struct run *run, const struct sms_rule *u, const char *const *ops)
 			   u->name, dot);
 		run->cli->ro.rejects = rj.p;
 	}
-	j.in = cli_open_files(run->cli, in_files);
+	j->in = cli_open_files(run->cli, in_files);
 	run->cli->ro.rejects = rejects;
-	need_fields(&j);
+	/* The reader opens its rejects file at the first reject. */
+	j->rejects = buf_detach(&rj, NULL);
+	need_fields(j);
 	if (u->lookup_file != NULL)
-		load_lookup(&j);
-	while ((j.r = rec_reader_next(j.in)) != NULL)
-		one_record(&j);
+		load_lookup(j);
+	return j;
+}
+
+/* Read a rule's records, hand its notices over, close it. */
+static void
+job_run(struct job *j)
+{
+	struct run *run = j->run;
+	struct buf err = BUF_INIT;
+
+	while ((j->r = rec_reader_next(j->in)) != NULL)
+		one_record(j);
 	if (run->smpp != NULL && smpp_drain(run->smpp, &err) < 0)
 		smpp_died(run, &err);
-	free_lookup(&j);
-	free(j.var);
-	free(j.key);
-	buf_release(&j.lookv);
-	cli_tally(run->cli, j.in);
-	if (rec_reader_count_rejected(j.in) > 0 && run->cli->status == 0)
+	free_lookup(j);
+	free(j->var);
+	free(j->key);
+	cli_tally(run->cli, j->in);
+	if (rec_reader_count_rejected(j->in) > 0 && run->cli->status == 0)
 		run->cli->status = JW_EXIT_REJECTS;
-	rec_reader_close(j.in);
-	buf_release(&rj);
+	rec_reader_close(j->in);
+	free(j->rejects);
 	buf_release(&err);
+	free(j);
 }
 
 /* ---- send ---- */
@@ -1040,7 +1072,8 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	const char *rpath = NULL, *rname = NULL, *sdir = NULL;
 	struct run run;
 	const struct sms_rule *one = NULL;
-	size_t i;
+	struct job **jobs;
+	size_t i, njobs;
 	int c;
 
 	memset(&run, 0, sizeof run);
@@ -1121,6 +1154,12 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	datetime_format(run.now, run.time);
 	date_format(run.today, run.day);
 	run.quiet = is_quiet(run.rules, run.now);
+	/* Every input's fields are checked before anything is touched. */
+	njobs = one != NULL ? 1 : run.rules->nrules;
+	jobs = xcalloc(njobs, sizeof *jobs);
+	for (i = 0; i < njobs; i++)
+		jobs[i] = job_open(&run, one ? one : &run.rules->rules[i],
+				   one && cli->nargs > 0 ? cli->args : NULL);
 	if (run.mode == OUT_SPOOL)
 		spool_setup(&run);
 	if (sdir != NULL)
@@ -1130,11 +1169,9 @@ verb_send(struct cli *cli, int argc, char *argv[])
 		rec_writer_add(run.out, out_cols[i]);
 	if (run.mode == OUT_SMPP && !run.quiet)
 		open_smpp(&run);
-	if (one != NULL)
-		run_rule(&run, one, cli->nargs > 0 ? cli->args : NULL);
-	else
-		for (i = 0; i < run.rules->nrules; i++)
-			run_rule(&run, &run.rules->rules[i], NULL);
+	for (i = 0; i < njobs; i++)
+		job_run(jobs[i]);
+	free(jobs);
 	end_smpp(&run);
 	for (i = 0; i < run.npend; i++) {
 		buf_release(&run.pend[i].ids);
@@ -1144,6 +1181,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	htab_release(&run.optout);
 	htab_release(&run.today_count);
 	htab_release(&run.by_msgid);
+	free(run.handed);
 	free(run.spool_tmp);
 	smsstate_close(run.st);
 	return cli_finish(cli, NULL, run.out);

@@ -284,7 +284,8 @@ parse_rule(struct cfg *c, struct arena *a, const char *path,
 	if (k < 0 && *ks != '\0')
 		cfg_error(c, n, "kind", "unknown kind '%s' (inspection, scrap, "
 			  "licence, violation, case, meeting, generic)", ks);
-	u->kind = k < 0 ? SMS_GENERIC : (enum sms_kind)k;
+	/* An unknown kind is one error: its other checks would only guess. */
+	u->kind = k < 0 ? SMS_CASE : (enum sms_kind)k;
 	ks = opt_str(c, m, "input", NULL);
 	u->input = ks ? resolve(path, ks) : NULL;
 	u->window = (int)opt_long(c, m, "window", default_window[u->kind], 0,
