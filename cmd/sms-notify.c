@@ -930,7 +930,7 @@ job_run(struct job *j)
 static const struct cli_opt send_opts[] = {
 	{ 'r', "rules", CLI_ARG, "RULES.yaml", "the rules and templates" },
 	{ OPT_RULE, "rule", CLI_ARG, "NAME",
-	  "only this rule (its input: the files named, or stdin)" },
+	  "only this rule, on the files named or standard input" },
 	{ OPT_STATE, "state", CLI_ARG, "DIR",
 	  "what was sent (needed with --spool and --smpp)" },
 	{ OPT_SPOOL, "spool", CLI_ARG, "DIR",
@@ -1072,6 +1072,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	const char *rpath = NULL, *rname = NULL, *sdir = NULL;
 	struct run run;
 	const struct sms_rule *one = NULL;
+	static const char *const stdin_only[] = { "-", NULL };
 	struct job **jobs;
 	size_t i, njobs;
 	int c;
@@ -1159,7 +1160,8 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	jobs = xcalloc(njobs, sizeof *jobs);
 	for (i = 0; i < njobs; i++)
 		jobs[i] = job_open(&run, one ? one : &run.rules->rules[i],
-				   one && cli->nargs > 0 ? cli->args : NULL);
+				   one ? (cli->nargs > 0 ? cli->args : stdin_only)
+				       : NULL);
 	if (run.mode == OUT_SPOOL)
 		spool_setup(&run);
 	if (sdir != NULL)
