@@ -5,8 +5,9 @@
  *
  * A small fixed data file (plates, a multi-key parties field, escapes,
  * CRLF, a repeated header, and lines appended after the index was built)
- * and its valid indexes (clear and HMAC) are made once, in a temporary
- * folder removed at exit.  The input, d[0] then a body, becomes an index
+ * and its valid indexes (clear and HMAC) are made once, in a folder
+ * fuzz-sidx.PID of /dev/shm (or /tmp), removed at exit or, as libFuzzer's
+ * timed end skips that, by the next run.  The input, d[0] then a body, becomes an index
  * file:
  *   d[0] % 3 == 0  the body is the whole index file;
  *            == 1  the body is XORed onto a valid index from offset
@@ -28,6 +29,8 @@
  *     them: no hash can tell, and the read-back cannot see a number).
  * Never exits, keeps no state between runs but the fixed files.
  */
+#include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,17 +134,45 @@ cleanup(void)
 	rmdir(dir);
 }
 
+/* libFuzzer ends a timed run without the atexit handlers: remove what a
+ * run that has ended left in base ("fuzz-sidx.PID"). */
+static void
+remove_stale(const char *base)
+{
+	char p[160];
+	DIR *dp = opendir(base);
+	struct dirent *e;
+	long pid;
+
+	if (dp == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		if (sscanf(e->d_name, "fuzz-sidx.%ld", &pid) != 1 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(p, sizeof p, "%s/%s/d.tsv", base, e->d_name);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/%s/d.idx", base, e->d_name);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/%s", base, e->d_name);
+		rmdir(p);
+	}
+	closedir(dp);
+}
+
 static void
 setup(void)
 {
 	struct sidx_opts o;
+	const char *base;
 	int w;
 
 	/* tmpfs when there is one: the index is rewritten every run, and
 	 * ext4 flushes a file truncated and written again at its close. */
-	snprintf(dir, sizeof dir, "%s/fuzz-sidx.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	remove_stale(base);
+	snprintf(dir, sizeof dir, "%s/fuzz-sidx.%ld", base, (long)getpid());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		abort();
 	snprintf(data, sizeof data, "%s/d.tsv", dir);
 	snprintf(idxp, sizeof idxp, "%s/d.idx", dir);
