@@ -302,11 +302,9 @@ place(struct rec_reader *in, const struct rec_str *c)
 			in->f[i] = c[in->map[i]];
 }
 
-/* The line split into nc columns of this file (in->cols) is the record
- * when it has the header's field count: set up in->rec and return 1.
- * Else reject it and return 0. */
+/* rd_deliver() when the line is not simply the record. */
 int
-rd_deliver(struct rec_reader *in, size_t nc)
+rd_deliver_other(struct rec_reader *in, size_t nc)
 {
 	struct rec *r = &in->rec;
 
@@ -317,12 +315,8 @@ rd_deliver(struct rec_reader *in, size_t nc)
 		rd_reject_cols(in, nc);
 		return 0;
 	}
-	if (in->map == NULL) {
-		r->f = in->cols;
-	} else {
-		place(in, in->cols);
-		r->f = in->f;
-	}
+	place(in, in->cols);
+	r->f = in->f;
 	r->n = in->n;
 	return 1;
 }
@@ -345,17 +339,6 @@ rd_reject_overlong(struct rec_reader *in)
 	rd_reject_raw(in, in->cols, 1);
 }
 
-/* Is the line p[0..len) a repeat of this file's header?  (cat a.tsv
- * b.tsv | tool; b.tsv may start with a BOM.) */
-int
-rd_is_header_again(const struct rec_reader *in, const char *p, size_t len)
-{
-	return in->hdr_raw != NULL && len >= in->hdr_len &&
-	       (len == in->hdr_len || (len == in->hdr_len + 3 &&
-		memcmp(p, "\xef\xbb\xbf", 3) == 0)) &&
-	       memcmp(p + len - in->hdr_len, in->hdr_raw, in->hdr_len) == 0;
-}
-
 const struct rec *
 rec_reader_next(struct rec_reader *in)
 {
@@ -370,7 +353,7 @@ rec_reader_next(struct rec_reader *in)
 		return r;
 	}
 	for (;;) {
-		if (tsv_take_fast(in))
+		if (in->want && tsv_take_fast(in))
 			return r;
 		if (in->z == NULL) {
 			if (in->o.spans != NULL)

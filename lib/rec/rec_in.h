@@ -28,6 +28,7 @@
 #define JW_REC_IN_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -119,10 +120,33 @@ size_t rd_col_field(const struct rec_reader *in, size_t i);
 void rd_reject_raw(struct rec_reader *in, const struct rec_str *f,
 		   size_t nf);
 void rd_reject_cols(struct rec_reader *in, size_t nc);
-int rd_deliver(struct rec_reader *in, size_t nc);
+int rd_deliver_other(struct rec_reader *in, size_t nc);
 void rd_reject_overlong(struct rec_reader *in);
-int rd_is_header_again(const struct rec_reader *in, const char *p,
-		       size_t len);
+
+/* The line split into nc columns of this file (in->cols) is the record
+ * when it has the header's field count: set up in->rec and return 1.
+ * Else reject it and return 0.  (Inline: once a record.) */
+static inline int
+rd_deliver(struct rec_reader *in, size_t nc)
+{
+	if (nc == in->fcols && in->map == NULL) {
+		in->rec.f = in->cols;
+		in->rec.n = in->n;
+		return 1;
+	}
+	return rd_deliver_other(in, nc);
+}
+
+/* Is the line p[0..len) a repeat of this file's header?  (cat a.tsv
+ * b.tsv | tool; b.tsv may start with a BOM.) */
+static inline int
+rd_is_header_again(const struct rec_reader *in, const char *p, size_t len)
+{
+	return in->hdr_raw != NULL && len >= in->hdr_len &&
+	       (len == in->hdr_len || (len == in->hdr_len + 3 &&
+		memcmp(p, "\xef\xbb\xbf", 3) == 0)) &&
+	       memcmp(p + len - in->hdr_len, in->hdr_raw, in->hdr_len) == 0;
+}
 
 /* rec_files.c */
 int rd_next_file(struct rec_reader *in);

@@ -468,7 +468,7 @@ tsv_next_span(struct rec_reader *in, char **pp, size_t *lenp)
 /* The line p[0..len), split into nc columns (in->cols; lazy when only
  * the wanted ones), after what was seen of its bytes: check it and make
  * it the record (1), or reject it (0). */
-static int
+static inline __attribute__((always_inline)) int
 check_line(struct rec_reader *in, char *p, size_t len, size_t nc,
 	   unsigned seen)
 {
@@ -476,8 +476,8 @@ check_line(struct rec_reader *in, char *p, size_t len, size_t nc,
 
 	in->lp = p;
 	in->llen = len;
-	if (nc != in->fcols ||
-	    rd_check_bytes(in, p, len, in->cols, nc, seen) < 0) {
+	if (nc != in->fcols || (seen != 0 &&
+	    rd_check_bytes(in, p, len, in->cols, nc, seen) < 0)) {
 		tsv_unescape_cols(in->cols, nc);
 		if (nc != in->fcols) {
 			buf_reset(&in->msg);
