@@ -133,9 +133,10 @@ fuzz:
 
 # The nightly job, then one lookup as the officer on the radio hour reads
 # it out (viol-query plate --text).
+DEMO_DATE = 2026-11-29
 DEMO_PLATE = 湘M08281
 demo: all
-	sh scripts/nightly testdata/demo out/demo
+	sh scripts/nightly --date $(DEMO_DATE) testdata/demo out/demo
 	@echo
 	@sh scripts/demo-lookup testdata/demo
 	@echo
