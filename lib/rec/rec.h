@@ -17,7 +17,8 @@
  * too few or too many fields, invalid UTF-8, NUL bytes, lines over the
  * length limit and malformed CSV/JSON; a program rejects records with
  * rec_reject().  A rejected record goes to the rejects stream (--rejects
- * FILE: the header's fields plus _file, _line, _error) or, without one, the
+ * FILE: the header's fields plus _file, _line, _error, those three
+ * replaced when the input is itself a rejects file) or, without one, the
  * first REC_SHOW_REJECTS are printed on stderr and a count at the end.
  * Accounting: read = written or used + rejected + filtered.
  */
