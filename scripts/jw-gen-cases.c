@@ -2,7 +2,7 @@
  * jw-gen cases: deterministic case event logs for case-status(1).
  *
  *   jw-gen cases -r RESIDENTS.tsv[.gz] [-s SEED] [-n CASES] [--from YEAR]
- *                [--years N] [--until DATE]
+ *                [--years N] [--until DATE] [--extra N]
  *
  * The parties are drawn from a resident file (jw-gen residents, the demo's
  * residents-*.tsv.gz), so the same people appear in the grid and in the
@@ -16,6 +16,8 @@
  *   every rape case and about 1% of the others privacy-protected;
  * - about 5% stay in 受案 past their 3 days (overdue), some with an
  *   approved extension (limit_days), and about 1% have a complaint.
+ * --extra N adds up to N progress events per case in the stage in effect
+ * (no transition: for benchmarks that want more events per case).
  * Events are written case by case; a case's events are in time order.
  * Everything follows from the seed and the case number: no clock, no
  * rand(), no locale.
@@ -245,7 +247,7 @@ add_party(char *buf, size_t size, const char *role, const struct person *p)
 
 static void
 gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
-	 int from, unsigned years, int64_t until)
+	 int from, unsigned years, int64_t until, unsigned extra)
 {
 	uint64_t s = mix(seed ^ mix(i + 1));
 	unsigned k = (unsigned)(i * years / ncases);
@@ -254,7 +256,7 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 	int64_t t;
 	const struct cat *c;
 	const struct person *victim, *suspect = NULL, *reporter = NULL;
-	struct ev ev[8];
+	struct ev ev[8 + 64];
 	size_t nev = 0, j;
 	char no[20], unit[96], officer[16], parties[512], receipt[32];
 	const char *county;
@@ -374,6 +376,25 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 		ev[at].complaint = 1;
 		nev++;
 	}
+	/* --extra: progress events in the stage in effect (no transition),
+	 * between an event and the next */
+	for (j = 0; j < extra && nev < JW_ARRAY_LEN(ev); j++) {
+		size_t q = below(&s, (uint32_t)nev);
+		int64_t tn;
+
+		if (ev[q].complaint)
+			continue;
+		tn = q + 1 < nev ? ev[q + 1].t : ev[q].t + 86400;
+		if (tn - ev[q].t < 2)
+			continue;
+		memmove(&ev[q + 2], &ev[q + 1], (nev - q - 1) * sizeof *ev);
+		ev[q + 1] = ev[q];
+		ev[q + 1].parties = 0;
+		ev[q + 1].limit = 0;
+		ev[q + 1].t = ev[q].t + 1 + below(&s, (uint32_t)(tn - ev[q].t -
+								 1));
+		nev++;
+	}
 	snprintf(receipt, sizeof receipt, "TS%llu",
 		 (unsigned long long)(mix(seed ^ i) % 9000000000ULL +
 				      1000000000ULL));
@@ -423,10 +444,12 @@ gen_cases_main(int argc, char *argv[])
 		{ "from", required_argument, NULL, 'f' },
 		{ "years", required_argument, NULL, 'y' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "extra", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *res = NULL;
 	unsigned long long seed = 1, n = 3000, from = 2024, years = 3, i;
+	unsigned long long extra = 0;
 	int64_t until;
 	int32_t d;
 	struct out o;
@@ -444,6 +467,7 @@ gen_cases_main(int argc, char *argv[])
 		case 'n': n = number("-n", optarg, 100000000); break;
 		case 'f': from = number("--from", optarg, 9000); break;
 		case 'y': years = number("--years", optarg, 50); break;
+		case 'e': extra = number("--extra", optarg, 64); break;
 		case 'u':
 			if (date_parse(optarg, strlen(optarg), &d) < 0)
 				usage("option '--until': not a date "
@@ -468,7 +492,8 @@ gen_cases_main(int argc, char *argv[])
 	put(&o, "case_no\ttime\tstage\tcategory\tunit\tofficer\tsecret\t"
 	    "privacy\tparties\tnote\tlimit_days\treceipt\n");
 	for (i = 0; i < n; i++) {
-		gen_case(&o, seed, i, n, (int)from, (unsigned)years, until);
+		gen_case(&o, seed, i, n, (int)from, (unsigned)years, until,
+			 (unsigned)extra);
 		if (o.n > o.size - 4096)
 			flush(&o);
 	}
