@@ -141,9 +141,13 @@ demo: all
 	@sh scripts/demo-lookup testdata/demo
 	@echo
 	@echo "viol-query plate --text $(DEMO_PLATE) (as read out on air):"
-	@$(B)/bin/viol-query plate --text --asof 2026-11-29 \
+	@$(B)/bin/viol-query plate --text --asof $(DEMO_DATE) \
 		-d testdata/demo/violations.tsv -l testdata/demo/licences.tsv \
 		$(DEMO_PLATE)
+	@echo
+	@echo "poll-rank: the top five of the last year (chart: out/demo/poll-rank.svg):"
+	@awk -F '\t' 'NR == FNR { y = $$1; next } FNR == 1 || ($$1 == y && $$2 <= 5)' \
+		out/demo/poll-rank.tsv out/demo/poll-rank.tsv | cut -f 1,2,4,7,14
 
 bench: all
 	sh scripts/bench
