@@ -247,36 +247,109 @@ receipt_field(const char *text, const char *key, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* Skip a C-string of at most max bytes (NUL included) at p[*o..n). */
 static int
-on_deliver(struct smpp *s, const unsigned char *p, size_t n, uint32_t seq,
-	   struct buf *err)
+skip_cstr(const unsigned char *p, size_t n, size_t *o, size_t max)
 {
-	deliver_sm_t d;
-	deliver_sm_resp_t r;
-	char text[256], id[66], stat[16];
-	tlv_t *t;
+	const unsigned char *z = memchr(p + *o, 0, n - *o);
 
-	memset(&d, 0, sizeof d);
-	if (smpp34_unpack(DELIVER_SM, &d, p, (int)n) != 0) {
-		destroy_tlv(d.tlv);
-		return fail(s, err, "malformed deliver_sm from the SMSC: %s",
-			    smpp34_strerror);
-	}
-	memcpy(text, d.short_message, d.sm_length);
-	text[d.sm_length] = '\0';
-	receipt_field(text, "id:", id, sizeof id);
-	receipt_field(text, "stat:", stat, sizeof stat);
-	smpp34_tlv_for_each(t, d.tlv)
-		if (t->tag == TAG_RECEIPTED_ID && t->length < sizeof id) {
-			memcpy(id, t->value.octet, t->length);
-			id[t->length] = '\0';
-		}
-	destroy_tlv(d.tlv);
-	memset(&r, 0, sizeof r);
-	if (send_pdu(s, DELIVER_SM_RESP, &r, 0, seq, err) < 0)
+	if (z == NULL || (size_t)(z - (p + *o)) + 1 > max)
 		return -1;
-	if ((d.esm_class & 0x3c) == 0x04 && s->rcpt != NULL)
-		s->rcpt(s->ctx, id, stat, text);
+	*o = (size_t)(z - p) + 1;
+	return 0;
+}
+
+/* Where a deliver_sm's TLVs start, when its body has the layout of SMPP
+ * 3.4 and its TLVs fill it exactly; 0 when not.  libsmpp34 leaks what it
+ * allocated for a TLV when it gives up on a PDU, so it is given the PDU
+ * without its TLVs, which are read here. */
+static size_t
+deliver_tlvs(const unsigned char *p, size_t n)
+{
+	size_t o = 16, len, start;
+
+	if (skip_cstr(p, n, &o, 6) < 0 || (o += 2) > n ||
+	    skip_cstr(p, n, &o, 21) < 0 || (o += 2) > n ||
+	    skip_cstr(p, n, &o, 21) < 0 || (o += 3) > n ||
+	    skip_cstr(p, n, &o, 17) < 0 || skip_cstr(p, n, &o, 17) < 0 ||
+	    (o += 4) >= n)
+		return 0;
+	len = p[o++];
+	if (len > n - o)
+		return 0;
+	start = o + len;
+	for (o = start; o < n; o += 4 + len) {
+		if (n - o < 4)
+			return 0;
+		len = (size_t)p[o + 2] << 8 | p[o + 3];
+		if (len > n - o - 4)
+			return 0;
+	}
+	return start;
+}
+
+int
+smpp_decode(const unsigned char *p, size_t n, struct smpp_decoded *d,
+	    struct buf *err)
+{
+	submit_sm_resp_t sr;
+	deliver_sm_t dl;
+	unsigned char fixed[512];	/* a deliver_sm without TLVs: < 330 */
+	size_t tl, tlen;
+
+	memset(d, 0, sizeof *d);
+	if (n < 16 || n > PDU_MAX || get32(p) != n) {
+		buf_printf(err, "malformed PDU: command_length %u for %zu "
+			   "bytes", n >= 4 ? (unsigned)get32(p) : 0u, n);
+		return -1;
+	}
+	d->id = get32(p + 4);
+	d->status = get32(p + 8);
+	d->seq = get32(p + 12);
+	if (d->id == SUBMIT_SM_RESP && n > 16) {
+		memset(&sr, 0, sizeof sr);
+		if (smpp34_unpack(SUBMIT_SM_RESP, &sr, p, (int)n) != 0) {
+			buf_printf(err, "malformed submit_sm_resp: %s",
+				   smpp34_strerror);
+			return -1;
+		}
+		sr.message_id[sizeof sr.message_id - 1] = '\0';
+		snprintf(d->message_id, sizeof d->message_id, "%s",
+			 (const char *)sr.message_id);
+	} else if (d->id == DELIVER_SM) {
+		memset(&dl, 0, sizeof dl);
+		if ((tl = deliver_tlvs(p, n)) == 0) {
+			buf_adds(err, "malformed deliver_sm: its fields do not "
+				 "fill the PDU");
+			return -1;
+		}
+		memcpy(fixed, p, tl);
+		fixed[0] = (unsigned char)(tl >> 24);
+		fixed[1] = (unsigned char)(tl >> 16);
+		fixed[2] = (unsigned char)(tl >> 8);
+		fixed[3] = (unsigned char)tl;
+		if (smpp34_unpack(DELIVER_SM, &dl, fixed, (int)tl) != 0) {
+			destroy_tlv(dl.tlv);
+			buf_printf(err, "malformed deliver_sm: %s",
+				   smpp34_strerror);
+			return -1;
+		}
+		destroy_tlv(dl.tlv);
+		memcpy(d->text, dl.short_message, dl.sm_length);
+		d->text[dl.sm_length] = '\0';
+		d->receipt = (dl.esm_class & 0x3c) == 0x04;
+		receipt_field(d->text, "id:", d->message_id,
+			      sizeof d->message_id);
+		receipt_field(d->text, "stat:", d->stat, sizeof d->stat);
+		for (; tl + 4 <= n; tl += 4 + tlen) {
+			tlen = (size_t)p[tl + 2] << 8 | p[tl + 3];
+			if (((size_t)p[tl] << 8 | p[tl + 1]) == TAG_RECEIPTED_ID &&
+			    tlen < sizeof d->message_id) {
+				memcpy(d->message_id, p + tl + 4, tlen);
+				d->message_id[tlen] = '\0';
+			}
+		}
+	}
 	return 0;
 }
 
@@ -284,43 +357,51 @@ on_deliver(struct smpp *s, const unsigned char *p, size_t n, uint32_t seq,
 static int
 on_pdu(struct smpp *s, const unsigned char *p, size_t n, struct buf *err)
 {
-	uint32_t id = get32(p + 4), st = get32(p + 8), seq = get32(p + 12);
-	submit_sm_resp_t sr;
+	struct smpp_decoded d;
+	deliver_sm_resp_t dr;
 	generic_nack_t gn;
 	enquire_link_resp_t er;
 	unbind_resp_t ur;
+	struct buf e = BUF_INIT;
+	int r = 0;
 
-	switch (id) {
+	if (smpp_decode(p, n, &d, &e) < 0) {
+		r = fail(s, err, "from the SMSC: %s", e.p);
+		buf_release(&e);
+		return r;
+	}
+	buf_release(&e);
+	switch (d.id) {
 	case SUBMIT_SM_RESP:
-		memset(&sr, 0, sizeof sr);
-		if (n > 16 && smpp34_unpack(SUBMIT_SM_RESP, &sr, p, (int)n) != 0)
-			return fail(s, err, "malformed submit_sm_resp: %s",
-				    smpp34_strerror);
-		sr.message_id[sizeof sr.message_id - 1] = '\0';
-		submit_answered(s, seq, st, (const char *)sr.message_id);
+		submit_answered(s, d.seq, d.status, d.message_id);
 		return 0;
 	case GENERIC_NACK:
-		submit_answered(s, seq, st ? st : 0x08, "");
+		submit_answered(s, d.seq, d.status ? d.status : 0x08, "");
 		return 0;
 	case DELIVER_SM:
-		return on_deliver(s, p, n, seq, err);
+		memset(&dr, 0, sizeof dr);
+		if (send_pdu(s, DELIVER_SM_RESP, &dr, 0, d.seq, err) < 0)
+			return -1;
+		if (d.receipt && s->rcpt != NULL)
+			s->rcpt(s->ctx, d.message_id, d.stat, d.text);
+		return 0;
 	case ENQUIRE_LINK:
 		memset(&er, 0, sizeof er);
-		return send_pdu(s, ENQUIRE_LINK_RESP, &er, 0, seq, err);
+		return send_pdu(s, ENQUIRE_LINK_RESP, &er, 0, d.seq, err);
 	case ENQUIRE_LINK_RESP:
-		if (seq == s->enquire_seq)
+		if (d.seq == s->enquire_seq)
 			s->enquire_seq = 0;
 		return 0;
 	case UNBIND:
 		memset(&ur, 0, sizeof ur);
-		(void)send_pdu(s, UNBIND_RESP, &ur, 0, seq, err);
+		(void)send_pdu(s, UNBIND_RESP, &ur, 0, d.seq, err);
 		return fail(s, err, "%s", "the SMSC unbound the session");
 	case UNBIND_RESP:
 		s->unbound = 1;
 		return 0;
 	default:
 		memset(&gn, 0, sizeof gn);
-		return send_pdu(s, GENERIC_NACK, &gn, 0x03, seq, err);
+		return send_pdu(s, GENERIC_NACK, &gn, 0x03, d.seq, err);
 	}
 }
 

@@ -89,6 +89,23 @@ size_t smpp_outstanding(const struct smpp *s);
  * not answered.  s is freed either way. */
 int smpp_close(struct smpp *s, struct buf *err);
 
+/* A PDU from the SMSC, decoded as the session decodes it (and as the fuzz
+ * harness feeds it): the header words; a submit_sm_resp's message_id; a
+ * deliver_sm's text and, for a receipt (esm_class 0x04), its message_id
+ * (the receipted_message_id TLV, else the text's "id:") and "stat:". */
+struct smpp_decoded {
+	uint32_t id, status, seq;
+	int receipt;
+	char message_id[66];
+	char stat[16];
+	char text[256];
+};
+
+/* Decode the whole PDU p[0..n) (its command_length must be n).  Returns
+ * 0, or -1 with the reason in err. */
+int smpp_decode(const unsigned char *p, size_t n, struct smpp_decoded *d,
+		struct buf *err);
+
 /* The name of a command_status ("ESME_RTHROTTLED"), or "unknown". */
 const char *smpp_status_name(uint32_t status);
 

@@ -367,27 +367,50 @@ parse_rules(struct cfg *c, struct arena *a, struct sms_rules *r)
 		parse_tables(c, a, root, r);
 }
 
-struct sms_rules *
-sms_rules_load(const char *path)
+/* Parse the rules in c (and the default vehicle tables when it has
+ * none); errors stay in the cfgs' lists. */
+static struct sms_rules *
+parse(struct cfg *c, const char *path)
 {
 	struct sms_rules *r = xcalloc(1, sizeof *r);
 	struct arena *a = xcalloc(1, sizeof *a);
+	static const char *const vkeys[] = { "inspection", "scrap", NULL };
 
 	arena_init(a);
 	r->mem = a;
 	r->path = path;
-	r->cfg = cfg_load(path);
-	parse_rules(r->cfg, a, r);
-	cfg_done(r->cfg);
+	r->cfg = c;
+	parse_rules(c, a, r);
 	if (r->insp == NULL) {
 		r->vcfg = cfg_load_mem("(built-in vehicles.yaml)",
 				       sms_vehicles_yaml, sms_vehicles_yaml_len);
-		cfg_known_keys(r->vcfg, cfg_root(r->vcfg), (const char *[]){
-			"inspection", "scrap", NULL });
+		cfg_known_keys(r->vcfg, cfg_root(r->vcfg), vkeys);
 		parse_tables(r->vcfg, a, cfg_root(r->vcfg), r);
-		cfg_done(r->vcfg);
 	}
 	return r;
+}
+
+struct sms_rules *
+sms_rules_load(const char *path)
+{
+	struct sms_rules *r = parse(cfg_load(path), path);
+
+	cfg_done(r->cfg);
+	if (r->vcfg != NULL)
+		cfg_done(r->vcfg);
+	return r;
+}
+
+struct sms_rules *
+sms_rules_parse(const char *name, const char *p, size_t n)
+{
+	return parse(cfg_load_mem(name, p, n), name);
+}
+
+size_t
+sms_rules_nerrors(const struct sms_rules *r)
+{
+	return cfg_nerrors(r->cfg) + (r->vcfg ? cfg_nerrors(r->vcfg) : 0);
 }
 
 void

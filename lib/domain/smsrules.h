@@ -87,6 +87,11 @@ struct sms_rules {
 /* Load the rules at path (and the default vehicle tables when it has
  * none).  Exits 3 with every error when the file is bad. */
 struct sms_rules *sms_rules_load(const char *path);
+/* The same from p[0..n) (named name in messages), without exiting: the
+ * errors are counted by sms_rules_nerrors(), and a rules value with any
+ * is only for freeing (for tests and fuzzing). */
+struct sms_rules *sms_rules_parse(const char *name, const char *p, size_t n);
+size_t sms_rules_nerrors(const struct sms_rules *r);
 void sms_rules_free(struct sms_rules *r);
 /* The rule called name, or NULL. */
 const struct sms_rule *sms_rules_find(const struct sms_rules *r,

@@ -98,10 +98,8 @@ note(struct smsstate *s, const char *event, const char *khash,
 	}
 }
 
-/* Split a log line into its seven fields (in place); -1 when it has not
- * seven. */
-static int
-split(char *line, struct smsstate_ev *e)
+int
+smsstate_split(char *line, struct smsstate_ev *e)
 {
 	const char **f[7] = { &e->time, &e->event, &e->key, &e->rule,
 			      &e->day, &e->phone, &e->detail };
@@ -134,7 +132,7 @@ one_line(void *ctx, const char *line, size_t len, off_t off)
 
 	(void)off;
 	r->line++;
-	if (split(copy, &e) < 0)
+	if (smsstate_split(copy, &e) < 0)
 		diag_die(JW_EXIT_IO, "%s:%llu: not a state line (7 fields); "
 			 "the log was changed by hand", r->path, r->line);
 	r->fn(r->ctx, &e);

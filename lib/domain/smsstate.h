@@ -69,5 +69,8 @@ struct smsstate_ev {
 void smsstate_read(const char *dir,
 		   void (*fn)(void *ctx, const struct smsstate_ev *e),
 		   void *ctx);
+/* Split a log line (NUL-terminated, without its LF) into e's seven
+ * fields, in place.  Returns 0, or -1 when it has not exactly seven. */
+int smsstate_split(char *line, struct smsstate_ev *e);
 
 #endif
