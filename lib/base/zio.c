@@ -407,9 +407,16 @@ zout_open(const char *path, int gz)
 		 * durable.h also removes it on exit or a signal. */
 		z->name = xstrdup(path);
 		z->tmp = dur_create(path, 0666);
-		if (z->tmp == NULL)
+		if (z->tmp == NULL) {
+			int e = errno;
+
+			/* Freed before the exit, so that LeakSanitizer (make
+			 * check) sees nothing left. */
+			free(z->name);
+			free(z);
 			diag_die(JW_EXIT_IO, "%s: cannot create: %s", path,
-				 strerror(errno));
+				 strerror(e));
+		}
 		z->fd = dur_fd(z->tmp);
 	}
 	if (gz) {
