@@ -55,6 +55,8 @@ struct run {
 	/* SMPP: notices under way, by tag. */
 	struct pending *pend;
 	size_t npend, cappend;
+	size_t *batch;		/* pending notices not yet submitted */
+	size_t nbatch;
 	struct htab by_msgid;	/* message_id -> index into handed */
 	struct handed *handed;	/* the parts the SMSC took, for receipts */
 	size_t nhanded;
@@ -111,6 +113,10 @@ struct pending {
 	struct buf row;			/* the output fields, NUL-separated */
 	struct rec copy;		/* for a reject */
 	struct rec_reader *in;
+	/* What to submit, once the batch's "begin" events are on disk. */
+	struct buf text;
+	char ph[12];
+	struct sms_info info;
 };
 
 /* ---- small pieces ---- */
@@ -554,6 +560,7 @@ pending_new(struct run *run, size_t *ix)
 		memset(&run->pend[i], 0, sizeof run->pend[i]);
 		buf_init(&run->pend[i].ids);
 		buf_init(&run->pend[i].row);
+		buf_init(&run->pend[i].text);
 		run->npend++;
 	}
 	*ix = i;
@@ -565,8 +572,10 @@ pending_done(struct run *run, struct pending *p)
 {
 	size_t i;
 
+	/* Queued: the next batch's write carries them (a "sent" lost in a
+	 * crash leaves the notice uncertain, never sent twice). */
 	if (p->status == 0) {
-		smsstate_event(run->st, run->time, "sent", p->khash, p->rule,
+		smsstate_queue(run->st, run->time, "sent", p->khash, p->rule,
 			       run->day, p->phash, p->ids.p);
 		put_row(run, &p->row, "sent", p->ids.p);
 		run->nsent++;
@@ -576,7 +585,7 @@ pending_done(struct run *run, struct pending *p)
 			"before the SMSC answered");
 		run->nuncertain++;
 	} else {
-		smsstate_event(run->st, run->time, "failed", p->khash, p->rule,
+		smsstate_queue(run->st, run->time, "failed", p->khash, p->rule,
 			       run->day, p->phash, smpp_status_name(p->status));
 		rec_reject(p->in, &p->copy, "the SMSC refused it: %s "
 			   "(0x%08x)", smpp_status_name(p->status),
@@ -588,6 +597,7 @@ pending_done(struct run *run, struct pending *p)
 			free((char *)p->copy.f[i].p);
 	free(p->copy.f);
 	buf_reset(&p->row);
+	buf_reset(&p->text);
 	p->used = 0;
 }
 
@@ -636,7 +646,7 @@ on_receipt(void *ctx, const char *id, const char *stat, const char *text)
 		return;
 	h = &run->handed[*ix];
 	buf_printf(&d, "%s %s", id, stat);
-	smsstate_event(run->st, run->time, strcmp(stat, "DELIVRD") == 0 ?
+	smsstate_queue(run->st, run->time, strcmp(stat, "DELIVRD") == 0 ?
 		       "delivered" : "undelivered", h->khash, h->rule, run->day,
 		       h->phash, d.p);
 	run->nreceipts++;
@@ -646,6 +656,7 @@ on_receipt(void *ctx, const char *id, const char *stat, const char *text)
 static void
 smpp_died(struct run *run, struct buf *err)
 {
+	smsstate_flush(run->st);	/* what was sent stays sent */
 	diag_die(JW_EXIT_IO, "%s: %s (notices handed over but not answered "
 		 "are uncertain; see sms-notify report)", run->smpp_addr,
 		 err->p);
@@ -697,6 +708,25 @@ submit(struct run *run, size_t ix, const char *phone, const char *text,
 	buf_release(&b);
 	buf_release(&dest);
 	buf_release(&err);
+}
+
+/* Hand over the batch: its "begin" events (and the "sent" ones queued
+ * since the last batch) in one durable write, then its parts. */
+static void
+flush_batch(struct run *run)
+{
+	struct pending *p;
+	size_t i;
+
+	if (run->nbatch == 0)
+		return;
+	smsstate_flush(run->st);
+	for (i = 0; i < run->nbatch; i++) {
+		p = &run->pend[run->batch[i]];
+		submit(run, run->batch[i], p->ph, p->text.p, p->text.len,
+		       &p->info, p->khash);
+	}
+	run->nbatch = 0;
 }
 
 /* Copy r, for a reject after the reader has moved on. */
@@ -824,9 +854,9 @@ one_record(struct job *j)
 		put_row(run, &row, status, detail);
 		goto out;
 	}
-	smsstate_event(run->st, run->time, "begin", khash, j->rule->name,
-		       run->day, phash, "");
 	if (run->mode == OUT_SPOOL) {
+		smsstate_event(run->st, run->time, "begin", khash,
+			       j->rule->name, run->day, phash, "");
 		if (spool_one(run, khash, ph, text.p, text.len, &info, &name,
 			      &err) < 0)
 			diag_die(JW_EXIT_IO, "%s (that notice is uncertain)",
@@ -849,8 +879,17 @@ one_record(struct job *j)
 		p->status = 0;
 		buf_reset(&p->ids);
 		buf_add(&p->row, row.p, row.len);
+		buf_add(&p->text, text.p, text.len);
+		memcpy(p->ph, ph, sizeof ph);
+		p->info = info;
 		copy_rec(p, j->in, j->r);
-		submit(run, ix, ph, text.p, text.len, &info, khash);
+		smsstate_queue(run->st, run->time, "begin", khash,
+			       j->rule->name, run->day, phash, "");
+		run->batch = xreallocarray(run->batch, run->nbatch + 1,
+					   sizeof *run->batch);
+		run->batch[run->nbatch++] = ix;
+		if (run->nbatch >= (size_t)run->window)
+			flush_batch(run);
 	}
 out:
 	buf_release(&text);
@@ -911,8 +950,11 @@ job_run(struct job *j)
 
 	while ((j->r = rec_reader_next(j->in)) != NULL)
 		one_record(j);
+	flush_batch(run);
 	if (run->smpp != NULL && smpp_drain(run->smpp, &err) < 0)
 		smpp_died(run, &err);
+	if (run->st != NULL)
+		smsstate_flush(run->st);
 	free_lookup(j);
 	free(j->var);
 	free(j->key);
@@ -1178,8 +1220,10 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	for (i = 0; i < run.npend; i++) {
 		buf_release(&run.pend[i].ids);
 		buf_release(&run.pend[i].row);
+		buf_release(&run.pend[i].text);
 	}
 	free(run.pend);
+	free(run.batch);
 	htab_release(&run.optout);
 	htab_release(&run.today_count);
 	htab_release(&run.by_msgid);

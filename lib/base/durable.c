@@ -309,10 +309,47 @@ last_lf_end(int fd, off_t end)
 	return 0;
 }
 
+static int append_iov(const char *path, struct iovec iov[2], mode_t mode);
+
 int
 dur_append(const char *path, const char *line, size_t len, mode_t mode)
 {
 	struct iovec iov[2];
+
+	if (memchr(line, '\n', len) != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* The record and its LF in one system call. */
+	iov[0].iov_base = (void *)(uintptr_t)line;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)(uintptr_t)"\n";
+	iov[1].iov_len = 1;
+	return append_iov(path, iov, mode);
+}
+
+int
+dur_append_lines(const char *path, const char *lines, size_t len,
+		 mode_t mode)
+{
+	struct iovec iov[2];
+
+	if (len == 0 || lines[len - 1] != '\n') {
+		errno = EINVAL;
+		return -1;
+	}
+	iov[0].iov_base = (void *)(uintptr_t)lines;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)(uintptr_t)"";
+	iov[1].iov_len = 0;
+	return append_iov(path, iov, mode);
+}
+
+/* Append the bytes of iov[0..2) under the lock, in one writev (retried
+ * from where a short one stopped), fsynced. */
+static int
+append_iov(const char *path, struct iovec iov[2], mode_t mode)
+{
 	struct stat st;
 	off_t size, keep;
 	char last;
@@ -320,10 +357,6 @@ dur_append(const char *path, const char *line, size_t len, mode_t mode)
 	int fd, created = 0, e;
 	size_t i;
 
-	if (memchr(line, '\n', len) != NULL) {
-		errno = EINVAL;
-		return -1;
-	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode);
@@ -354,12 +387,11 @@ dur_append(const char *path, const char *line, size_t len, mode_t mode)
 			size = keep;
 		}
 	}
-	/* The record and its LF in one system call. */
-	iov[0].iov_base = (void *)(uintptr_t)line;
-	iov[0].iov_len = len;
-	iov[1].iov_base = (void *)(uintptr_t)"\n";
-	iov[1].iov_len = 1;
 	for (i = 0; i < 2;) {
+		if (iov[i].iov_len == 0) {	/* an empty record, or no LF */
+			i++;
+			continue;
+		}
 		r = writev(fd, iov + i, (int)(2 - i));
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -48,6 +48,13 @@
  * returns 0.  line must not contain LF. */
 int dur_append(const char *path, const char *line, size_t len, mode_t mode);
 
+/* Append several lines at once, lines[0..len) each ended by LF (the last
+ * byte must be LF), in one write and one fsync: a group commit.  A writer
+ * killed mid-write leaves the whole lines that got there and one torn
+ * line, cut off as above. */
+int dur_append_lines(const char *path, const char *lines, size_t len,
+		     mode_t mode);
+
 /* Call fn for each whole line of the log at path, in file order, with its
  * byte offset; a missing file has no lines.  A last line without LF (a
  * torn write) is not passed; *torn (if not NULL) is set to 1 then, else 0.

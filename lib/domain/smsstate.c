@@ -24,6 +24,7 @@ struct smsstate {
 	unsigned char secret[SECRET_BYTES];
 	struct htab marks;	/* khash -> enum sms_mark */
 	struct htab phones;	/* phash + day -> hand-overs */
+	struct buf queued;	/* events not yet appended */
 };
 
 static char *
@@ -183,6 +184,7 @@ smsstate_open(const char *dir)
 			 strerror(errno));
 	free(lock);
 	read_secret(s);
+	buf_init(&s->queued);
 	htab_init(&s->marks, sizeof(enum sms_mark));
 	htab_init(&s->phones, sizeof(unsigned));
 	s->log = path_in(dir, LOG_NAME);
@@ -195,6 +197,8 @@ smsstate_close(struct smsstate *s)
 {
 	if (s == NULL)
 		return;
+	smsstate_flush(s);
+	buf_release(&s->queued);
 	dur_unlock(s->lock);
 	sodium_memzero(s->secret, sizeof s->secret);
 	htab_release(&s->marks);
@@ -225,26 +229,43 @@ smsstate_phone_count(const struct smsstate *s, const char *phash,
 }
 
 void
+smsstate_queue(struct smsstate *s, const char *time, const char *event,
+	       const char *khash, const char *rule, const char *day,
+	       const char *phash, const char *detail)
+{
+	struct buf *b = &s->queued;
+	size_t i, start;
+
+	/* Rule names hold no control characters (smsrules checks). */
+	buf_printf(b, "%s\t%s\t%s\t%s\t%s\t%s\t", time, event, khash, rule,
+		   day, phash);
+	start = b->len;
+	buf_adds(b, detail);
+	for (i = start; i < b->len; i++)
+		if (b->p[i] == '\t' || b->p[i] == '\n')
+			b->p[i] = ' ';
+	buf_addc(b, '\n');
+	note(s, event, khash, day, phash);
+}
+
+void
+smsstate_flush(struct smsstate *s)
+{
+	if (s->queued.len == 0)
+		return;
+	if (dur_append_lines(s->log, s->queued.p, s->queued.len, 0600) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot append: %s", s->log,
+			 strerror(errno));
+	buf_reset(&s->queued);
+}
+
+void
 smsstate_event(struct smsstate *s, const char *time, const char *event,
 	       const char *khash, const char *rule, const char *day,
 	       const char *phash, const char *detail)
 {
-	struct buf b = BUF_INIT;
-	size_t i, start;
-
-	/* Rule names hold no control characters (smsrules checks). */
-	buf_printf(&b, "%s\t%s\t%s\t%s\t%s\t%s\t", time, event, khash, rule,
-		   day, phash);
-	start = b.len;
-	buf_adds(&b, detail);
-	for (i = start; i < b.len; i++)
-		if (b.p[i] == '\t' || b.p[i] == '\n')
-			b.p[i] = ' ';
-	if (dur_append(s->log, b.p, b.len, 0600) < 0)
-		diag_die(JW_EXIT_IO, "%s: cannot append: %s", s->log,
-			 strerror(errno));
-	buf_release(&b);
-	note(s, event, khash, day, phash);
+	smsstate_queue(s, time, event, khash, rule, day, phash, detail);
+	smsstate_flush(s);
 }
 
 void

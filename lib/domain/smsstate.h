@@ -60,6 +60,16 @@ void smsstate_event(struct smsstate *s, const char *time, const char *event,
 		    const char *khash, const char *rule, const char *day,
 		    const char *phash, const char *detail);
 
+/* The same, queued: the marks change at once, the events reach the log
+ * at the next smsstate_flush() (or smsstate_event(), or close), all in
+ * one durable write.  For a group commit: "begin" events must be flushed
+ * before their notices are handed over; a "sent" still queued when the
+ * program dies leaves its notice uncertain, never sent twice. */
+void smsstate_queue(struct smsstate *s, const char *time, const char *event,
+		    const char *khash, const char *rule, const char *day,
+		    const char *phash, const char *detail);
+void smsstate_flush(struct smsstate *s);
+
 /* Every event of the log at dir/notices.log, in order, without taking the
  * lock (for the report).  fn gets the fields split.  Returns 0, or exits
  * 4 when the log cannot be read. */

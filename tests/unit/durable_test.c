@@ -727,3 +727,22 @@ Test(durable, own_signal_handler_is_kept)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 7, "status %d", st);
 	cr_assert_eq(count_hidden(), 0);
 }
+
+Test(durable, append_lines_is_one_group_commit)
+{
+	const char *p = tpath("log");
+	char *got;
+	size_t n;
+
+	append(p, "first");
+	cr_assert_eq(dur_append_lines(p, "a\tb\nc\n", 6, 0600), 0);
+	cr_assert_eq(dur_append_lines(p, "\n", 1, 0600), 0);
+	/* Not ended by LF, or empty: refused, nothing written. */
+	cr_assert_eq(dur_append_lines(p, "x\ny", 3, 0600), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(dur_append_lines(p, "", 0, 0600), -1);
+	got = read_log(p, NULL, &n);
+	cr_assert_str_eq(got, "first\na\tb\nc\n\n");
+	cr_assert_eq(n, 4);
+	free(got);
+}
