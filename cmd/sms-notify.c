@@ -225,8 +225,8 @@ static const char *const kind_fields[][6] = {
 			     "registered", "last_inspected" },
 	[SMS_SCRAP] = { "plate", "use", "vehicle_type", "seats",
 			"registered" },
-	[SMS_VIOLATION] = { "plate" },
-	[SMS_CASE] = { "case_no", "stage" },
+	[SMS_VIOLATION] = { "plate", "time" },
+	[SMS_CASE] = { "case_no", "stage", "time" },
 	[SMS_MEETING] = { "id_no" },
 };
 
@@ -448,6 +448,7 @@ static int
 is_notice(struct job *j)
 {
 	const struct sms_rule *u = j->rule;
+	int32_t t;
 	size_t g;
 
 	j->due[0] = j->days_left[0] = '\0';
@@ -459,7 +460,11 @@ is_notice(struct job *j)
 		g = rec_reader_field(j->in, u->grid_field);
 		return rec_str_eq(j->r->f[g], rec_str_of(u->grid));
 	default:
-		return 1;
+		/* A violation or a case change is news for window days after
+		 * its time; an older one is history, not a notice. */
+		if (field_day(j, "time", &t, 0) < 0)
+			return -1;
+		return t <= j->run->today && t >= j->run->today - u->window;
 	}
 }
 

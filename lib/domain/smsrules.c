@@ -228,7 +228,7 @@ static const char *const default_keys[][4] = {
 
 static const int default_window[] = {
 	[SMS_INSPECTION] = 30, [SMS_SCRAP] = 90, [SMS_LICENCE] = 90,
-	[SMS_GENERIC] = 7,
+	[SMS_VIOLATION] = 30, [SMS_CASE] = 30, [SMS_GENERIC] = 7,
 };
 
 static int
