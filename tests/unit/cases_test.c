@@ -1,6 +1,7 @@
 /* Unit tests for lib/domain/cases.c. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/date.h"
