@@ -727,7 +727,8 @@ late_rejects(struct cli *cli, struct cs_store *st)
 
 	if (st->nrej == 0)
 		return;
-	qsort(st->rej, st->nrej, sizeof *st->rej, late_cmp);
+	if (st->nrej > 0)
+		qsort(st->rej, st->nrej, sizeof *st->rej, late_cmp);
 	names = xcalloc(st->nfiles + 1, sizeof *names);
 	for (i = 0; i < st->nfiles; i++)
 		names[i] = st->files[i];
@@ -1086,7 +1087,8 @@ verb_overdue(struct cli *cli, int argc, char *argv[])
 	cs_store_init(&st, cfg, in, &ix);
 	st.keep = !rereadable(cli);
 	cs_read_events(cli, &st, 0, overdue_take, &od);
-	qsort(od.rows, od.n, sizeof *od.rows, overdue_cmp);
+	if (od.n > 0)
+		qsort(od.rows, od.n, sizeof *od.rows, overdue_cmp);
 	if (by != NULL) {
 		g = group_new(nby);
 		cli_defer(cli, group_free_v, g);
@@ -2190,7 +2192,8 @@ verb_changes(struct cli *cli, int argc, char *argv[])
 	st.copy_all = 1;
 	cs_read_events(cli, &st, 0, changes_take, &ch);
 	last = st.maxline;
-	qsort(ch.rows, ch.n, sizeof *ch.rows, change_cmp);
+	if (ch.n > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(ch.rows, ch.n, sizeof *ch.rows, change_cmp);
 	for (i = 0; i < ch.n; i++) {
 		for (p = ch.rows[i].text, nf = 0; nf < 7; nf++) {
 			q = strchr(p, '\t');

@@ -220,7 +220,7 @@ resolve_name(struct job *j, const char *name)
 }
 
 /* The fields a rule's kind reads, besides its template and key. */
-static const char *const kind_fields[][6] = {
+static const char *const kind_fields[SMS_GENERIC + 1][6] = {
 	[SMS_INSPECTION] = { "plate", "use", "vehicle_type", "seats",
 			     "registered", "last_inspected" },
 	[SMS_SCRAP] = { "plate", "use", "vehicle_type", "seats",
@@ -1354,7 +1354,8 @@ verb_report(struct cli *cli, int argc, char *argv[])
 	for (i = 0; i < rp.by_key.count; i++)
 		if (rp.state[i] == 1)
 			rp.t[rp.last[i]].uncertain++;
-	qsort(rp.t, rp.nt, sizeof *rp.t, tally_cmp);
+	if (rp.nt > 0)
+		qsort(rp.t, rp.nt, sizeof *rp.t, tally_cmp);
 	out = cli_open_output(cli);
 	for (i = 0; cols[i] != NULL; i++)
 		rec_writer_add(out, cols[i]);

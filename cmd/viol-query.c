@@ -1469,7 +1469,8 @@ verb_points(struct cli *cli, int argc, char *argv[])
 		rows[n].idlen = htab_key_at(&drivers, i)->len;
 		rows[n++].p = p;
 	}
-	qsort(rows, n, sizeof *rows, driver_row_cmp);
+	if (n > 0)
+		qsort(rows, n, sizeof *rows, driver_row_cmp);
 	out = cli_open_output(cli);
 	rec_writer_add(out, "driver_id");
 	rec_writer_add(out, "name");

@@ -348,7 +348,8 @@ bad:
 		lfail(l, n, "holidays: expected a date YYYY-MM-DD or a range "
 		      "YYYY-MM-DD..YYYY-MM-DD (at most a year)");
 	}
-	qsort(c->holidays, c->nholidays, sizeof(int32_t), int32_cmp);
+	if (c->nholidays > 0)
+		qsort(c->holidays, c->nholidays, sizeof(int32_t), int32_cmp);
 }
 
 static void

@@ -216,7 +216,7 @@ static const char *const rule_keys[] = {
 static const char *const lookup_keys[] = { "file", "by", "fields", NULL };
 
 /* The default key of each kind, as names of fields or of "due"/"at". */
-static const char *const default_keys[][4] = {
+static const char *const default_keys[SMS_GENERIC + 1][4] = {
 	[SMS_INSPECTION] = { "plate", "due", NULL },
 	[SMS_SCRAP] = { "plate", "due", NULL },
 	[SMS_LICENCE] = { "id_no", "due", NULL },
@@ -226,7 +226,7 @@ static const char *const default_keys[][4] = {
 	[SMS_GENERIC] = { NULL },
 };
 
-static const int default_window[] = {
+static const int default_window[SMS_GENERIC + 1] = {
 	[SMS_INSPECTION] = 30, [SMS_SCRAP] = 90, [SMS_LICENCE] = 90,
 	[SMS_VIOLATION] = 30, [SMS_CASE] = 30, [SMS_GENERIC] = 7,
 };
