@@ -20,22 +20,14 @@
 #include "base/num.h"
 #include "base/util.h"
 #include "domain/poll.h"
-int gen_answers_main(int argc, char *argv[]);
-
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "jw-gen.h"
 
 /* A uniform number in [0, 1) from the stream s. */
 static double
 unif(uint64_t *s)
 {
 	*s += 0x9e3779b97f4a7c15ULL;
-	return (double)(mix(*s) >> 11) / 9007199254740992.0;
+	return (double)(gen_mix64(*s) >> 11) / 9007199254740992.0;
 }
 
 /* The expected score of unit i (of n) in year y. */
@@ -43,7 +35,7 @@ static double
 target(const struct poll_unit *u, size_t i, size_t n, int y, uint64_t seed)
 {
 	static const double yz[] = { 74.0, 78.0, 79.0, 89.0, 89.6, 90.4 };
-	uint64_t s = mix(seed ^ (uint64_t)y * 1000003u ^ i * 7919u);
+	uint64_t s = gen_mix64(seed ^ (uint64_t)y * 1000003u ^ i * 7919u);
 
 	if (strcmp(u->code, "431100") == 0 && y >= 2008 && y <= 2013)
 		return yz[y - 2008];
@@ -115,7 +107,7 @@ gen_answers(uint64_t seed, unsigned per_round, int from, int to)
 				double t = target(u, i, p->nunits, y, seed);
 
 				for (k = 1; k <= per_round; k++) {
-					uint64_t s = mix(seed ^ mix((uint64_t)y
+					uint64_t s = gen_mix64(seed ^ gen_mix64((uint64_t)y
 						* 131 + (uint64_t)r * 17 + i *
 						0x9e3779b97f4a7c15ULL +
 						(uint64_t)k * 0xd1b54a32d192ed03ULL));

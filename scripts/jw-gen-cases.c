@@ -34,29 +34,7 @@
 #include "base/util.h"
 #include "domain/idno.h"
 #include "rec/rec.h"
-
-int gen_cases_main(int argc, char *argv[]);
-
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-next(uint64_t *s)
-{
-	*s += 0x9e3779b97f4a7c15ULL;
-	return mix(*s);
-}
-
-static uint32_t
-below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((next(s) >> 32) * (uint64_t)n) >> 32);
-}
+#include "jw-gen.h"
 
 struct person {
 	char id[19];
@@ -144,7 +122,7 @@ pick_cat(uint64_t *s, unsigned year_k)
 	for (i = 0; i < JW_ARRAY_LEN(cats); i++)
 		total += cats[i].serious ? cats[i].weight * f / 1000 :
 			 cats[i].weight;
-	x = below(s, (uint32_t)total);
+	x = gen_below(s, (uint32_t)total);
 	for (i = 0; i < JW_ARRAY_LEN(cats); i++) {
 		w = cats[i].serious ? cats[i].weight * f / 1000 :
 		    cats[i].weight;
@@ -249,7 +227,7 @@ static void
 gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 	 int from, unsigned years, int64_t until, unsigned extra)
 {
-	uint64_t s = mix(seed ^ mix(i + 1));
+	uint64_t s = gen_mix64(seed ^ gen_mix64(i + 1));
 	unsigned k = (unsigned)(i * years / ncases);
 	int year = from + (int)k;
 	int32_t y0, y1;
@@ -265,16 +243,16 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 
 	date_from_ymd(year, 1, 1, &y0);
 	date_from_ymd(year + 1, 1, 1, &y1);
-	t = (int64_t)(y0 + (int32_t)below(&s, (uint32_t)(y1 - y0))) * 86400 +
-	    8 * 3600 + below(&s, 14 * 3600);
+	t = (int64_t)(y0 + (int32_t)gen_below(&s, (uint32_t)(y1 - y0))) * 86400 +
+	    8 * 3600 + gen_below(&s, 14 * 3600);
 	if (t > until)
 		return;
 	c = pick_cat(&s, k);
-	victim = &people[below(&s, (uint32_t)npeople)];
-	if (below(&s, 10) < 6)
-		suspect = &people[below(&s, (uint32_t)npeople)];
-	if (below(&s, 10) < 2)
-		reporter = &people[below(&s, (uint32_t)npeople)];
+	victim = &people[gen_below(&s, (uint32_t)npeople)];
+	if (gen_below(&s, 10) < 6)
+		suspect = &people[gen_below(&s, (uint32_t)npeople)];
+	if (gen_below(&s, 10) < 2)
+		reporter = &people[gen_below(&s, (uint32_t)npeople)];
 	if (suspect == victim)
 		suspect = NULL;
 	if (reporter == victim || reporter == suspect)
@@ -283,8 +261,8 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 		 victim->id, year, (unsigned long long)(i % 1000000));
 	county = idno_region_name(victim->id);
 	snprintf(unit, sizeof unit, "%s公安局%s", county ? county : "永州市",
-		 stations[below(&s, JW_ARRAY_LEN(stations))]);
-	r = below(&s, (sizeof officer_chars - 1) / 3);
+		 stations[gen_below(&s, JW_ARRAY_LEN(stations))]);
+	r = gen_below(&s, (sizeof officer_chars - 1) / 3);
 	snprintf(officer, sizeof officer, "%.3s警官", officer_chars + 3 * r);
 	parties[0] = '\0';
 	add_party(parties, sizeof parties, "被害人", victim);
@@ -293,10 +271,10 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 			  "嫌疑人", suspect);
 	if (reporter)
 		add_party(parties, sizeof parties, "报案人", reporter);
-	privacy = strcmp(c->name, "强奸") == 0 || below(&s, 100) == 0;
-	r = below(&s, 100);
+	privacy = strcmp(c->name, "强奸") == 0 || gen_below(&s, 100) == 0;
+	r = gen_below(&s, 100);
 	if (r < 2)
-		secret_from = r == 0 ? 0 : 1 + (int)below(&s, 2);
+		secret_from = r == 0 ? 0 : 1 + (int)gen_below(&s, 2);
 	homicide_year = strcmp(c->name, "故意杀人") == 0 && k == 1;
 	if (homicide_year && t > (int64_t)(y1 - 20) * 86400)
 		t -= 20 * 86400;	/* solved within the year */
@@ -305,67 +283,67 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 	ev[nev].stage = "受案";
 	ev[nev].parties = 1;
 	nev++;
-	r = below(&s, 100);
+	r = gen_below(&s, 100);
 	if (c->admin) {
 		if (r < 8) {		/* still open after more than 30 days */
 			if (r < 3)
 				ev[nev - 1].limit = 60;
 		} else {
-			t += 86400 * (1 + below(&s, 3));
+			t += 86400 * (1 + gen_below(&s, 3));
 			ev[nev].t = t;
 			ev[nev++].stage = "调查";
-			t += 86400 * (3 + below(&s, 20));
+			t += 86400 * (3 + gen_below(&s, 20));
 			ev[nev].t = t;
-			ev[nev++].stage = below(&s, 10) < 8 ? "处罚决定" :
+			ev[nev++].stage = gen_below(&s, 10) < 8 ? "处罚决定" :
 					  "终止调查";
-			t += 86400 * (1 + below(&s, 10));
+			t += 86400 * (1 + gen_below(&s, 10));
 			ev[nev].t = t;
 			ev[nev++].stage = "结案";
 		}
 	} else if (r < 5 && !homicide_year) {
 		/* undecided: overdue unless extended */
 		if (r < 2) {
-			ev[nev].t = t + 3600 * (1 + below(&s, 40));
+			ev[nev].t = t + 3600 * (1 + gen_below(&s, 40));
 			ev[nev].stage = "受案";
 			ev[nev++].limit = r == 0 ? 7 : 30;
 		}
 	} else if (r < 12 && !homicide_year) {
-		t += 86400 * (1 + below(&s, 3));
+		t += 86400 * (1 + gen_below(&s, 3));
 		ev[nev].t = t;
 		ev[nev++].stage = "不予立案";
-		t += 86400 * (3 + below(&s, 10));
+		t += 86400 * (3 + gen_below(&s, 10));
 		ev[nev].t = t;
 		ev[nev++].stage = "结案";
 	} else {
-		t += 3600 * (2 + below(&s, 60));
+		t += 3600 * (2 + gen_below(&s, 60));
 		ev[nev].t = t;
 		ev[nev++].stage = "立案";
-		if (below(&s, 10) < 7) {
-			t += 86400 * (1 + below(&s, homicide_year ? 2 : 5));
+		if (gen_below(&s, 10) < 7) {
+			t += 86400 * (1 + gen_below(&s, homicide_year ? 2 : 5));
 			ev[nev].t = t;
 			ev[nev++].stage = "侦查";
 		}
 		solve = homicide_year ||
-			below(&s, 100) < (c->serious ? 85u : 45u);
+			gen_below(&s, 100) < (c->serious ? 85u : 45u);
 		if (solve) {
-			t += 86400 * (1 + below(&s, homicide_year ? 5 : 90));
+			t += 86400 * (1 + gen_below(&s, homicide_year ? 5 : 90));
 			ev[nev].t = t;
 			ev[nev++].stage = "破案";
-			t += 86400 * (5 + below(&s, 30));
+			t += 86400 * (5 + gen_below(&s, 30));
 			ev[nev].t = t;
 			ev[nev++].stage = "移送起诉";
-			t += 86400 * (10 + below(&s, 60));
+			t += 86400 * (10 + gen_below(&s, 60));
 			ev[nev].t = t;
 			ev[nev++].stage = "结案";
-		} else if (below(&s, 10) == 0) {
-			t += 86400 * (30 + below(&s, 200));
+		} else if (gen_below(&s, 10) == 0) {
+			t += 86400 * (30 + gen_below(&s, 200));
 			ev[nev].t = t;
 			ev[nev++].stage = "撤销";
 		}
 	}
-	if (below(&s, 100) == 0 && nev < 8) {	/* a complaint, in order */
-		size_t at = 1 + below(&s, (uint32_t)nev);
-		int64_t ct = ev[at - 1].t + 3600 * (1 + below(&s, 48));
+	if (gen_below(&s, 100) == 0 && nev < 8) {	/* a complaint, in order */
+		size_t at = 1 + gen_below(&s, (uint32_t)nev);
+		int64_t ct = ev[at - 1].t + 3600 * (1 + gen_below(&s, 48));
 
 		if (at < nev && ct >= ev[at].t)
 			ct = ev[at].t;
@@ -379,7 +357,7 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 	/* --extra: progress events in the stage in effect (no transition),
 	 * between an event and the next */
 	for (j = 0; j < extra && nev < JW_ARRAY_LEN(ev); j++) {
-		size_t q = below(&s, (uint32_t)nev);
+		size_t q = gen_below(&s, (uint32_t)nev);
 		int64_t tn;
 
 		if (ev[q].complaint)
@@ -391,12 +369,12 @@ gen_case(struct out *o, uint64_t seed, uint64_t i, uint64_t ncases,
 		ev[q + 1] = ev[q];
 		ev[q + 1].parties = 0;
 		ev[q + 1].limit = 0;
-		ev[q + 1].t = ev[q].t + 1 + below(&s, (uint32_t)(tn - ev[q].t -
+		ev[q + 1].t = ev[q].t + 1 + gen_below(&s, (uint32_t)(tn - ev[q].t -
 								 1));
 		nev++;
 	}
 	snprintf(receipt, sizeof receipt, "TS%llu",
-		 (unsigned long long)(mix(seed ^ i) % 9000000000ULL +
+		 (unsigned long long)(gen_mix64(seed ^ i) % 9000000000ULL +
 				      1000000000ULL));
 	for (j = 0; j < nev; j++) {
 		if (ev[j].t > until)

@@ -25,40 +25,17 @@
 #include "base/util.h"
 #include "domain/idno.h"
 #include "rec/rec.h"
+#include "jw-gen.h"
 
-int gen_traffic_main(int argc, char *argv[]);
-void gen_write_failed(void) __attribute__((noreturn));	/* jw-gen.c */
-void gen_finish_stdout(void);
 
 #define DEMO_DAY "2026-11-29"
 #define GEN_MAX_VEHICLES 2000000
-
-static uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
-next64(uint64_t *s)
-{
-	*s += 0x9e3779b97f4a7c15ULL;
-	return mix64(*s);
-}
-
-static uint32_t
-below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((next64(s) >> 32) * (uint64_t)n) >> 32);
-}
 
 /* The stream of item i of kind k. */
 static uint64_t
 stream(uint64_t seed, uint64_t i, uint64_t k)
 {
-	return mix64(seed ^ mix64(i * 0x9e3779b97f4a7c15ULL +
+	return gen_mix64(seed ^ gen_mix64(i * 0x9e3779b97f4a7c15ULL +
 				  k * 0xd1b54a32d192ed03ULL + 7));
 }
 
@@ -153,7 +130,7 @@ vehicle_make(uint64_t seed, uint32_t i, const struct people *pp,
 	char auth = authorities[(sn / 100000) % (sizeof authorities - 1)];
 	int32_t age;
 
-	v->owner = below(&s, pp->n);
+	v->owner = gen_below(&s, pp->n);
 	switch (kind) {
 	case 6:		/* a letter in the serial: 湘MA1234 */
 		snprintf(v->plate, sizeof v->plate, "湘%c%c%04u", auth,
@@ -183,20 +160,20 @@ vehicle_make(uint64_t seed, uint32_t i, const struct people *pp,
 		v->use = "公交客运";
 		v->vtype = "大型普通客车";
 		v->seats = 40;
-	} else if (below(&s, 25) == 0) {
+	} else if (gen_below(&s, 25) == 0) {
 		v->type = "01";
 		v->use = "货运";
 		v->vtype = "重型厢式货车";
 		v->seats = 3;
-	} else if (below(&s, 12) == 0) {
+	} else if (gen_below(&s, 12) == 0) {
 		v->use = "出租客运";
-	} else if (below(&s, 8) == 0) {
+	} else if (gen_below(&s, 8) == 0) {
 		v->vtype = "小型普通客车";
 		v->seats = 7;
 	}
 	/* Registered 0-18 years before the demo day, more of them recent. */
-	age = (int32_t)below(&s, 18 * 365 + 1);
-	if (below(&s, 2) == 0)
+	age = (int32_t)gen_below(&s, 18 * 365 + 1);
+	if (gen_below(&s, 2) == 0)
 		age /= 2;
 	v->registered = asof - age;
 	/* The last inspection: an anniversary of registration within the
@@ -210,7 +187,7 @@ vehicle_make(uint64_t seed, uint32_t i, const struct people *pp,
 		if (v->inspected > asof)
 			v->inspected = date_add_months(v->registered,
 						       12 * (y - 1));
-		if (below(&s, 10) == 0 && y >= 2)
+		if (gen_below(&s, 10) == 0 && y >= 2)
 			v->inspected = date_add_months(v->inspected, -12);
 	}
 }
@@ -268,7 +245,7 @@ holders(uint64_t seed, uint32_t nveh, const struct people *pp, int32_t asof)
 		held[v.owner] = 1;
 	}
 	for (i = 0; i < nveh / 10; i++)
-		held[below(&s, pp->n)] = 1;
+		held[gen_below(&s, pp->n)] = 1;
 	return held;
 }
 
@@ -300,7 +277,7 @@ licences_write(uint64_t seed, uint32_t nveh, const struct people *pp,
 		if (lo < date_add_months(asof, -12 * 31))
 			lo = date_add_months(asof, -12 * 31);
 		span = asof - 30 - lo;
-		first = lo + (span > 0 ? (int32_t)below(&s, (uint32_t)span) : 0);
+		first = lo + (span > 0 ? (int32_t)gen_below(&s, (uint32_t)span) : 0);
 		/* 6 years, then 10, then long-term (长期). */
 		from = first;
 		to = date_add_months(first, 72);
@@ -309,7 +286,7 @@ licences_write(uint64_t seed, uint32_t nveh, const struct people *pp,
 			to = date_add_months(from, 120);
 		}
 		printf("%s\t%s\t%s\t%s\t", a->id, a->name, a->phone,
-		       classes[below(&s, JW_ARRAY_LEN(classes))]);
+		       classes[gen_below(&s, JW_ARRAY_LEN(classes))]);
 		put_date(first);
 		putchar('\t');
 		if (to <= asof) {
@@ -372,7 +349,7 @@ pick(uint64_t *s, const int *w, size_t n)
 
 	for (i = 0; i < n; i++)
 		tot += (uint32_t)w[i];
-	r = below(s, tot);
+	r = gen_below(s, tot);
 	for (i = 0; i + 1 < n && r >= (uint32_t)w[i]; i++)
 		r -= (uint32_t)w[i];
 	return i;
@@ -417,54 +394,54 @@ violations_write(uint64_t seed, uint32_t nveh, uint64_t m,
 			gen_write_failed();
 		/* In time order: an export appended to day by day. */
 		int64_t t = t0 + (int64_t)(span * k / m) +
-			    (int64_t)below(&s, (uint32_t)(span / m + 1));
+			    (int64_t)gen_below(&s, (uint32_t)(span / m + 1));
 		int32_t day = (int32_t)(t / 86400), decided, paid;
 		const struct gcode *g;
 		const struct district *d;
 		uint32_t vi, r, st;
 
 		/* A fifth of the violations fall on one vehicle in ten. */
-		vi = below(&s, 5) == 0 ? below(&s, nveh / 10 + 1) :
-		     below(&s, nveh);
+		vi = gen_below(&s, 5) == 0 ? gen_below(&s, nveh / 10 + 1) :
+		     gen_below(&s, nveh);
 		if (vi >= nveh)
 			vi = nveh - 1;
 		vehicle_make(seed, vi, pp, asof, &v);
 		g = &gcodes[pick(&s, cw, JW_ARRAY_LEN(cw))];
 		d = &districts[pick(&s, dw, JW_ARRAY_LEN(dw))];
-		r = below(&s, 100);
+		r = gen_below(&s, 100);
 		/* Recent ones are mostly not dealt with yet. */
 		if (asof - day <= 10)
 			st = r < 90 ? 0 : r < 97 ? 1 : 2;
 		else
 			st = r < 15 ? 0 : r < 35 ? 1 : 2;
-		decided = day + 1 + (int32_t)below(&s, 20);
-		paid = decided + (int32_t)below(&s, 31);
+		decided = day + 1 + (int32_t)gen_below(&s, 20);
+		paid = decided + (int32_t)gen_below(&s, 31);
 		if (st >= 1 && decided > asof)
 			st = 0;
 		if (st == 2 && paid > asof)
 			st = 1;
-		if (bad > 0 && below(&s, 1000) < bad) {
+		if (bad > 0 && gen_below(&s, 1000) < bad) {
 			/* A bad record on purpose: a fine in words or an
 			 * unknown status (viol-query rejects it). */
 			printf("%s\t%s\t", v.plate, v.type);
 			put_time(t);
 			printf("\t%s\t%s\t%s\t%s\t%s\t%d\t\t\t\t\n",
-			       roads[below(&s, JW_ARRAY_LEN(roads))], d->name,
-			       g->code, below(&s, 2) ? "已处理?" : "未处理",
-			       below(&s, 2) ? "二百" : "100", g->points);
+			       roads[gen_below(&s, JW_ARRAY_LEN(roads))], d->name,
+			       g->code, gen_below(&s, 2) ? "已处理?" : "未处理",
+			       gen_below(&s, 2) ? "二百" : "100", g->points);
 			continue;
 		}
 		printf("%s\t%s\t", v.plate, v.type);
 		put_time(t);
-		if (below(&s, 2)) {
-			uint32_t r1 = below(&s, JW_ARRAY_LEN(roads));
-			uint32_t r2 = below(&s, JW_ARRAY_LEN(roads) - 1);
+		if (gen_below(&s, 2)) {
+			uint32_t r1 = gen_below(&s, JW_ARRAY_LEN(roads));
+			uint32_t r2 = gen_below(&s, JW_ARRAY_LEN(roads) - 1);
 
 			printf("\t%s与%s交叉口", roads[r1],
 			       roads[r2 >= r1 ? r2 + 1 : r2]);
 		} else
-			printf("\t%s%u号附近", roads[below(&s,
-			       JW_ARRAY_LEN(roads))], 1 + below(&s, 300));
+			printf("\t%s%u号附近", roads[gen_below(&s,
+			       JW_ARRAY_LEN(roads))], 1 + gen_below(&s, 300));
 		printf("\t%s\t%s\t%s\t%d\t%d\t", d->name, g->code,
 		       st == 0 ? "未处理" : st == 1 ? "已处理" : "已缴款",
 		       g->fine, g->points);
@@ -473,8 +450,8 @@ violations_write(uint64_t seed, uint32_t nveh, uint64_t m,
 			continue;
 		}
 		/* The owner drove, mostly; else another licence holder. */
-		fputs(pp->a[below(&s, 100) < 85 ? v.owner :
-			    drivers[below(&s, ndrivers)]].id, stdout);
+		fputs(pp->a[gen_below(&s, 100) < 85 ? v.owner :
+			    drivers[gen_below(&s, ndrivers)]].id, stdout);
 		printf("\t%s%010llu\t", d->code, (unsigned long long)k);
 		put_date(decided);
 		putchar('\t');

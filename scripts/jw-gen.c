@@ -36,44 +36,13 @@
 #include "base/diag.h"
 #include "domain/idno.h"
 #include "base/util.h"
-
-int gen_cases_main(int argc, char *argv[]);
-int gen_answers_main(int argc, char *argv[]);
+#include "jw-gen.h"
 
 #define GEN_MAX_COMMUNITIES 1000
 #define GEN_MAX_POINTS 16
 #define GEN_DAY1 "2026-11-28"
 
-int gen_traffic_main(int argc, char *argv[]);	/* jw-gen-traffic.c */
-/* Shared with jw-gen-traffic.c: end stdout, exit 4 on a write error (a
- * closed pipe is a quiet end). */
-void gen_write_failed(void) __attribute__((noreturn));
-void gen_finish_stdout(void);
-
-/* ---- random numbers ---- */
-
-static uint64_t
-gen_mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* splitmix64: one state word, good enough for a per-person stream. */
-static uint64_t
-gen_next(uint64_t *s)
-{
-	*s += 0x9e3779b97f4a7c15ULL;
-	return gen_mix64(*s);
-}
-
-/* A number in [0, n), from the high bits (Lemire's multiply, no loop). */
-static uint32_t
-gen_below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((gen_next(s) >> 32) * (uint64_t)n) >> 32);
-}
+/* ---- random numbers (gen_mix64, gen_next, gen_below: jw-gen.h) ---- */
 
 /* The stream of person i on day k (k = 0: the person's fixed traits). */
 static uint64_t
