@@ -71,6 +71,9 @@ struct job {
 	const struct rec *r;
 	size_t phone;			/* where the phone comes from */
 	size_t date;			/* field index (REC_NONE) */
+	/* The fields the kinds read, resolved once from the header
+	 * (REC_NONE when absent; need_fields() checks the needed ones). */
+	size_t f_use, f_type, f_seats, f_registered, f_last, f_time, f_grid;
 	size_t *var;			/* template name -> field, or a VAR_ */
 	size_t *key;			/* key name -> field, or a VAR_ */
 	/* lookup: key value -> the fields, TAB-joined */
@@ -279,8 +282,14 @@ need_fields(struct job *j)
 				 j->run->rules->path, u->line, u->col,
 				 u->name, u->date);
 	}
-	if (u->kind == SMS_MEETING &&
-	    rec_reader_field(j->in, u->grid_field) == REC_NONE)
+	j->f_use = rec_reader_field(j->in, "use");
+	j->f_type = rec_reader_field(j->in, "vehicle_type");
+	j->f_seats = rec_reader_field(j->in, "seats");
+	j->f_registered = rec_reader_field(j->in, "registered");
+	j->f_last = rec_reader_field(j->in, "last_inspected");
+	j->f_time = rec_reader_field(j->in, "time");
+	j->f_grid = rec_reader_field(j->in, u->grid_field);
+	if (u->kind == SMS_MEETING && j->f_grid == REC_NONE)
 		diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': its input has "
 			 "no field '%s'", j->run->rules->path, u->line, u->col,
 			 u->name, u->grid_field);
@@ -356,9 +365,9 @@ free_lookup(struct job *j)
 /* ---- the date kinds ---- */
 
 static int
-field_day(struct job *j, const char *name, int32_t *d, int optional)
+field_day(struct job *j, size_t i, const char *name, int32_t *d,
+	  int optional)
 {
-	size_t i = rec_reader_field(j->in, name);
 	struct rec_str s;
 	struct buf q = BUF_INIT;
 
@@ -381,7 +390,7 @@ field_day(struct job *j, const char *name, int32_t *d, int optional)
 static int
 seats_of(struct job *j)
 {
-	size_t i = rec_reader_field(j->in, "seats");
+	size_t i = j->f_seats;
 	long long v;
 
 	if (i == REC_NONE || num_ll(j->r->f[i].p, j->r->f[i].len, &v) < 0 ||
@@ -401,16 +410,15 @@ due_of(struct job *j)
 	const struct insp_sched *sc;
 	const struct scrap_rule *sr;
 	int32_t reg, last, due = DATE_NONE;
-	size_t i;
 
-	if ((i = rec_reader_field(j->in, "use")) != REC_NONE)
-		use = j->r->f[i];
-	if ((i = rec_reader_field(j->in, "vehicle_type")) != REC_NONE)
-		type = j->r->f[i];
+	if (j->f_use != REC_NONE)
+		use = j->r->f[j->f_use];
+	if (j->f_type != REC_NONE)
+		type = j->r->f[j->f_type];
 	switch (u->kind) {
 	case SMS_INSPECTION:
-		if (field_day(j, "registered", &reg, 0) < 0 ||
-		    field_day(j, "last_inspected", &last, 1) < 0)
+		if (field_day(j, j->f_registered, "registered", &reg, 0) < 0 ||
+		    field_day(j, j->f_last, "last_inspected", &last, 1) < 0)
 			return -1;
 		sc = insp_find(rs->insp, rs->ninsp, use.p, use.len, type.p,
 			       type.len, seats_of(j));
@@ -418,7 +426,7 @@ due_of(struct job *j)
 			due = insp_next_due(sc, reg, last);
 		break;
 	case SMS_SCRAP:
-		if (field_day(j, "registered", &reg, 0) < 0)
+		if (field_day(j, j->f_registered, "registered", &reg, 0) < 0)
 			return -1;
 		sr = scrap_find(rs->scrap, rs->nscrap, use.p, use.len, type.p,
 				type.len, seats_of(j));
@@ -429,7 +437,7 @@ due_of(struct job *j)
 		/* 长期 (long-term) licences and ID cards never expire. */
 		if (rec_str_eq(j->r->f[j->date], REC_STR("长期")))
 			return 0;
-		if (field_day(j, u->date, &due, 0) < 0)
+		if (field_day(j, j->date, u->date, &due, 0) < 0)
 			return -1;
 		break;
 	}
@@ -449,7 +457,6 @@ is_notice(struct job *j)
 {
 	const struct sms_rule *u = j->rule;
 	int32_t t;
-	size_t g;
 
 	j->due[0] = j->days_left[0] = '\0';
 	switch (u->kind) {
@@ -457,12 +464,11 @@ is_notice(struct job *j)
 	case SMS_GENERIC:
 		return due_of(j);
 	case SMS_MEETING:
-		g = rec_reader_field(j->in, u->grid_field);
-		return rec_str_eq(j->r->f[g], rec_str_of(u->grid));
+		return rec_str_eq(j->r->f[j->f_grid], rec_str_of(u->grid));
 	default:
 		/* A violation or a case change is news for window days after
 		 * its time; an older one is history, not a notice. */
-		if (field_day(j, "time", &t, 0) < 0)
+		if (field_day(j, j->f_time, "time", &t, 0) < 0)
 			return -1;
 		return t <= j->run->today && t >= j->run->today - u->window;
 	}
