@@ -272,6 +272,8 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 	in->seen = xmalloc(REC_MAX_FIELDS + 1);
 	/* Read up to the first header, so that fields can be looked up
 	 * before the first record.  JSONL learns it from its first object. */
+	if (in->o.spans != NULL)
+		rd_spans_start(in);	/* the header, without reading ahead */
 	while (!in->have_header && rd_next_file(in)) {
 		if (in->fmt == REC_JSONL)
 			break;
@@ -282,8 +284,6 @@ rec_reader_open(const char *const *files, const struct rec_reader_opts *o)
 		in->peeked = rec_reader_next(in) != NULL;
 	}
 	rd_check_empty(in);
-	if (in->o.spans != NULL)
-		rd_spans_start(in);
 	return in;
 }
 

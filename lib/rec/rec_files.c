@@ -239,8 +239,8 @@ rd_header_known(struct rec_reader *in)
 
 /* ---- files ---- */
 
-static enum rec_fmt
-fmt_of(const struct rec_reader *in, const char *path)
+enum rec_fmt
+rd_fmt_of(const struct rec_reader *in, const char *path)
 {
 	size_t n;
 
@@ -258,9 +258,29 @@ fmt_of(const struct rec_reader *in, const char *path)
 	return in->o.fmt;
 }
 
+/* The columns of a TSV header line that is not in a block (chosen lines
+ * read it with pread): at most REC_MAX_FIELDS + 2, so that more are seen
+ * and refused. */
+static size_t
+cols_plain(struct rec_reader *in, char *p, size_t len)
+{
+	size_t nc = 0, q = 0;
+	char *t;
+
+	for (;;) {
+		t = memchr(p + q, '\t', len - q);
+		in->cols[nc].p = p + q;
+		in->cols[nc].len = (t != NULL ? (size_t)(t - p) : len) - q;
+		if (t == NULL || nc == REC_MAX_FIELDS + 1)
+			return nc + 1;
+		q = (size_t)(t - p) + 1;
+		nc++;
+	}
+}
+
 /* Set up this file's columns from its header line. */
-static void
-file_header(struct rec_reader *in, char *p, size_t len)
+void
+rd_file_header(struct rec_reader *in, char *p, size_t len)
 {
 	size_t nc, i, k;
 	long ncl;
@@ -277,7 +297,8 @@ file_header(struct rec_reader *in, char *p, size_t len)
 				 in->fname, in->line, in->msg.p);
 		nc = (size_t)ncl;
 	} else {
-		nc = tsv_cols_all(in, p, len);
+		nc = in->o.spans != NULL ? cols_plain(in, p, len) :
+		     tsv_cols_all(in, p, len);
 		tsv_unescape_cols(in->cols, nc);
 	}
 	if (nc > REC_MAX_FIELDS)
@@ -406,7 +427,7 @@ rd_next_file(struct rec_reader *in)
 		exit(JW_EXIT_IO);
 	}
 	in->fname = zin_name(in->z);
-	in->fmt = fmt_of(in, path);
+	in->fmt = rd_fmt_of(in, path);
 	in->src = blk_src_open(in->z, in->fmt == REC_TSV, &in->b, &in->pos);
 	if (in->want)
 		blk_src_want(in->src, in->wlo, in->whi);
@@ -440,6 +461,6 @@ rd_next_file(struct rec_reader *in)
 	if (r < 0)
 		diag_die(JW_EXIT_USAGE, "%s:1: header line longer than %zu "
 			 "bytes", in->fname, in->o.max_line);
-	file_header(in, p, len);
+	rd_file_header(in, p, len);
 	return 1;
 }

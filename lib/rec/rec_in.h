@@ -150,6 +150,10 @@ rd_is_header_again(const struct rec_reader *in, const char *p, size_t len)
 
 /* rec_files.c */
 int rd_next_file(struct rec_reader *in);
+/* The format of input path (by extension, when fmt_auto), and this
+ * file's columns from its header line p[0..len) (no BOM, no line end). */
+enum rec_fmt rd_fmt_of(const struct rec_reader *in, const char *path);
+void rd_file_header(struct rec_reader *in, char *p, size_t len);
 void rd_close_input(struct rec_reader *in);
 void rd_refill(struct rec_reader *in);
 int rd_next_span(struct rec_reader *in, char **pp, size_t *lenp,

@@ -1,8 +1,9 @@
 /* rec_spans: chosen lines of one file (rec_reader_opts.spans).  See
  * rec_in.h.
  *
- * The header is read as for a full read (rec_files.c); then the input is
- * closed and each span is read with pread() and taken as a TSV line by
+ * The header line is read with pread() and set up as a full read sets it
+ * up (rd_file_header()), without a zin, blocks or the read-ahead thread;
+ * then each span is read with pread() and taken as a TSV line by
  * tsv_record_line(), with the checks, messages and rejects of a full
  * read and the span's own line number.  Each span must end a line: the
  * byte after it is a newline or the end of the file, else the offsets are
@@ -16,33 +17,6 @@
 #include "base/diag.h"
 #include "base/util.h"
 #include "rec/rec_in.h"
-
-void
-rd_spans_start(struct rec_reader *in)
-{
-	unsigned char magic[2];
-
-	in->sfd = -1;
-	if (in->nfiles != 1 || strcmp(in->files[0], "-") == 0)
-		diag_die(JW_EXIT_USAGE, "chosen lines need one named input "
-			 "file");
-	if (in->fmt != REC_TSV || in->o.encoding != NULL ||
-	    in->o.names != NULL)
-		diag_die(JW_EXIT_USAGE, "%s: chosen lines are read from "
-			 "plain TSV only (no --encoding, no --header-names)",
-			 in->files[0]);
-	in->sfd = open(in->files[0], O_RDONLY | O_CLOEXEC);
-	if (in->sfd < 0)
-		diag_die(JW_EXIT_IO, "%s: cannot open: %s", in->files[0],
-			 strerror(errno));
-	if (pread(in->sfd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
-	    magic[1] == 0x8b)
-		diag_die(JW_EXIT_IO, "%s: gzipped: chosen lines need offsets "
-			 "into plain text", in->files[0]);
-	rd_close_input(in);	/* zin_name() dies with it */
-	in->fname = in->first_fname;
-	buf_init(&in->sline);
-}
 
 /* Read n bytes at off into in->sline (NUL-terminated); 0, or -1 when the
  * file ends first. */
@@ -99,6 +73,80 @@ overlong(struct rec_reader *in, const struct rec_span *s)
 	in->scratch.len = rd_whole_chars(in->scratch.p, in->scratch.len);
 	in->scratch.p[in->scratch.len] = '\0';
 	rd_reject_overlong(in);
+}
+
+/* Die: the header line of the file is over the limit. */
+static void
+header_too_long(struct rec_reader *in)
+{
+	diag_die(JW_EXIT_USAGE, "%s:1: header line longer than %zu bytes",
+		 in->fname, in->o.max_line);
+}
+
+/* Read the header line with pread, 4 KiB first and more while there is
+ * no LF: a lookup of a few lines should not read ahead a megabyte. */
+static void
+spans_header(struct rec_reader *in)
+{
+	size_t want = 4096, skip = 0, len;
+	char *p, *nl = NULL;
+
+	for (;;) {
+		if (want > in->o.max_line + 4)
+			want = in->o.max_line + 4;	/* BOM, CR, LF */
+		read_at(in, 0, want);
+		nl = memchr(in->sline.p, '\n', in->sline.len);
+		if (nl != NULL || in->sline.len < want)
+			break;
+		if (want == in->o.max_line + 4)
+			header_too_long(in);
+		want *= 4;
+	}
+	p = in->sline.p;
+	len = nl != NULL ? (size_t)(nl - p) : in->sline.len;
+	if (len == 0 && nl == NULL)
+		diag_die(JW_EXIT_IO, "%s: empty input, not even a header line",
+			 in->fname);
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	p += skip;
+	len -= skip;
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	if (len > in->o.max_line)
+		header_too_long(in);
+	in->line = 1;
+	rd_file_header(in, p, len);
+}
+
+/* Open the one input and read its header (instead of rd_next_file(): no
+ * zin, no blocks, no read-ahead thread). */
+void
+rd_spans_start(struct rec_reader *in)
+{
+	unsigned char magic[2];
+
+	in->sfd = -1;
+	if (in->nfiles != 1 || strcmp(in->files[0], "-") == 0)
+		diag_die(JW_EXIT_USAGE, "chosen lines need one named input "
+			 "file");
+	in->fname = in->files[0];
+	in->fmt = rd_fmt_of(in, in->fname);
+	if (in->fmt != REC_TSV || in->o.encoding != NULL ||
+	    in->o.names != NULL)
+		diag_die(JW_EXIT_USAGE, "%s: chosen lines are read from "
+			 "plain TSV only (no --encoding, no --header-names)",
+			 in->fname);
+	in->sfd = open(in->fname, O_RDONLY | O_CLOEXEC);
+	if (in->sfd < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot open: %s", in->fname,
+			 strerror(errno));
+	if (pread(in->sfd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b)
+		diag_die(JW_EXIT_IO, "%s: gzipped: chosen lines need offsets "
+			 "into plain text", in->fname);
+	buf_init(&in->sline);
+	spans_header(in);
 }
 
 const struct rec *

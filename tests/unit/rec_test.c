@@ -1573,3 +1573,39 @@ Test(rec, spans_not_lines_of_the_file_exit_4)
 		rec_reader_next(in);
 	});
 }
+
+Test(rec, spans_header_read_with_pread_as_a_full_read_does)
+{
+	/* A BOM and a CRLF header, read without the blocks; the header
+	 * again later is skipped as in a full read. */
+	static const char d[] = "\xef\xbb\xbfk\tv\r\n1\tone\nk\tv\n2\ttwo\n";
+	const char *p = put_file("h.tsv", d, sizeof d - 1);
+	const char *e = put_file("e.tsv", "", 0);
+	const char *files[] = { p, NULL }, *efiles[] = { e, NULL };
+	struct rec_span s[3] = { { 8, 5, 2 }, { 14, 3, 3 }, { 18, 5, 4 } };
+	struct rec_reader_opts o = { 0 };
+	struct rec_reader *in;
+	const struct rec *r;
+	char want[512];
+
+	o.spans = s;
+	o.nspans = 3;
+	in = rec_reader_open(files, &o);
+	cr_assert_eq(rec_reader_nfields(in), 2);
+	cr_assert_eq(rec_reader_field(in, "v"), 1);
+	r = rec_reader_next(in);
+	cr_assert(r != NULL && r->line == 2 && rec_str_eq(r->f[1],
+		  (struct rec_str){ "one", 3 }));
+	r = rec_reader_next(in);
+	cr_assert(r != NULL && r->line == 4 && rec_str_eq(r->f[1],
+		  (struct rec_str){ "two", 3 }));
+	cr_assert_null(rec_reader_next(in));
+	rec_reader_close(in);
+	o.spans = s;
+	o.nspans = 0;
+	snprintf(want, sizeof want, "t: %s: empty input, not even a header "
+		 "line\n", e);
+	EXPECT_EXIT(4, want, {
+		rec_reader_open(efiles, &o);
+	});
+}
