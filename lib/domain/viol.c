@@ -1,7 +1,5 @@
 /* viol: violation codes, states, late fees, scoring cycles.  See viol.h. */
-#include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,53 +15,20 @@
 #include "domain/viol.h"
 
 /* The default table, compiled in from testdata/viol/codes.yaml by the
- * Makefile (viol_default.c). */
+ * Makefile: its text (viol_default.c, scripts/embed) and its entries
+ * (viol_table.c, scripts/embed-codes), so that a lookup parses no YAML. */
 extern const char viol_default_yaml[];
 extern const size_t viol_default_yaml_len;
+extern const struct viol_code viol_default_codes[];
+extern const size_t viol_default_ncodes;
 
 struct viol_codes {
-	struct cfg *cfg;		/* owns every string */
-	struct viol_code *v;
+	struct cfg *cfg;		/* owns every string; NULL: built in */
+	const struct viol_code *v;
+	struct viol_code *own;		/* v when parsed */
 	size_t n;
 	struct htab by_code;		/* code -> index (size_t) */
 };
-
-/* Errors of one parse, collected rather than fatal. */
-struct perr {
-	const char *name;
-	struct buf *out;
-	unsigned n;
-	struct buf code, key;	/* the code and a key, quoted for messages */
-};
-
-/* s quoted for a message (control bytes escaped) into b. */
-static const char *
-perr_q(struct buf *b, const char *s)
-{
-	buf_reset(b);
-	buf_add_quoted(b, s, strlen(s));
-	return b->p;
-}
-
-static void perr_at(struct perr *e, const struct cfg_node *nd,
-		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-perr_at(struct perr *e, const struct cfg_node *nd, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e->n++ >= VIOL_MAX_ERRORS)
-		return;
-	if (nd != NULL)
-		buf_printf(e->out, "%s:%u:%u: ", e->name, nd->line, nd->col);
-	else
-		buf_printf(e->out, "%s: ", e->name);
-	va_start(ap, fmt);
-	buf_vprintf(e->out, fmt, ap);
-	va_end(ap);
-	buf_addc(e->out, '\n');
-}
 
 static int
 is_code(const char *s, size_t n)
@@ -71,180 +36,168 @@ is_code(const char *s, size_t n)
 	return n >= 4 && n <= 6 && num_is_digits(s, n);
 }
 
-/* A fine in yuan, at most 2 decimals, 0 to 1,000,000. */
+/* A fine in yuan, at most 2 decimals, 0 to 1,000,000; -1 (an error added)
+ * when not. */
 static int
-fine_of(struct perr *e, const struct cfg_node *nd, long long *v)
+fine_of(struct cfg *c, const struct cfg_node *nd, long long *v)
 {
 	if (nd->type != CFG_SCALAR || num_dec(nd->str, nd->len, 2, v) < 0 ||
 	    *v < 0 || *v > 100000000LL) {
-		perr_at(e, nd, "code '%s': key 'fine': expected an amount in "
-			"yuan from 0 to 1000000 with at most 2 decimals, or "
-			"[min, max]", e->code.p);
+		cfg_error(c, nd, "fine", "expected an amount in yuan from 0 "
+			  "to 1000000 with at most 2 decimals, or [min, max]");
 		return -1;
 	}
 	return 0;
 }
 
 static void
-parse_fine(struct perr *e, const struct cfg_node *nd, struct viol_code *c)
+parse_fine(struct cfg *c, const struct cfg_node *val, struct viol_code *e)
 {
+	const struct cfg_node *nd = cfg_get(val, "fine");
 	long long lo, hi;
 
+	if (nd == NULL) {
+		cfg_error(c, val, NULL, "missing key 'fine': expected an "
+			  "amount in yuan or [min, max]");
+		return;
+	}
 	if (nd->type == CFG_LIST) {
 		if (nd->len != 2) {
-			perr_at(e, nd, "code '%s': key 'fine': expected [min, "
-				"max], two amounts", e->code.p);
+			cfg_error(c, nd, "fine", "expected [min, max], two "
+				  "amounts");
 			return;
 		}
-		if (fine_of(e, nd->items[0], &lo) < 0 ||
-		    fine_of(e, nd->items[1], &hi) < 0)
+		if (fine_of(c, nd->items[0], &lo) < 0 ||
+		    fine_of(c, nd->items[1], &hi) < 0)
 			return;
 		if (lo > hi) {
-			perr_at(e, nd, "code '%s': key 'fine': min is above "
-				"max", e->code.p);
+			cfg_error(c, nd, "fine", "min is above max");
 			return;
 		}
 	} else {
-		if (fine_of(e, nd, &lo) < 0)
+		if (fine_of(c, nd, &lo) < 0)
 			return;
 		hi = lo;
 	}
-	c->fine_min = lo;
-	c->fine_max = hi;
+	e->fine_min = lo;
+	e->fine_max = hi;
 }
 
+/* Entry e from the code key (a node for its position) and its map val;
+ * each mistake is an error of c. */
 static void
-parse_code(struct perr *e, const struct cfg_node *key,
-	   const struct cfg_node *val, struct viol_code *c)
+parse_code(struct cfg *c, const struct cfg_node *key,
+	   const struct cfg_node *val, struct viol_code *e)
 {
 	static const char *const known[] = { "desc", "points", "fine",
 		"basis", NULL };
 	const struct cfg_node *d;
-	long long pts;
-	size_t i, k;
+	struct buf q = BUF_INIT;
+	long pts;
 
-	c->line = key->line;
-	c->desc = "";
-	c->basis = "";
-	c->fine_min = c->fine_max = -1;
-	c->points = -1;
-	perr_q(&e->code, c->code);
-	if (!is_code(c->code, strlen(c->code)))
-		perr_at(e, key, "code '%s': expected 4 to 6 digits", e->code.p);
+	e->line = key->line;
+	e->fine_min = e->fine_max = -1;
+	buf_add_quoted(&q, e->code, strlen(e->code));
+	if (!is_code(e->code, strlen(e->code)))
+		cfg_error(c, key, NULL, "code '%s': expected 4 to 6 digits",
+			  q.p);
+	if (val->type != CFG_MAP)
+		cfg_error(c, val, NULL, "code '%s': expected a map with keys "
+			  "desc, points, fine", q.p);
+	buf_release(&q);
 	if (val->type != CFG_MAP) {
-		perr_at(e, val, "code '%s': expected a map with keys desc, "
-			"points, fine", e->code.p);
+		e->desc = e->basis = "";
+		e->points = -1;
 		return;
 	}
-	for (i = 0; i < val->len; i++) {
-		for (k = 0; known[k] != NULL; k++)
-			if (strcmp(val->keys[i], known[k]) == 0)
-				break;
-		if (known[k] == NULL)
-			perr_at(e, val->keynodes[i], "code '%s': unknown key "
-				"'%s' (known keys: desc, points, fine, basis)",
-				e->code.p, perr_q(&e->key, val->keys[i]));
+	cfg_known_keys(c, val, known);
+	d = cfg_need(c, val, "desc", CFG_SCALAR, "the violation's "
+		     "description");
+	e->desc = cfg_str(c, d, "desc");
+	if (d->type == CFG_SCALAR && d->len == 0)
+		cfg_error(c, d, "desc", "expected the violation's "
+			  "description, not empty text");
+	d = cfg_opt(c, val, "basis", CFG_SCALAR, NULL);
+	e->basis = d != NULL ? cfg_str(c, d, "basis") : "";
+	d = cfg_need(c, val, "points", CFG_SCALAR, "0, 1, 3, 6, 9 or 12 "
+		     "(MPS Order 163)");
+	pts = cfg_long(c, d, "points", 0, 12);
+	if (pts != 0 && pts != 1 && pts != 3 && pts != 6 && pts != 9 &&
+	    pts != 12)
+		cfg_error(c, d, "points", "expected 0, 1, 3, 6, 9 or 12 (MPS "
+			  "Order 163)");
+	e->points = (int)pts;
+	parse_fine(c, val, e);
+}
+
+static void
+index_codes(struct viol_codes *t)
+{
+	size_t i;
+	int isnew;
+
+	htab_init(&t->by_code, sizeof(size_t));
+	for (i = 0; i < t->n; i++)
+		*(size_t *)htab_put(&t->by_code, t->v[i].code,
+				    strlen(t->v[i].code), &isnew) = i;
+}
+
+/* The table of c, every mistake added to c's errors; NULL when there is
+ * one. */
+static struct viol_codes *
+codes_of(struct cfg *c)
+{
+	static const char *const known[] = { "codes", NULL };
+	const struct cfg_node *root = cfg_root(c), *codes;
+	struct viol_codes *t;
+	size_t i;
+
+	if (root->type == CFG_MAP)
+		cfg_known_keys(c, root, known);
+	codes = cfg_need(c, root, "codes", CFG_MAP, "a map from code to "
+			 "desc, points, fine");
+	if (codes->len > VIOL_MAX_CODES) {
+		cfg_error(c, codes, "codes", "more than %d codes",
+			  VIOL_MAX_CODES);
+		return NULL;
 	}
-	d = cfg_get(val, "desc");
-	if (d == NULL || d->type != CFG_SCALAR || d->len == 0 ||
-	    memchr(d->str, '\0', d->len) != NULL)
-		perr_at(e, d ? d : val, "code '%s': %s 'desc': expected the "
-			"violation's description", e->code.p,
-			d ? "key" : "missing key");
-	else
-		c->desc = d->str;
-	d = cfg_get(val, "basis");
-	if (d != NULL && (d->type != CFG_SCALAR ||
-			  memchr(d->str, '\0', d->len) != NULL))
-		perr_at(e, d, "code '%s': key 'basis': expected text",
-			e->code.p);
-	else if (d != NULL)
-		c->basis = d->str;
-	d = cfg_get(val, "points");
-	if (d == NULL || d->type != CFG_SCALAR ||
-	    num_ll(d->str, d->len, &pts) < 0 ||
-	    (pts != 0 && pts != 1 && pts != 3 && pts != 6 && pts != 9 &&
-	     pts != 12))
-		perr_at(e, d ? d : val, "code '%s': %s 'points': expected 0, "
-			"1, 3, 6, 9 or 12 (MPS Order 163)", e->code.p,
-			d ? "key" : "missing key");
-	else
-		c->points = (int)pts;
-	d = cfg_get(val, "fine");
-	if (d == NULL)
-		perr_at(e, val, "code '%s': missing key 'fine': expected an "
-			"amount in yuan or [min, max]", e->code.p);
-	else
-		parse_fine(e, d, c);
+	t = xcalloc(1, sizeof *t);
+	t->n = codes->len;
+	t->own = xcalloc(t->n + 1, sizeof *t->own);
+	for (i = 0; i < t->n; i++) {
+		t->own[i].code = codes->keys[i];
+		parse_code(c, codes->keynodes[i], codes->items[i], &t->own[i]);
+	}
+	t->v = t->own;
+	if (cfg_nerrors(c) > 0) {
+		free(t->own);
+		free(t);
+		return NULL;
+	}
+	t->cfg = c;
+	index_codes(t);
+	return t;
 }
 
 struct viol_codes *
 viol_codes_parse(const char *name, const char *p, size_t n, struct buf *errs)
 {
-	struct perr e = { name, errs, 0, BUF_INIT, BUF_INIT };
-	const struct cfg_node *root, *codes;
+	struct cfg *c = cfg_load_mem(name, p, n);
 	struct viol_codes *t;
-	struct cfg *c;
 	size_t i;
-	int isnew;
 
-	/* Load errors (YAML syntax, limits, duplicate keys) are cfg's list
-	 * (see cfg.h); XXX the checks below could add to it too. */
-	c = cfg_load_mem(name, p, n);
-	if (cfg_nerrors(c) > 0) {
-		for (i = 0; i < cfg_nerrors(c) && i < CFG_MAX_ERRORS; i++) {
-			buf_adds(errs, cfg_errmsg(c, i));
-			buf_addc(errs, '\n');
-		}
-		cfg_free(c);
-		return NULL;
-	}
-	root = cfg_root(c);
-	codes = cfg_get(root, "codes");
-	if (root->type != CFG_MAP) {
-		perr_at(&e, root, "expected a map with key 'codes'");
-	} else {
-		for (i = 0; i < root->len; i++)
-			if (strcmp(root->keys[i], "codes") != 0)
-				perr_at(&e, root->keynodes[i], "unknown key "
-					"'%s' (known keys: codes)",
-					perr_q(&e.key, root->keys[i]));
-		if (codes == NULL)
-			perr_at(&e, root, "missing key 'codes': expected a "
-				"map from code to desc, points, fine");
-		else if (codes->type != CFG_MAP)
-			perr_at(&e, codes, "key 'codes': expected a map from "
-				"code to desc, points, fine");
-		else if (codes->len > VIOL_MAX_CODES)
-			perr_at(&e, codes, "key 'codes': more than %d codes",
-				VIOL_MAX_CODES);
-	}
-	if (e.n > 0)
-		goto fail;
-	t = xcalloc(1, sizeof *t);
-	t->cfg = c;
-	t->n = codes->len;
-	t->v = xcalloc(t->n + 1, sizeof *t->v);
-	htab_init(&t->by_code, sizeof(size_t));
-	for (i = 0; i < t->n; i++) {
-		t->v[i].code = codes->keys[i];
-		parse_code(&e, codes->keynodes[i], codes->items[i], &t->v[i]);
-		*(size_t *)htab_put(&t->by_code, t->v[i].code,
-				    strlen(t->v[i].code), &isnew) = i;
-	}
-	if (e.n == 0) {
-		buf_release(&e.code);
-		buf_release(&e.key);
+	/* Load errors that do not stop the loading (a duplicate key) are
+	 * listed with the table's own. */
+	t = codes_of(c);
+	if (t != NULL)
 		return t;
+	for (i = 0; i < cfg_nerrors(c) && i < CFG_MAX_ERRORS; i++) {
+		buf_adds(errs, cfg_errmsg(c, i));
+		buf_addc(errs, '\n');
 	}
-	viol_codes_free(t);
-	c = NULL;
-fail:
-	if (e.n > VIOL_MAX_ERRORS)
-		buf_printf(errs, "%s: %u more errors not shown\n", name,
-			   e.n - VIOL_MAX_ERRORS);
-	buf_release(&e.code);
-	buf_release(&e.key);
+	if (cfg_nerrors(c) > CFG_MAX_ERRORS)
+		buf_printf(errs, "%s: and %zu more errors\n", name,
+			   cfg_nerrors(c) - CFG_MAX_ERRORS);
 	cfg_free(c);
 	return NULL;
 }
@@ -252,48 +205,28 @@ fail:
 struct viol_codes *
 viol_codes_load(const char *path)
 {
-	struct buf errs = BUF_INIT, data = BUF_INIT;
 	struct viol_codes *t;
-	char chunk[65536];
-	size_t k;
-	FILE *f;
+	struct cfg *c;
 
 	if (path == NULL) {
-		t = viol_codes_parse("(built-in codes)", viol_default_yaml,
-				     viol_default_yaml_len, &errs);
-	} else {
-		f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-		if (f == NULL)
-			diag_die(JW_EXIT_CONFIG, "%s: cannot open: %s", path,
-				 strerror(errno));
-		while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-			buf_add(&data, chunk, k);
-			if (data.len > CFG_MAX_BYTES)
-				break;
-		}
-		if (ferror(f))
-			diag_die(JW_EXIT_CONFIG, "%s: cannot read: %s", path,
-				 strerror(errno));
-		if (f != stdin)
-			fclose(f);
-		t = viol_codes_parse(strcmp(path, "-") == 0 ? "<stdin>" : path,
-				     data.p, data.len, &errs);
-		buf_release(&data);
+		t = xcalloc(1, sizeof *t);
+		t->v = viol_default_codes;
+		t->n = viol_default_ncodes;
+		index_codes(t);
+		return t;
 	}
-	if (t == NULL) {
-		/* Every error, each as "prog: file:line:col: what". */
-		char *s = errs.p, *nl;
+	c = cfg_load(path);
+	if ((t = codes_of(c)) != NULL)
+		return t;
+	cfg_done(c);		/* every error, then exit 3 */
+	abort();		/* not reached */
+}
 
-		while ((nl = strchr(s, '\n')) != NULL) {
-			*nl = '\0';
-			diag_error("%s", s);
-			s = nl + 1;
-		}
-		buf_release(&errs);
-		exit(JW_EXIT_CONFIG);
-	}
-	buf_release(&errs);
-	return t;
+const char *
+viol_codes_default_yaml(size_t *n)
+{
+	*n = viol_default_yaml_len;
+	return viol_default_yaml;
 }
 
 void
@@ -303,7 +236,7 @@ viol_codes_free(struct viol_codes *t)
 		return;
 	htab_release(&t->by_code);
 	cfg_free(t->cfg);
-	free(t->v);
+	free(t->own);
 	free(t);
 }
 

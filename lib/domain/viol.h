@@ -29,7 +29,6 @@
 #include "base/buf.h"
 
 #define VIOL_MAX_CODES 100000	/* codes in one table */
-#define VIOL_MAX_ERRORS 20	/* errors reported from one table */
 #define VIOL_FULL_SCORE 12	/* points of a scoring cycle */
 #define VIOL_PAY_DAYS 15	/* days to pay after the decision is served */
 
@@ -45,15 +44,19 @@ struct viol_code {
 struct viol_codes;
 
 /* Parse a code table from p[0..n), named name in messages.  Returns the
- * table, or NULL with one line per error appended to errs ("name:line:col:
- * key 'k': what"; at most VIOL_MAX_ERRORS, then a line saying how many
- * more).  Never exits, except when out of memory (5). */
+ * table, or NULL with one line per error appended to errs, as cfg.h's
+ * error list has them ("name:line:col: key 'k': what", in file order; at
+ * most CFG_MAX_ERRORS, then "name: and N more errors").  Never exits,
+ * except when out of memory (5). */
 struct viol_codes *viol_codes_parse(const char *name, const char *p,
 				    size_t n, struct buf *errs);
-/* Load the table at path, or the built-in default (testdata/viol/
- * codes.yaml, compiled in) when path is NULL.  Prints every error and
- * exits 3 on a bad or unreadable file. */
+/* Load the table at path ("-": standard input), or the built-in default
+ * when path is NULL: testdata/viol/codes.yaml, compiled in as entries (no
+ * YAML is parsed).  Prints every error (cfg_done()) and exits 3 on a bad
+ * or unreadable file. */
 struct viol_codes *viol_codes_load(const char *path);
+/* The text of the built-in table (testdata/viol/codes.yaml), n bytes. */
+const char *viol_codes_default_yaml(size_t *n);
 void viol_codes_free(struct viol_codes *t);
 /* The entry for code p[0..n), or NULL. */
 const struct viol_code *viol_code_find(const struct viol_codes *t,

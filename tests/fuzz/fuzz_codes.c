@@ -3,7 +3,7 @@
  * (lib/domain/viol.c, viol_codes_parse()).
  *
  * Parses the input as a code table.  A refused table must carry at least
- * one message, each line "fuzz.yaml:..." and at most VIOL_MAX_ERRORS + 1
+ * one message, each line "fuzz.yaml:..." and at most CFG_MAX_ERRORS + 1
  * lines; a loaded one must hold only what the schema allows (4-6 digit
  * codes each found by viol_code_find(), a description, points of MPS
  * Order 163, 0 <= fine_min <= fine_max) and no message.  Never exits, keeps no state between
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/cfg.h"
 #include "domain/viol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -57,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 				abort();
 			lines++;
 		}
-		if (lines > VIOL_MAX_ERRORS + 1)
+		if (lines > CFG_MAX_ERRORS + 1)
 			abort();
 	} else {
 		if (e.len != 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/cfg.h"
 #include "base/date.h"
 #include "domain/viol.h"
 
@@ -81,19 +82,32 @@ Test(viol_codes, every_error_in_one_run)
 	    "  1004:\n    desc: x\n    points: 3\n    fin: 5\n"
 	    "  1005: 7\n",
 	    "t.yaml:2:3: code '12': expected 4 to 6 digits\n"
-	    "t.yaml:8:13: code '1001': key 'points': expected 0, 1, 3, 6, 9 "
-	    "or 12 (MPS Order 163)\n"
-	    "t.yaml:11:5: code '1002': missing key 'desc': expected the "
-	    "violation's description\n"
-	    "t.yaml:12:11: code '1002': key 'fine': min is above max\n"
-	    "t.yaml:16:11: code '1003': key 'fine': expected an amount in "
-	    "yuan from 0 to 1000000 with at most 2 decimals, or [min, max]\n"
-	    "t.yaml:20:5: code '1004': unknown key 'fin' (known keys: desc, "
-	    "points, fine, basis)\n"
-	    "t.yaml:18:5: code '1004': missing key 'fine': expected an amount "
-	    "in yuan or [min, max]\n"
+	    "t.yaml:8:13: key 'points': expected 0, 1, 3, 6, 9 or 12 (MPS "
+	    "Order 163)\n"
+	    "t.yaml:11:5: missing key 'desc': expected the violation's "
+	    "description\n"
+	    "t.yaml:12:11: key 'fine': min is above max\n"
+	    "t.yaml:16:11: key 'fine': expected an amount in yuan from 0 to "
+	    "1000000 with at most 2 decimals, or [min, max]\n"
+	    "t.yaml:18:5: missing key 'fine': expected an amount in yuan or "
+	    "[min, max]\n"
+	    "t.yaml:20:5: unknown key 'fin' (known keys: desc, points, fine, "
+	    "basis)\n"
 	    "t.yaml:21:9: code '1005': expected a map with keys desc, points, "
 	    "fine\n");
+}
+
+/* A load error that does not stop the loading (a duplicate key) is
+ * listed with the table's own. */
+Test(viol_codes, load_and_table_errors_together)
+{
+	bad("codes:\n"
+	    "  1625: {desc: a, points: 6, fine: 1}\n"
+	    "  1625: {desc: b, points: 6, fine: 1}\n"
+	    "  1039: {desc: c, points: 2, fine: 1}\n",
+	    "t.yaml:3:3: duplicate key '1625' (first on line 2)\n"
+	    "t.yaml:4:27: key 'points': expected 0, 1, 3, 6, 9 or 12 (MPS "
+	    "Order 163)\n");
 }
 
 Test(viol_codes, top_level)
@@ -117,8 +131,8 @@ Test(viol_codes, quoted_in_messages)
 	bad("codes: {\"16\\n25\": {desc: a, points: 6, fine: 1, "
 	    "\"no\\tte\": 1}}\n",
 	    "t.yaml:1:9: code '16\\n25': expected 4 to 6 digits\n"
-	    "t.yaml:1:49: code '16\\n25': unknown key 'no\\tte' (known "
-	    "keys: desc, points, fine, basis)\n");
+	    "t.yaml:1:49: unknown key 'no\\tte' (known keys: desc, points, "
+	    "fine, basis)\n");
 }
 
 Test(viol_codes, error_limit)
@@ -132,8 +146,8 @@ Test(viol_codes, error_limit)
 	cr_assert_null(viol_codes_parse("t.yaml", y.p, y.len, &e));
 	for (size_t k = 0; k < e.len; k++)
 		lines += e.p[k] == '\n';
-	cr_assert_eq(lines, VIOL_MAX_ERRORS + 1);
-	cr_assert(strstr(e.p, "t.yaml: 10 more errors not shown\n") != NULL,
+	cr_assert_eq(lines, CFG_MAX_ERRORS + 1);
+	cr_assert(strstr(e.p, "t.yaml: and 10 more errors\n") != NULL,
 		  "%s", e.p);
 	buf_release(&y);
 	buf_release(&e);
@@ -197,4 +211,35 @@ Test(viol_plate_type, names)
 	cr_assert_str_eq(viol_plate_type_name("52", 2), "小型新能源汽车");
 	cr_assert_null(viol_plate_type_name("25", 2));
 	cr_assert_null(viol_plate_type_name("2", 1));
+}
+
+/* The built-in table is compiled in as entries (scripts/embed-codes):
+ * they are what parsing its YAML gives. */
+Test(viol_codes, builtin_table_is_the_yaml)
+{
+	struct viol_codes *b = viol_codes_load(NULL), *y;
+	struct buf e = BUF_INIT;
+	const struct viol_code *p, *q;
+	const char *yaml;
+	size_t n, i;
+
+	yaml = viol_codes_default_yaml(&n);
+	y = viol_codes_parse("codes.yaml", yaml, n, &e);
+	cr_assert_not_null(y, "%s", e.p);
+	cr_assert_eq(viol_codes_count(b), viol_codes_count(y));
+	for (i = 0; i < viol_codes_count(y); i++) {
+		p = viol_code_at(b, i);
+		q = viol_code_at(y, i);
+		cr_assert_str_eq(p->code, q->code);
+		cr_assert_str_eq(p->desc, q->desc);
+		cr_assert_str_eq(p->basis, q->basis);
+		cr_assert_eq(p->points, q->points, "%s", q->code);
+		cr_assert_eq(p->fine_min, q->fine_min, "%s", q->code);
+		cr_assert_eq(p->fine_max, q->fine_max, "%s", q->code);
+		cr_assert_eq(p->line, q->line, "%s", q->code);
+		cr_assert_eq(viol_code_find(b, q->code, strlen(q->code)), p);
+	}
+	viol_codes_free(b);
+	viol_codes_free(y);
+	buf_release(&e);
 }
