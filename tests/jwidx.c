@@ -23,29 +23,7 @@
 #include "base/diag.h"
 #include "base/util.h"
 #include "rec/sidx.h"
-
-/* The id_no of each "role:id_no:name[:phone]" item. */
-static void
-party_keys(void *ctx, struct rec_str v,
-	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
-{
-	const char *p = v.p, *e = v.p + v.len, *semi, *c1, *c2;
-
-	(void)ctx;
-	while (p < e) {
-		semi = memchr(p, ';', (size_t)(e - p));
-		if (semi == NULL)
-			semi = e;
-		c1 = memchr(p, ':', (size_t)(semi - p));
-		if (c1 != NULL) {
-			c2 = memchr(c1 + 1, ':', (size_t)(semi - c1 - 1));
-			if (c2 == NULL)
-				c2 = semi;
-			emit(ectx, c1 + 1, (size_t)(c2 - c1 - 1));
-		}
-		p = semi + 1;
-	}
-}
+#include "sidx_parties.h"
 
 static void
 usage(void)
@@ -86,7 +64,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof o);
 	o.field = argv[optind + 1];
 	if (parties) {
-		o.keys = party_keys;
+		o.keys = sidx_party_keys;
 		o.keys_name = "parties-id/1";
 	}
 	o.secret = secret;

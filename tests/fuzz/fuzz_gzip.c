@@ -266,29 +266,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	buf_release(&got);
 	return 0;
 }
-
-#ifdef FUZZ_MAIN
-/* Without libFuzzer: replay the files named on the command line. */
-int
-main(int argc, char *argv[])
-{
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	ssize_t r;
-	int i, fd;
-
-	for (i = 1; i < argc; i++) {
-		if ((fd = open(argv[i], O_RDONLY)) < 0) {
-			perror(argv[i]);
-			return 1;
-		}
-		buf_reset(&b);
-		while ((r = read(fd, tmp, sizeof tmp)) > 0)
-			buf_add(&b, tmp, (size_t)r);
-		close(fd);
-		LLVMFuzzerTestOneInput((const uint8_t *)b.p, b.len);
-	}
-	buf_release(&b);
-	return 0;
-}
-#endif

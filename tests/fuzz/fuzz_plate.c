@@ -51,26 +51,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	buf_release(&b);
 	return 0;
 }
-
-#ifdef FUZZ_MAIN
-#include <stdio.h>
-
-int
-main(int argc, char *argv[])
-{
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		char p[65536];
-		size_t n;
-
-		if (f == NULL) {
-			perror(argv[i]);
-			return 1;
-		}
-		n = fread(p, 1, sizeof p, f);
-		fclose(f);
-		LLVMFuzzerTestOneInput((const uint8_t *)p, n);
-	}
-	return 0;
-}
-#endif

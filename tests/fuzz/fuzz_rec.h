@@ -441,43 +441,4 @@ fuzz_rec_run(const uint8_t *d, size_t n, enum rec_fmt fmt,
 	buf_release(&log);
 }
 
-#ifdef FUZZ_MAIN
-/* The whole contents of fd. */
-static void
-fuzz_slurp(int fd, struct buf *out)
-{
-	char tmp[65536];
-	ssize_t r;
-	off_t off = 0;
-
-	buf_reset(out);
-	while ((r = pread(fd, tmp, sizeof tmp, off)) > 0) {
-		buf_add(out, tmp, (size_t)r);
-		off += r;
-	}
-	if (r < 0)
-		abort();
-}
-
-/* Without libFuzzer: replay the files named on the command line. */
-int
-main(int argc, char *argv[])
-{
-	struct buf b = BUF_INIT;
-	int i, fd;
-
-	for (i = 1; i < argc; i++) {
-		if ((fd = open(argv[i], O_RDONLY)) < 0) {
-			perror(argv[i]);
-			return 1;
-		}
-		fuzz_slurp(fd, &b);
-		close(fd);
-		LLVMFuzzerTestOneInput((const uint8_t *)b.p, b.len);
-	}
-	buf_release(&b);
-	return 0;
-}
-#endif
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * fuzz_sidx: libFuzzer harness for the sidecar index reader
- * (lib/rec/sidx.c, included here so that the harness can re-seal an index
- * with the format's own hashes).
+ * (lib/rec/sidx_*.c; it includes their private sidx_in.h so that it can
+ * re-seal an index with the format's own hashes).
  *
  * A small fixed data file (plates, a multi-key parties field, escapes,
  * CRLF, a repeated header, and lines appended after the index was built)
@@ -30,6 +30,7 @@
  * Never exits, keeps no state between runs but the fixed files.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,7 +39,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../lib/rec/sidx.c"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "rec/sidx_in.h"
+#include "../sidx_parties.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -68,32 +73,12 @@ static struct buf alldata;
 static const unsigned char secret[] = "fuzz secret, 32 bytes long......";
 
 static void
-party_keys(void *ctx, struct rec_str v,
-	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
-{
-	const char *p = v.p, *e = v.p + v.len, *semi, *c1, *c2;
-
-	(void)ctx;
-	while (p < e) {
-		semi = memchr(p, ';', (size_t)(e - p));
-		if (semi == NULL)
-			semi = e;
-		c1 = memchr(p, ':', (size_t)(semi - p));
-		if (c1 != NULL) {
-			c2 = memchr(c1 + 1, ':', (size_t)(semi - c1 - 1));
-			emit(ectx, c1 + 1, (size_t)((c2 ? c2 : semi) - c1 - 1));
-		}
-		p = semi + 1;
-	}
-}
-
-static void
 opts_for(int which, struct sidx_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->field = which & 1 ? "parties" : "plate";
 	if (which & 1) {
-		o->keys = party_keys;
+		o->keys = sidx_party_keys;
 		o->keys_name = "parties-id/1";
 	}
 	if (which & 2) {
@@ -187,20 +172,33 @@ setup(void)
 	slurp_to(data, &alldata);
 }
 
+/* Does a value emit the key? */
+struct match {
+	const char *key;
+	size_t n;
+	int found;
+};
+
+static void
+match_key(void *ctx, const char *k, size_t n)
+{
+	struct match *m = ctx;
+
+	if (n == m->n && memcmp(k, m->key, n) == 0)
+		m->found = 1;
+}
+
 /* The true answer for key: "off+len@line " for each line holding it. */
 static void
 truth(const struct sidx_opts *o, const char *key, struct buf *out)
 {
 	const char *p = alldata.p, *e, *end = alldata.p + alldata.len;
 	struct match m;
-	struct keyer k;
 	struct buf tmp = BUF_INIT;
 	struct rec_str v;
 	uint64_t line = 1, col = o->keys ? 2 : 1;
 
-	memset(&k, 0, sizeof k);
 	memset(&m, 0, sizeof m);
-	m.k = &k;
 	m.key = key;
 	m.n = strlen(key);
 	buf_reset(out);
@@ -210,8 +208,8 @@ truth(const struct sidx_opts *o, const char *key, struct buf *out)
 		if (line > 1 && m.n > 0 &&
 		    !(len == 16 && memcmp(p, prefix, 16) == 0)) {
 			m.found = 0;
-			if (line_field(p, len, col, &tmp, &v))
-				keys_of(o, v, match_key, &m);
+			if (sx_line_field(p, len, col, &tmp, &v))
+				sx_keys_of(o, v, match_key, &m);
 			if (m.found)
 				buf_printf(out, "%zu+%zu@%llu ",
 					   (size_t)(p - alldata.p), len,
@@ -243,8 +241,8 @@ reseal(struct buf *b)
 		uint64_t c = h->covered;
 		size_t e = c < EDGE ? (size_t)c : EDGE;
 
-		h->head_hash = fmt_hash(alldata.p, e, 2);
-		h->tail_hash = fmt_hash(alldata.p + c - e, e, 3);
+		h->head_hash = sx_fmt_hash(alldata.p, e, 2);
+		h->tail_hash = sx_fmt_hash(alldata.p + c - e, e, 3);
 	}
 	if (h->npages == h->nkeys / PAGE + (h->nkeys % PAGE != 0) &&
 	    h->nkeys <= h->npost && h->npost <= b->len / 16 &&
@@ -261,19 +259,20 @@ reseal(struct buf *b)
 			    tab[i].count > h->npost - tab[i].first)
 				continue;
 			for (ph = tab[i].h, k = 0; k < tab[i].count; k++)
-				ph = post_hash_step(ph, po + tab[i].first + k);
+				ph = sx_post_hash_step(ph,
+						       po + tab[i].first + k);
 			tab[i].hash = ph;
 		}
 		for (i = 0; i < h->npages; i++) {
 			k = h->nkeys - i * PAGE < PAGE ? h->nkeys - i * PAGE
 						       : PAGE;
 			dr[i].first = tab[i * PAGE].h;
-			dr[i].hash = fmt_hash(tab + i * PAGE, k * sizeof *tab,
-					      4);
+			dr[i].hash = sx_fmt_hash(tab + i * PAGE,
+						 k * sizeof *tab, 4);
 		}
-		h->dir_hash = fmt_hash(dr, h->npages * sizeof *dr, 5);
+		h->dir_hash = sx_fmt_hash(dr, h->npages * sizeof *dr, 5);
 	}
-	h->hdr_hash = fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
+	h->hdr_hash = sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
 }
 
 /* Every hit listed in got ("off+len@line ...") must be in want, in the

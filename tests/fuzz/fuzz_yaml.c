@@ -9,8 +9,9 @@
  *     lib/base/arena.c lib/base/util.c lib/base/diag.c lib/base/buf.c \
  *     lib/base/utf8.c -lyaml -o fuzz_yaml
  *   ./fuzz_yaml -max_total_time=600 -max_len=65536 corpus/ testdata/yaml/
- * With -DFUZZ_MAIN (any compiler, no -fsanitize=fuzzer) it is a plain
- * program that replays the files named on its command line.
+ * Linked with tests/fuzz/fuzz_main.c instead (any compiler, no
+ * -fsanitize=fuzzer) it is a plain program that replays the files and
+ * folders named on its command line.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -75,37 +76,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	cfg_free(c);
 	return 0;
 }
-
-#ifdef FUZZ_MAIN
-#include <stdio.h>
-
-int
-main(int argc, char *argv[])
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		char *p = NULL;
-		size_t n = 0, cap = 0, r;
-
-		if (f == NULL) {
-			perror(argv[i]);
-			return 1;
-		}
-		do {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 4096;
-				if ((p = realloc(p, cap)) == NULL)
-					return 1;
-			}
-			r = fread(p + n, 1, cap - n, f);
-			n += r;
-		} while (r > 0);
-		fclose(f);
-		LLVMFuzzerTestOneInput((const uint8_t *)p, n);
-		free(p);
-	}
-	return 0;
-}
-#endif

@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "rec/sidx.h"
+#include "../sidx_parties.h"
 
 TESTUTIL_SUITE(sidx);
 
@@ -358,32 +359,12 @@ Test(sidx, extend_indexes_the_appended_part)
 
 /* ---- parties: several keys in one field ---- */
 
-static void
-party_keys(void *ctx, struct rec_str v,
-	   void (*emit)(void *ectx, const char *k, size_t n), void *ectx)
-{
-	const char *p = v.p, *e = v.p + v.len, *semi, *c1, *c2;
-
-	(void)ctx;
-	while (p < e) {
-		semi = memchr(p, ';', (size_t)(e - p));
-		if (semi == NULL)
-			semi = e;
-		c1 = memchr(p, ':', (size_t)(semi - p));
-		if (c1 != NULL) {
-			c2 = memchr(c1 + 1, ':', (size_t)(semi - c1 - 1));
-			emit(ectx, c1 + 1, (size_t)((c2 ? c2 : semi) - c1 - 1));
-		}
-		p = semi + 1;
-	}
-}
-
 static const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
 
 Test(sidx, multi_key_field)
 {
 	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i"));
-	struct sidx_opts o = { .field = "parties", .keys = party_keys,
+	struct sidx_opts o = { .field = "parties", .keys = sidx_party_keys,
 			       .keys_name = "parties-id/1" };
 	struct sidx *x;
 
@@ -406,7 +387,7 @@ Test(sidx, hmac_keys_never_in_clear)
 	static const char *const ids[] = { "430000199001011234",
 					   "43000020000101567X" };
 	unsigned char other[32];
-	struct sidx_opts o = { .field = "parties", .keys = party_keys,
+	struct sidx_opts o = { .field = "parties", .keys = sidx_party_keys,
 			       .keys_name = "parties-id/1", .secret = secret,
 			       .nsecret = sizeof secret };
 	struct sidx *x;

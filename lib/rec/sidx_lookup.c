@@ -1,0 +1,200 @@
+/* sidx_lookup: a key's lines: the binary search of the directory and
+ * its table page, the posting list checked and every hit read back from
+ * the data, then a scan of what was appended since the build.  See
+ * sidx.h. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "rec/sidx_in.h"
+
+/* Does the value emit the key?  And (second look) a key of that hash? */
+struct match {
+	const struct keyer *k;
+	const char *key;
+	size_t n;
+	uint64_t h;
+	int found, collide;
+};
+
+static void
+match_key(void *ctx, const char *k, size_t n)
+{
+	struct match *m = ctx;
+
+	if (n == m->n && memcmp(k, m->key, n) == 0)
+		m->found = 1;
+}
+
+static void
+match_hash(void *ctx, const char *k, size_t n)
+{
+	struct match *m = ctx;
+
+	if (n > 0 && sx_key_hash(m->k, k, n) == m->h)
+		m->collide = 1;
+}
+
+static void
+add_hit(struct sidx *x, uint64_t off, uint64_t len, uint64_t line)
+{
+	if (x->nhits == x->caph) {
+		x->caph = x->caph ? x->caph * 2 : 16;
+		x->hits = xreallocarray(x->hits, x->caph, sizeof *x->hits);
+	}
+	x->hits[x->nhits].off = off;
+	x->hits[x->nhits].len = len;
+	x->hits[x->nhits].line = line;
+	x->nhits++;
+}
+
+static void __attribute__((noreturn))
+corrupt(struct sidx *x, const char *what)
+{
+	sx_refuse(x, "corrupt (%s)", what);
+}
+
+/* The indexed line at off (len bytes and its LF) read back: does it hold
+ * the key?  A line that holds neither it nor another key of its hash was
+ * not put there by a build. */
+static int
+verify_hit(struct sidx *x, struct match *m, uint64_t off, uint64_t len)
+{
+	struct rec_str v;
+	char *p;
+
+	buf_reset(&x->line);
+	buf_grow(&x->line, len + 2);
+	/* The byte before (an LF, unless off starts the records) and the
+	 * LF after. */
+	if (sx_pread_full(x->fd, x->line.p, len + 2, off - 1) < 0)
+		diag_die(JW_EXIT_IO, "%s: read error: %s", x->data,
+			 strerror(errno));
+	p = x->line.p + 1;
+	if ((off != x->h->body_off && p[-1] != '\n') || p[len] != '\n' ||
+	    memchr(p, '\n', len) != NULL)
+		corrupt(x, "a posting is not a line");
+	m->found = m->collide = 0;
+	if (sx_line_field(p, len, x->h->col, &x->tmp, &v))
+		sx_keys_of(x->o, v, match_key, m);
+	if (m->found)
+		return 1;
+	if (sx_line_field(p, len, x->h->col, &x->tmp, &v))
+		sx_keys_of(x->o, v, match_hash, m);
+	if (!m->collide)
+		corrupt(x, "a posting's line does not hold its key");
+	return 0;
+}
+
+static void
+lookup_indexed(struct sidx *x, struct match *m)
+{
+	const struct hdr *hd = x->h;
+	const struct entry *e, *pg;
+	const struct post *p;
+	uint64_t lo, hi, mid, page, k, i, ph, off, len, line;
+
+	for (lo = 0, hi = hd->npages; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (x->dir[mid].first <= m->h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return;
+	page = lo - 1;
+	pg = x->tab + page * PAGE;
+	k = hd->nkeys - page * PAGE < PAGE ? hd->nkeys - page * PAGE : PAGE;
+	if (sx_fmt_hash(pg, k * sizeof *pg, 4) != x->dir[page].hash ||
+	    pg[0].h != x->dir[page].first)
+		corrupt(x, "a table page's hash does not match");
+	for (lo = 0, hi = k; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (pg[mid].h < m->h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == k || pg[lo].h != m->h)
+		return;
+	e = pg + lo;
+	if (e->first > hd->npost || e->count > hd->npost - e->first ||
+	    e->count == 0)
+		corrupt(x, "a posting list is out of bounds");
+	p = x->post + e->first;
+	for (ph = e->h, i = 0; i < e->count; i++)
+		ph = sx_post_hash_step(ph, p + i);
+	if (ph != e->hash)
+		corrupt(x, "a posting list's hash does not match");
+	for (i = 0; i < e->count; i++) {
+		off = p[i].a & MAX48;
+		line = p[i].a >> 48 | (p[i].b & 0xffffffffull) << 16;
+		len = p[i].b >> 32;
+		if (off < hd->body_off || off >= hd->covered ||
+		    len >= hd->covered - off ||
+		    line < 2 || line > hd->nlines ||
+		    (i > 0 && off <= (p[i - 1].a & MAX48)))
+			corrupt(x, "a posting is out of bounds");
+		if (verify_hit(x, m, off, len))
+			add_hit(x, off, len, line);
+	}
+}
+
+struct scan_ctx {
+	struct sidx *x;
+	struct match *m;
+};
+
+static void
+scan_line(void *ctx, const char *p, size_t len, uint64_t off, uint64_t line)
+{
+	struct scan_ctx *c = ctx;
+	struct rec_str v;
+
+	c->m->found = 0;
+	if (sx_line_field(p, len, c->x->h->col, &c->x->tmp, &v))
+		sx_keys_of(c->x->o, v, match_key, c->m);
+	if (c->m->found)
+		add_hit(c->x, off, len, line);
+}
+
+size_t
+sidx_lookup(struct sidx *x, const char *key, size_t n,
+	    const struct sidx_hit **hits)
+{
+	struct match m = { &x->k, key, n, 0, 0, 0 };
+	struct scan_ctx c = { x, &m };
+	struct head hd;
+	uint64_t line;
+
+	x->nhits = 0;
+	*hits = x->hits;
+	if (n == 0 || x->err != NULL)
+		return 0;
+	if (x->soft && setjmp(x->jb) != 0) {
+		x->nhits = 0;
+		return 0;
+	}
+	m.h = sx_key_hash(&x->k, key, n);
+	lookup_indexed(x, &m);
+	if (x->size > x->h->covered) {
+		/* XXX each lookup scans the appended part again: a program
+		 * that looks up many keys in a much-grown file should have
+		 * the index extended first. */
+		hd.body_off = x->h->body_off;
+		hd.col = x->h->col;
+		hd.hl = x->hl;
+		hd.hlen = x->hlen;
+		line = x->h->nlines + 1;
+		sx_scan_lines(x->fd, x->data, &hd, x->h->covered, &line,
+			      x->size, scan_line, &c);
+	}
+	*hits = x->hits;
+	return x->nhits;
+}
