@@ -842,7 +842,17 @@ one_record(struct job *j)
 	if (run->st != NULL)
 		before += smsstate_phone_count(run->st, phash, run->day);
 	if (mark == SMS_SENT) {
+		const char *stime, *sdetail;
+
+		/* Handed over by a send as of this same time (a rerun of
+		 * it): listed as that send listed it, not handed over. */
 		status = "already_sent";
+		if (smsstate_sent(run->st, khash, &stime, &sdetail) == 0 &&
+		    strcmp(stime, run->time) == 0) {
+			put_row(run, &row, run->mode == OUT_SPOOL ? "spooled" :
+				"sent", sdetail);
+			goto out;
+		}
 	} else if (mark == SMS_UNCERTAIN && !run->retry_uncertain) {
 		status = "uncertain";
 		detail = "handed over before, outcome unknown "

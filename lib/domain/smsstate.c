@@ -22,7 +22,8 @@ struct smsstate {
 	char *dir, *log;
 	int lock;
 	unsigned char secret[SECRET_BYTES];
-	struct htab marks;	/* khash -> enum sms_mark */
+	struct htab marks;	/* khash -> struct mark */
+	struct buf sent;	/* "time\0detail\0" of the sent events */
 	struct htab phones;	/* phash + day -> hand-overs */
 	struct buf queued;	/* events not yet appended */
 };
@@ -76,26 +77,35 @@ smsstate_hash(const struct smsstate *s, const char *p, size_t n,
 	sodium_bin2hex(out, SMSSTATE_HASH + 1, h, SMSSTATE_HASH / 2);
 }
 
+struct mark {
+	enum sms_mark m;
+	size_t sent;		/* the last sent event in s->sent, + 1; 0: none */
+};
+
 static void
-note(struct smsstate *s, const char *event, const char *khash,
-     const char *day, const char *phash)
+note(struct smsstate *s, const char *time, const char *event,
+     const char *khash, const char *day, const char *phash,
+     const char *detail)
 {
-	enum sms_mark *m;
+	struct mark *m;
 	unsigned *n;
 	char pk[SMSSTATE_HASH + 16];
 	int isnew;
 
 	m = htab_put(&s->marks, khash, strlen(khash), &isnew);
 	if (strcmp(event, "begin") == 0) {
-		*m = SMS_UNCERTAIN;
+		m->m = SMS_UNCERTAIN;
 		snprintf(pk, sizeof pk, "%s%s", phash, day);
 		n = htab_put(&s->phones, pk, strlen(pk), &isnew);
 		(*n)++;
 	} else if (strcmp(event, "sent") == 0) {
-		*m = SMS_SENT;
+		m->m = SMS_SENT;
+		m->sent = s->sent.len + 1;
+		buf_add(&s->sent, time, strlen(time) + 1);
+		buf_add(&s->sent, detail, strlen(detail) + 1);
 	} else if (strcmp(event, "failed") == 0) {
-		if (*m != SMS_SENT)
-			*m = SMS_FAILED;
+		if (m->m != SMS_SENT)
+			m->m = SMS_FAILED;
 	}
 }
 
@@ -159,7 +169,7 @@ read_log(const char *path, void (*fn)(void *, const struct smsstate_ev *),
 static void
 load_ev(void *ctx, const struct smsstate_ev *e)
 {
-	note(ctx, e->event, e->key, e->day, e->phone);
+	note(ctx, e->time, e->event, e->key, e->day, e->phone, e->detail);
 }
 
 struct smsstate *
@@ -185,7 +195,8 @@ smsstate_open(const char *dir)
 	free(lock);
 	read_secret(s);
 	buf_init(&s->queued);
-	htab_init(&s->marks, sizeof(enum sms_mark));
+	buf_init(&s->sent);
+	htab_init(&s->marks, sizeof(struct mark));
 	htab_init(&s->phones, sizeof(unsigned));
 	s->log = path_in(dir, LOG_NAME);
 	read_log(s->log, load_ev, s);
@@ -199,6 +210,7 @@ smsstate_close(struct smsstate *s)
 		return;
 	smsstate_flush(s);
 	buf_release(&s->queued);
+	buf_release(&s->sent);
 	dur_unlock(s->lock);
 	sodium_memzero(s->secret, sizeof s->secret);
 	htab_release(&s->marks);
@@ -211,9 +223,22 @@ smsstate_close(struct smsstate *s)
 enum sms_mark
 smsstate_mark(const struct smsstate *s, const char *khash)
 {
-	const enum sms_mark *m = htab_find(&s->marks, khash, strlen(khash));
+	const struct mark *m = htab_find(&s->marks, khash, strlen(khash));
 
-	return m ? *m : SMS_NEW;
+	return m ? m->m : SMS_NEW;
+}
+
+int
+smsstate_sent(const struct smsstate *s, const char *khash,
+	      const char **time, const char **detail)
+{
+	const struct mark *m = htab_find(&s->marks, khash, strlen(khash));
+
+	if (m == NULL || m->m != SMS_SENT || m->sent == 0)
+		return -1;
+	*time = s->sent.p + m->sent - 1;
+	*detail = *time + strlen(*time) + 1;
+	return 0;
 }
 
 unsigned
@@ -245,7 +270,7 @@ smsstate_queue(struct smsstate *s, const char *time, const char *event,
 		if (b->p[i] == '\t' || b->p[i] == '\n')
 			b->p[i] = ' ';
 	buf_addc(b, '\n');
-	note(s, event, khash, day, phash);
+	note(s, time, event, khash, day, phash, detail);
 }
 
 void

@@ -49,6 +49,12 @@ void smsstate_hash(const struct smsstate *s, const char *p, size_t n,
 		   char out[SMSSTATE_HASH + 1]);
 /* The mark of a notice key (hashed), from the log and this run. */
 enum sms_mark smsstate_mark(const struct smsstate *s, const char *khash);
+/* A notice (hashed key) marked sent: the time and detail of its last
+ * "sent" event (valid until smsstate_close()), and 0; -1 when it is not
+ * marked sent.  (So that a send repeated as of the same time reports what
+ * the first one did.) */
+int smsstate_sent(const struct smsstate *s, const char *khash,
+		  const char **time, const char **detail);
 /* Notices handed over (begin) on day for a phone (hashed). */
 unsigned smsstate_phone_count(const struct smsstate *s, const char *phash,
 			      const char *day);
