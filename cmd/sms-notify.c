@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "domain/phone.h"
 #include "domain/smsrules.h"
+#include "domain/smsspool.h"
 #include "domain/smsstate.h"
 #include "domain/smstext.h"
 #include "domain/vehicle.h"
@@ -39,7 +40,7 @@ struct run {
 	struct sms_rules *rules;
 	enum out_mode mode;
 	const char *spool, *smpp_addr, *system_id, *password_file;
-	char *spool_tmp;
+	struct smsspool *spooler;
 	struct smpp *smpp;
 	int receipts, receipt_wait, window, enquire, timeout;
 	double rate;
@@ -517,44 +518,6 @@ put_row(struct run *run, const struct buf *row, const char *status,
 	rec_writer_end(run->out);
 }
 
-/* The spool file for a notice: smstools' outgoing format. */
-static int
-spool_one(struct run *run, const char *khash, const char *phone,
-	  const char *text, size_t n, const struct sms_info *info,
-	  struct buf *name, struct buf *err)
-{
-	struct buf b = BUF_INIT, path = BUF_INIT;
-	struct dur_file *f;
-	size_t off[SMS_MAX_PARTS + 2];
-	struct sms_info one = *info;
-	int r;
-
-	buf_printf(name, "jingwu-%s", khash);
-	buf_printf(&path, "%s/%s", run->spool, name->p);
-	buf_printf(&b, "To: 86%s\n", phone);
-	if (info->enc == SMS_UCS2) {
-		/* UCS2 bodies are UTF-16BE; smsd splits long ones itself. */
-		buf_adds(&b, "Alphabet: UCS2\n\n");
-		one.segments = 1;
-		(void)sms_encode(text, n, &one, &b, off);
-	} else {
-		buf_adds(&b, "Alphabet: UTF-8\n\n");
-		buf_add(&b, text, n);	/* no LF after: it would be sent */
-	}
-	f = dur_create_in(path.p, run->spool_tmp, 0644);
-	r = f == NULL || dur_write(f, b.p, b.len) < 0 ? -1 : 0;
-	if (r < 0 && f != NULL)
-		dur_abort(f);
-	else if (r == 0)
-		r = dur_commit(f);
-	if (r < 0)
-		buf_printf(err, "%s: cannot write: %s", path.p,
-			   strerror(errno));
-	buf_release(&b);
-	buf_release(&path);
-	return r;
-}
-
 static struct pending *
 pending_new(struct run *run, size_t *ix)
 {
@@ -878,8 +841,9 @@ one_record(struct job *j)
 	if (run->mode == OUT_SPOOL) {
 		smsstate_event(run->st, run->time, "begin", khash,
 			       j->rule->name, run->day, phash, "");
-		if (spool_one(run, khash, ph, text.p, text.len, &info, &name,
-			      &err) < 0)
+		buf_printf(&name, "jingwu-%s", khash);
+		if (smsspool_put(run->spooler, name.p, ph, text.p, text.len,
+				 &info, &err) < 0)
 			diag_die(JW_EXIT_IO, "%s (that notice is uncertain)",
 				 err.p);
 		smsstate_event(run->st, run->time, "sent", khash,
@@ -1107,26 +1071,13 @@ end_smpp(struct run *run)
 static void
 spool_setup(struct run *run)
 {
-	const char *slash;
-	struct buf b = BUF_INIT;
-	struct stat st;
+	struct buf err = BUF_INIT;
+	int usage;
 
-	if (stat(run->spool, &st) < 0 || !S_ISDIR(st.st_mode))
-		diag_die(JW_EXIT_IO, "%s: no such spool folder", run->spool);
-	/* The temporaries: a folder beside the spool, on its file system. */
-	slash = strrchr(run->spool, '/');
-	if (slash != NULL && slash[1] == '\0')
-		diag_die(JW_EXIT_USAGE, "--spool: name the folder without a "
-			 "trailing '/'");
-	if (slash == NULL)
-		buf_adds(&b, ".sms-notify.tmp");
-	else
-		buf_printf(&b, "%.*s/.sms-notify.tmp",
-			   (int)(slash - run->spool), run->spool);
-	if (mkdir(b.p, 0700) < 0 && errno != EEXIST)
-		diag_die(JW_EXIT_IO, "%s: cannot create: %s", b.p,
-			 strerror(errno));
-	run->spool_tmp = buf_detach(&b, NULL);
+	run->spooler = smsspool_open(run->spool, &err, &usage);
+	if (run->spooler == NULL)
+		diag_die(usage ? JW_EXIT_USAGE : JW_EXIT_IO, "%s", err.p);
+	buf_release(&err);
 }
 
 static int
@@ -1249,7 +1200,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	htab_release(&run.today_count);
 	htab_release(&run.by_msgid);
 	free(run.handed);
-	free(run.spool_tmp);
+	smsspool_close(run.spooler);
 	smsstate_close(run.st);
 	return cli_finish(cli, NULL, run.out);
 }
