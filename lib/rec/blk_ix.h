@@ -1,6 +1,7 @@
 /*
- * blk_ix: the layout of a block and its index, private to blk.c (which
- * makes them) and rec_tsv.c (the TSV reader, which reads them).  blk.h
+ * blk_ix: the layout of a block and its index, private to blk.c and
+ * blk_index.c (which make them) and rec_tsv.c (the TSV reader, which reads
+ * them).  blk.h
  * says what the index is for; this header says how it is laid out, and
  * gives the TSV reader the bit helpers for splitting a line from the tab
  * bitmap.
@@ -59,6 +60,22 @@ struct blk {
 	int lines_ok;
 	size_t lines_lo, lines_hi;	/* the fields they were made for */
 };
+
+/* ---- made by blk_index.c, for blk.c ---- */
+
+/* Room in k->tabw and k->tabc for a bitmap word per 64 bytes of the
+ * block, one more for the end, and the spare words. */
+void blk_tabw_room(struct blk *k);
+/* Index buf[from, to), the entries going after those there are; the
+ * tabs' offsets too when k->tabs_ok.  Returns the count of its tabs with
+ * AVX2 (avx2 set: tabc is set too), else 0. */
+uint32_t blk_index_range(struct blk *k, size_t from, size_t to, int avx2);
+#ifdef BLK_AVX2
+/* The table of k's lines j0..j1 - 1 for fields lo..hi (see struct
+ * blk_line); the block indexed with AVX2. */
+__attribute__((target("popcnt,bmi,bmi2"))) void
+blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1);
+#endif
 
 /* The first unread entry at or past offset from. */
 static inline void
