@@ -145,6 +145,8 @@ reject_fields(struct rec_reader *in, const struct rec_str *f, size_t nf,
 	size_t i, k;
 
 	in->nrej++;
+	if (in->o.rejects_quiet)
+		return;
 	if (in->o.rejects == NULL) {
 		if (in->nrej <= REC_SHOW_REJECTS)
 			diag_error("%s:%llu: %s", file, line, in->msg.p);
@@ -439,7 +441,7 @@ rec_reader_close(struct rec_reader *in)
 	rejects_close(in->rej);
 	/* A single named input is named: diff has two readers. */
 	named = in->nfiles == 1 && strcmp(in->files[0], "-") != 0;
-	if (in->nrej > 0)
+	if (in->nrej > 0 && !in->o.rejects_quiet)
 		diag_error("%s%s%llu of %llu record%s rejected%s",
 			   named ? in->files[0] : "", named ? ": " : "",
 			   in->nrej, in->nread,

@@ -105,6 +105,10 @@ struct rec_reader_opts {
 	 * NULL: the whole input. */
 	const struct rec_span *spans;
 	size_t nspans;
+	/* Count the rejects only: none is printed or kept, and close says
+	 * nothing of them (a public path, where a bad record must not show
+	 * even as a count).  rec_reader_count_rejected() still counts. */
+	int rejects_quiet;
 };
 
 struct rec_reader;
