@@ -17,14 +17,15 @@ is_province(int pp)
 }
 
 /* The value of the n digits at p, or -1 when they are not all digits. */
+/* p[0..n), digits already checked, as a number. */
 static int
 num(const char *p, int n)
 {
-	long long v;
+	int v = 0;
 
-	if (!num_is_digits(p, (size_t)n) || num_ll(p, (size_t)n, &v) < 0)
-		return -1;
-	return (int)v;
+	while (n-- > 0)
+		v = v * 10 + (*p++ - '0');
+	return v;
 }
 
 char
