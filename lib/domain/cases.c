@@ -1,16 +1,12 @@
-/* cases: case numbers, stages, parties and deadlines.  See cases.h. */
+/* cases: the state machine, case numbers, stages, parties, deadlines and
+ * the fold of a case's events.  See cases.h; the YAML is cases_load.c. */
 #include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
-#include "base/cfg.h"
 #include "base/date.h"
 #include "base/diag.h"
-#include "base/utf8.h"
 #include "base/util.h"
 #include "domain/cases.h"
 #include "domain/idno.h"
@@ -87,420 +83,13 @@ case_transition_ok(char type, enum case_state from, enum case_state to)
 	return (next_states(type, from) & B(to)) != 0;
 }
 
-/* ---- loading ---- */
-
-struct loader {
-	struct case_cfg *c;
-	struct cfg *y;
-	jmp_buf fail;
-	char *err;
-};
-
-static void __attribute__((noreturn, format(printf, 3, 4)))
-lfail(struct loader *l, const struct cfg_node *n, const char *fmt, ...)
+int
+case_state_of_type(char type, enum case_state s)
 {
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	if (n != NULL)
-		buf_printf(&b, "%s:%u:%u: ", cfg_name(l->y), n->line, n->col);
-	else
-		buf_printf(&b, "%s: ", cfg_name(l->y));
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	l->err = buf_detach(&b, NULL);
-	longjmp(l->fail, 1);
+	return (unsigned)s < CS_NSTATES && (type_states(type) & B(s)) != 0;
 }
 
-static void
-known(struct loader *l, const struct cfg_node *m, const char *const *keys,
-      const char *what)
-{
-	struct buf list = BUF_INIT;
-	char msg[512];
-	size_t i, k;
-
-	if (m->type != CFG_MAP)
-		lfail(l, m, "%s: expected a map", what);
-	for (i = 0; i < m->len; i++) {
-		for (k = 0; keys[k] != NULL; k++)
-			if (strcmp(m->keys[i], keys[k]) == 0)
-				break;
-		if (keys[k] != NULL)
-			continue;
-		for (k = 0; keys[k] != NULL; k++)
-			buf_printf(&list, "%s%s", k ? ", " : "", keys[k]);
-		buf_adds(&list, ")");
-		snprintf(msg, sizeof msg, "unknown key '%.200s' (known keys: "
-			 "%s", m->keys[i], list.p);
-		buf_release(&list);
-		lfail(l, m->keynodes[i], "%s", msg);
-	}
-}
-
-static const char *
-scalar(struct loader *l, const struct cfg_node *n, const char *key)
-{
-	if (n == NULL || n->type != CFG_SCALAR || n->len == 0)
-		lfail(l, n, "key '%s': expected text", key);
-	if (strlen(n->str) != n->len)
-		lfail(l, n, "key '%s': expected text without NUL characters",
-		      key);
-	if (!utf8_is_valid(n->str, n->len))
-		lfail(l, n, "key '%s': not valid UTF-8", key);
-	return n->str;
-}
-
-static int
-whole(struct loader *l, const struct cfg_node *n, const char *key, int min,
-      int max)
-{
-	const char *s;
-	long v = 0;
-	size_t i;
-
-	s = scalar(l, n, key);
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= 6)
-			lfail(l, n, "key '%s': expected a whole number from "
-			      "%d to %d", key, min, max);
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v < min || v > max)
-		lfail(l, n, "key '%s': expected a whole number from %d to %d",
-		      key, min, max);
-	return (int)v;
-}
-
-static int
-boolean(struct loader *l, const struct cfg_node *n, const char *key)
-{
-	const char *s = scalar(l, n, key);
-
-	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0)
-		return 1;
-	if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0)
-		return 0;
-	lfail(l, n, "key '%s': expected true or false", key);
-}
-
-static enum case_state
-state_of(struct loader *l, const struct cfg_node *n, char type)
-{
-	const char *s = scalar(l, n, "state");
-	int k;
-
-	for (k = 1; k < CS_COMPLAINT; k++)
-		if (strcmp(s, state_names[k]) == 0)
-			break;
-	if (k == CS_COMPLAINT)
-		lfail(l, n, "key 'state': unknown state '%s' (states: "
-		      "RECEIVED, NOT_FILED, FILED, INVESTIGATING, SOLVED, "
-		      "TRANSFERRED, REVOKED, CLOSED, ACCEPTED, DECIDED, "
-		      "TERMINATED, TO_CRIMINAL)", s);
-	if (!(type_states(type) & B(k)))
-		lfail(l, n, "key 'state': %s is not a state of %s cases", s,
-		      type == 'A' ? "criminal (A)" : "administrative (X)");
-	return (enum case_state)k;
-}
-
-static struct case_stage *
-new_stage(struct loader *l, const struct cfg_node *at, const char *name,
-	  char type)
-{
-	struct case_cfg *c = l->c;
-	struct case_stage *st;
-	size_t i;
-
-	if (*name == '\0')
-		lfail(l, at, "a stage name is empty");
-	for (i = 0; i < c->nstages; i++)
-		if ((c->stages[i].type == type || c->stages[i].type == 0 ||
-		     type == 0) && strcmp(c->stages[i].name, name) == 0)
-			lfail(l, at, "stage '%s' is named twice", name);
-	if (c->nstages == CASE_MAX_STAGES)
-		lfail(l, at, "more than %d stages", CASE_MAX_STAGES);
-	st = &c->stages[c->nstages++];
-	memset(st, 0, sizeof *st);
-	st->name = name;
-	st->len = strlen(name);
-	st->type = type;
-	st->public = 1;
-	return st;
-}
-
-static void
-load_type(struct loader *l, const struct cfg_node *tn, char type)
-{
-	static const char *const tkeys[] = { "name", "stages", NULL };
-	static const char *const skeys[] = {
-		"state", "limit_days", "max_days", "from", "public", NULL
-	};
-	const struct cfg_node *stages, *sn, *v;
-	struct case_stage *st;
-	unsigned have = 0;
-	size_t i;
-
-	known(l, tn, tkeys, type == 'A' ? "types: A" : "types: X");
-	if ((v = cfg_get(tn, "name")) != NULL)
-		scalar(l, v, "name");
-	stages = cfg_get(tn, "stages");
-	if (stages == NULL || stages->type != CFG_MAP || stages->len == 0)
-		lfail(l, stages ? stages : tn, "key 'stages': expected a map "
-		      "of stage names");
-	for (i = 0; i < stages->len; i++) {
-		sn = stages->items[i];
-		st = new_stage(l, stages->keynodes[i], stages->keys[i], type);
-		if (!utf8_is_valid(st->name, st->len))
-			lfail(l, stages->keynodes[i], "stage name: not valid "
-			      "UTF-8");
-		if (sn->type == CFG_SCALAR) {
-			st->state = state_of(l, sn, type);
-		} else {
-			known(l, sn, skeys, st->name);
-			st->state = state_of(l, cfg_get(sn, "state"), type);
-			if ((v = cfg_get(sn, "limit_days")) != NULL)
-				st->limit_days = whole(l, v, "limit_days", 0,
-						       3650);
-			st->max_days = st->limit_days;
-			if ((v = cfg_get(sn, "max_days")) != NULL)
-				st->max_days = whole(l, v, "max_days",
-						     st->limit_days, 3650);
-			if ((v = cfg_get(sn, "from")) != NULL) {
-				const char *f = scalar(l, v, "from");
-
-				if (strcmp(f, "opened") == 0)
-					st->from_opened = 1;
-				else if (strcmp(f, "stage") != 0)
-					lfail(l, v, "key 'from': expected "
-					      "'stage' or 'opened'");
-			}
-			if ((v = cfg_get(sn, "public")) != NULL)
-				st->public = boolean(l, v, "public");
-		}
-		have |= B(st->state);
-	}
-	if (!(have & B(type == 'A' ? CS_RECEIVED : CS_ACCEPTED)))
-		lfail(l, stages, "no stage maps to %s, where every %s case "
-		      "starts", type == 'A' ? "RECEIVED" : "ACCEPTED",
-		      type == 'A' ? "criminal" : "administrative");
-}
-
-static int
-find_cat(const struct case_cfg *c, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < c->ncategories; i++)
-		if (strcmp(c->categories[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int
-int32_cmp(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void
-load_holidays(struct loader *l, const struct cfg_node *h)
-{
-	struct case_cfg *c = l->c;
-	const struct cfg_node *n;
-	const char *s, *dots;
-	int32_t a, b, d;
-	size_t i, cap = 0;
-
-	if (h->type == CFG_NULL)
-		return;
-	if (h->type != CFG_LIST)
-		lfail(l, h, "key 'holidays': expected a list of dates");
-	for (i = 0; i < h->len; i++) {
-		n = h->items[i];
-		s = scalar(l, n, "holidays");
-		dots = strstr(s, "..");
-		if (dots == NULL) {
-			if (date_parse(s, strlen(s), &a) < 0)
-				goto bad;
-			b = a;
-		} else if (date_parse(s, (size_t)(dots - s), &a) < 0 ||
-			   date_parse(dots + 2, strlen(dots + 2), &b) < 0 ||
-			   b < a || b - a > 366) {
-			goto bad;
-		}
-		for (d = a; d <= b; d++) {
-			if (c->nholidays == cap) {
-				if (cap >= 100000)
-					lfail(l, n, "more than 100000 "
-					      "holidays");
-				cap = cap ? 2 * cap : 32;
-				c->holidays = xreallocarray(c->holidays, cap,
-							    sizeof(int32_t));
-			}
-			c->holidays[c->nholidays++] = d;
-		}
-		continue;
-bad:
-		lfail(l, n, "holidays: expected a date YYYY-MM-DD or a range "
-		      "YYYY-MM-DD..YYYY-MM-DD (at most a year)");
-	}
-	if (c->nholidays > 0)
-		qsort(c->holidays, c->nholidays, sizeof(int32_t), int32_cmp);
-}
-
-static void
-load_root(struct loader *l)
-{
-	static const char *const rkeys[] = {
-		"types", "complaint", "categories", "serious", "holidays", NULL
-	};
-	static const char *const types_keys[] = { "A", "X", NULL };
-	static const char *const serious_keys[] = {
-		"name", "categories", NULL
-	};
-	const struct cfg_node *root = cfg_root(l->y), *t, *v, *n;
-	struct case_cfg *c = l->c;
-	struct case_stage *st;
-	const char *s;
-	size_t i;
-	int k;
-
-	if (root->type == CFG_NULL)
-		lfail(l, NULL, "empty file: expected a map with key 'types'");
-	known(l, root, rkeys, "the file");
-	t = cfg_get(root, "types");
-	if (t == NULL)
-		lfail(l, root, "missing key 'types': expected a map with A "
-		      "and X");
-	known(l, t, types_keys, "types");
-	for (i = 0; i < t->len; i++)
-		load_type(l, t->items[i], t->keys[i][0]);
-	if (cfg_get(t, "A") == NULL || cfg_get(t, "X") == NULL)
-		lfail(l, t, "key 'types': expected both A (criminal) and X "
-		      "(administrative)");
-	v = cfg_get(root, "complaint");
-	if (v == NULL)
-		lfail(l, root, "missing key 'complaint': expected the stage "
-		      "name of a complaint event (投诉)");
-	s = scalar(l, v, "complaint");
-	st = new_stage(l, v, s, 0);
-	st->state = CS_COMPLAINT;
-	v = cfg_get(root, "categories");
-	if (v == NULL || v->type != CFG_LIST || v->len == 0)
-		lfail(l, v ? v : root, "key 'categories': expected a list of "
-		      "category names");
-	for (i = 0; i < v->len; i++) {
-		s = scalar(l, v->items[i], "categories");
-		if (find_cat(c, s) >= 0)
-			lfail(l, v->items[i], "category '%s' is listed twice",
-			      s);
-		if (c->ncategories == CASE_MAX_CATEGORIES)
-			lfail(l, v->items[i], "more than %d categories",
-			      CASE_MAX_CATEGORIES);
-		c->categories[c->ncategories] = s;
-		c->catlen[c->ncategories++] = strlen(s);
-	}
-	c->serious_name = "八类案件";
-	if ((v = cfg_get(root, "serious")) != NULL) {
-		known(l, v, serious_keys, "serious");
-		if ((n = cfg_get(v, "name")) != NULL)
-			c->serious_name = scalar(l, n, "name");
-		n = cfg_get(v, "categories");
-		if (n == NULL || n->type != CFG_LIST)
-			lfail(l, n ? n : v, "key 'categories': expected a "
-			      "list of category names");
-		for (i = 0; i < n->len; i++) {
-			s = scalar(l, n->items[i], "categories");
-			if ((k = find_cat(c, s)) < 0)
-				lfail(l, n->items[i], "serious category '%s' "
-				      "is not in 'categories'", s);
-			c->serious[k] = 1;
-		}
-	}
-	if ((v = cfg_get(root, "holidays")) != NULL)
-		load_holidays(l, v);
-}
-
-static struct case_cfg *
-case_cfg_from(struct cfg *y, char **errp)
-{
-	struct loader l;
-	struct case_cfg *c;
-
-	/* A load error is in cfg's list (see cfg.h); XXX the first only,
-	 * as the checks below stop at theirs. */
-	if (cfg_nerrors(y) > 0) {
-		*errp = xstrdup(cfg_errmsg(y, 0));
-		cfg_free(y);
-		return NULL;
-	}
-	c = xcalloc(1, sizeof *c);
-	c->yaml = y;
-	c->path = cfg_name(y);
-	l.c = c;
-	l.y = y;
-	l.err = NULL;
-	if (setjmp(l.fail) != 0) {
-		case_cfg_free(c);
-		*errp = l.err;
-		return NULL;
-	}
-	load_root(&l);
-	return c;
-}
-
-struct case_cfg *
-case_cfg_load_mem(const char *name, const char *p, size_t n, char **err)
-{
-	return case_cfg_from(cfg_load_mem(name, p, n), err);
-}
-
-struct case_cfg *
-case_cfg_load(const char *path)
-{
-	char *err = NULL;
-	struct case_cfg *c = case_cfg_from(cfg_load(path), &err);
-
-	if (c == NULL) {
-		diag_error("%s", err);
-		free(err);
-		exit(JW_EXIT_CONFIG);
-	}
-	return c;
-}
-
-extern const char cases_default_yaml[];
-extern const size_t cases_default_yaml_len;
-
-struct case_cfg *
-case_cfg_load_default(void)
-{
-	char *err = NULL;
-	struct case_cfg *c = case_cfg_load_mem("(built-in cases)",
-					       cases_default_yaml,
-					       cases_default_yaml_len, &err);
-
-	if (c == NULL) {	/* a bug: the build checked it */
-		diag_error("%s", err);
-		free(err);
-		exit(JW_EXIT_INTERNAL);
-	}
-	return c;
-}
-
-void
-case_cfg_free(struct case_cfg *c)
-{
-	if (c == NULL)
-		return;
-	free(c->holidays);
-	cfg_free(c->yaml);
-	free(c);
-}
+/* ---- stages and categories ---- */
 
 const struct case_stage *
 case_stage_find(const struct case_cfg *c, char type, const char *p, size_t n)
@@ -713,6 +302,35 @@ sort_events(struct case_event *ev, size_t n)
 	free(tmp);
 }
 
+/* The case enters e's stage. */
+static void
+fold_enter(struct case_fold *f, const struct case_event *e, char type)
+{
+	f->stage_since = e->time;
+	f->limit_days = e->limit_days >= 0 ? e->limit_days :
+			e->stage->limit_days;
+	switch (e->stage->state) {
+	case CS_RECEIVED: case CS_ACCEPTED:
+		f->opened = e->time;
+		if (type == 'X')
+			f->filed_at = e->time;
+		break;
+	case CS_FILED:
+		if (f->filed_at == CASE_NO_TIME)
+			f->filed_at = e->time;
+		break;
+	case CS_SOLVED: case CS_DECIDED:
+		if (f->solved_at == CASE_NO_TIME)
+			f->solved_at = e->time;
+		break;
+	case CS_CLOSED:
+		f->closed_at = e->time;
+		break;
+	default:
+		break;
+	}
+}
+
 void
 case_fold_events(const struct case_cfg *c, struct case_event *ev, size_t n,
 		 struct case_fold *f,
@@ -778,29 +396,7 @@ case_fold_events(const struct case_cfg *c, struct case_event *ev, size_t n,
 			goto reject;
 		}
 		cur = st;
-		f->stage_since = ev[i].time;
-		f->limit_days = ev[i].limit_days >= 0 ? ev[i].limit_days :
-				st->limit_days;
-		switch (st->state) {
-		case CS_RECEIVED: case CS_ACCEPTED:
-			f->opened = ev[i].time;
-			if (type == 'X')
-				f->filed_at = ev[i].time;
-			break;
-		case CS_FILED:
-			if (f->filed_at == CASE_NO_TIME)
-				f->filed_at = ev[i].time;
-			break;
-		case CS_SOLVED: case CS_DECIDED:
-			if (f->solved_at == CASE_NO_TIME)
-				f->solved_at = ev[i].time;
-			break;
-		case CS_CLOSED:
-			f->closed_at = ev[i].time;
-			break;
-		default:
-			break;
-		}
+		fold_enter(f, &ev[i], type);
 		continue;
 reject:
 		ev[i].rejected = 1;

@@ -92,13 +92,17 @@ struct case_cfg {
 	struct cfg *yaml;		/* owns the strings */
 };
 
-/* Load the case YAML at path.  Exits 3 with "prog: file:line:col: ..." on
- * any error: unknown keys or states, a stage named twice for one type,
- * a state given to the wrong type, a limit out of range, a category listed
- * twice, a serious category that is not a category, a bad holiday. */
+/* Load the case YAML at path (cases_load.c).  Every mistake of the file
+ * is reported in one run, through cfg's error list (cfg.h): one line each,
+ * "prog: file:line:col: ...", at most CFG_MAX_ERRORS and a count of the
+ * rest, then exit 3.  Mistakes: unknown keys or states, a stage named
+ * twice for one type, a state given to the wrong type, a limit out of
+ * range, a type with no starting stage, a category listed twice, a
+ * serious category that is not a category, a bad holiday. */
 struct case_cfg *case_cfg_load(const char *path);
 /* The same from memory (for tests and the fuzz harness); name is used in
- * messages.  On error returns NULL and sets *err (caller frees) instead of
+ * messages.  On error returns NULL and sets *err (caller frees) to the
+ * messages, one a line (without the program's name), instead of
  * exiting. */
 struct case_cfg *case_cfg_load_mem(const char *name, const char *p, size_t n,
 				   char **err);
@@ -118,6 +122,8 @@ int case_no_check(const char *p, size_t n, const char **why);
 /* 1 if a case of type in state from may move to state to, else 0.  (The
  * return limit of TRANSFERRED -> INVESTIGATING is checked by the fold.) */
 int case_transition_ok(char type, enum case_state from, enum case_state to);
+/* 1 if state s is one of type's ('A' or 'X'; COMPLAINT is neither's). */
+int case_state_of_type(char type, enum case_state s);
 
 /* The deadline: day start + days calendar days (the start day itself is
  * not counted), moved on past holidays. */

@@ -304,3 +304,30 @@ Test(cases, fold_hidden_and_first_event)
 	cr_assert_null(f.stage);
 	case_cfg_free(c);
 }
+
+Test(cases, yaml_names_every_mistake)
+{
+	char *e = load_err("types:\n"
+			   "  A:\n"
+			   "    stages:\n"
+			   "      受案: { state: RECEIVED, limit_days: x }\n"
+			   "      立案: FILD\n"
+			   "  X: { stages: { 受案: ACCEPTED } }\n"
+			   "complaint: 投诉\n"
+			   "categories: [盗窃, 盗窃]\n"
+			   "holidays: [2026-13-01]\n");
+
+	/* One line each, in file order; none for what follows from them
+	 * (no "no stage maps to RECEIVED" after an unknown state). */
+	cr_assert_str_eq(e,
+		"t.yaml:4:42: key 'limit_days': expected a whole number from "
+		"0 to 3650\n"
+		"t.yaml:5:11: key 'state': unknown state 'FILD' (states: "
+		"RECEIVED, NOT_FILED, FILED, INVESTIGATING, SOLVED, "
+		"TRANSFERRED, REVOKED, CLOSED, ACCEPTED, DECIDED, TERMINATED, "
+		"TO_CRIMINAL)\n"
+		"t.yaml:8:18: category '盗窃' is listed twice\n"
+		"t.yaml:9:12: holidays: expected a date YYYY-MM-DD or a range "
+		"YYYY-MM-DD..YYYY-MM-DD (at most a year)");
+	free(e);
+}
