@@ -345,17 +345,80 @@ dur_append_lines(const char *path, const char *lines, size_t len,
 	return append_iov(path, iov, mode);
 }
 
-/* Append the bytes of iov[0..2) under the lock, in one writev (retried
- * from where a short one stopped), fsynced. */
+/* A writer killed mid-line left a torn last line: its write never
+ * completed, so its caller never heard "durable".  Cut it off, so that no
+ * prefix of a record (a shortened ID) reads as a record.  *sizep is the
+ * file's size, and becomes its size after.  Returns 0, or -1 with errno. */
+static int
+cut_torn_line(int fd, off_t *sizep)
+{
+	off_t keep;
+	char last;
+	ssize_t r;
+
+	if (*sizep == 0)
+		return 0;
+	do
+		r = pread(fd, &last, 1, *sizep - 1);
+	while (r < 0 && errno == EINTR);
+	if (r != 1) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	if (last != '\n') {
+		keep = last_lf_end(fd, *sizep);
+		if (keep < 0 || ftruncate(fd, keep) < 0)
+			return -1;
+		*sizep = keep;
+	}
+	return 0;
+}
+
+/* Write iov[0..2) whole, in one writev (retried from where a short one
+ * stopped).  On an error the file is cut back to size: a disk full
+ * part-way takes the part back, so the log ends on a whole line.  Returns
+ * 0, or -1 with errno. */
+static int
+write_iov(int fd, struct iovec iov[2], off_t size)
+{
+	ssize_t r;
+	size_t i;
+	int e;
+
+	for (i = 0; i < 2;) {
+		if (iov[i].iov_len == 0) {	/* an empty record, or no LF */
+			i++;
+			continue;
+		}
+		r = writev(fd, iov + i, (int)(2 - i));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			if (ftruncate(fd, size) == 0)
+				fsync(fd);
+			errno = e;
+			return -1;
+		}
+		while (i < 2 && (size_t)r >= iov[i].iov_len)
+			r -= (ssize_t)iov[i++].iov_len;
+		if (i < 2) {
+			iov[i].iov_base = (char *)iov[i].iov_base + r;
+			iov[i].iov_len -= (size_t)r;
+		}
+	}
+	return 0;
+}
+
+/* Append the bytes of iov[0..2) under the lock, after cutting a torn last
+ * line off, fsynced. */
 static int
 append_iov(const char *path, struct iovec iov[2], mode_t mode)
 {
 	struct stat st;
-	off_t size, keep;
-	char last;
-	ssize_t r;
+	off_t size;
 	int fd, created = 0, e;
-	size_t i;
 
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
@@ -371,46 +434,8 @@ append_iov(const char *path, struct iovec iov[2], mode_t mode)
 	if (lock_fd(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0)
 		goto fail;
 	size = st.st_size;
-	/* A writer killed mid-line left a torn last line: its write never
-	 * completed, so its caller never heard "durable".  Cut it off, so
-	 * that no prefix of a record (a shortened ID) reads as a record. */
-	if (size > 0) {
-		do
-			r = pread(fd, &last, 1, size - 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
-			goto fail_io;
-		if (last != '\n') {
-			keep = last_lf_end(fd, size);
-			if (keep < 0 || ftruncate(fd, keep) < 0)
-				goto fail;
-			size = keep;
-		}
-	}
-	for (i = 0; i < 2;) {
-		if (iov[i].iov_len == 0) {	/* an empty record, or no LF */
-			i++;
-			continue;
-		}
-		r = writev(fd, iov + i, (int)(2 - i));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			/* Disk full part-way: take the part back, so the
-			 * log ends on a whole line. */
-			e = errno;
-			if (ftruncate(fd, size) == 0)
-				fsync(fd);
-			errno = e;
-			goto fail;
-		}
-		while (i < 2 && (size_t)r >= iov[i].iov_len)
-			r -= (ssize_t)iov[i++].iov_len;
-		if (i < 2) {
-			iov[i].iov_base = (char *)iov[i].iov_base + r;
-			iov[i].iov_len -= (size_t)r;
-		}
-	}
+	if (cut_torn_line(fd, &size) < 0 || write_iov(fd, iov, size) < 0)
+		goto fail;
 	if (fsync(fd) < 0)
 		goto fail;
 	if (created && sync_dir(path) < 0)
@@ -418,9 +443,6 @@ append_iov(const char *path, struct iovec iov[2], mode_t mode)
 	if (close(fd) < 0)	/* also drops the lock */
 		return -1;
 	return 0;
-fail_io:
-	if (errno == 0)
-		errno = EIO;
 fail:
 	e = errno;
 	close(fd);
