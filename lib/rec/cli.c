@@ -57,7 +57,7 @@ static const struct cli_opt shared_opts[] = {
 	{ OPT_SUMMARY, "summary", CLI_NOARG, NULL,
 	  "end with 'N read, N written, N rejected, N filtered'" },
 	{ 'q', "quiet", CLI_NOARG, NULL,
-	  "no warnings (errors and counts of rejects still show)" },
+	  "no warnings, no progress line (errors and rejects still show)" },
 	{ 'h', "help", CLI_NOARG, NULL, "this help" },
 	{ OPT_VERSION, "version", CLI_NOARG, NULL, "the version" },
 	{ 0, NULL, 0, NULL, NULL }

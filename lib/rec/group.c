@@ -703,7 +703,7 @@ group_write(struct group *g, struct rec_writer *w, int flags)
 		rec_writer_end(w);
 	}
 	if ((flags & GROUP_W_TOTAL) && !partial) {
-		rec_writer_puts(w, GROUP_TOTAL);
+		rec_writer_put_label(w, GROUP_TOTAL);
 		for (k = 1; k < g->nkeys; k++)
 			rec_writer_put(w, "", 0);
 		put_values(g, w, g->tot, 0);

@@ -206,6 +206,10 @@ void rec_writer_put(struct rec_writer *w, const char *p, size_t n);
 static inline void rec_writer_str(struct rec_writer *w, struct rec_str s)
 { rec_writer_put(w, s.p, s.len); }
 void rec_writer_puts(struct rec_writer *w, const char *s);
+/* A C string of the program's own, not of the data (a label such as
+ * count's "(total)"): written as rec_writer_puts() does, but never masked
+ * (--mask hides personal data, and a label is none). */
+void rec_writer_put_label(struct rec_writer *w, const char *s);
 void rec_writer_putll(struct rec_writer *w, long long v);
 /* End the record.  Exits 5 when the field count differs from the columns
  * (a bug in the caller). */

@@ -595,6 +595,25 @@ rec_writer_puts(struct rec_writer *w, const char *s)
 }
 
 void
+rec_writer_put_label(struct rec_writer *w, const char *s)
+{
+	size_t col;
+	unsigned char m;
+
+	if (!w->started)
+		start(w);
+	col = w->col;
+	if (col >= w->n) {
+		rec_writer_puts(w, s);	/* exits: more fields than columns */
+		return;
+	}
+	m = w->masked[col];
+	w->masked[col] = 0;
+	rec_writer_puts(w, s);
+	w->masked[col] = m;
+}
+
+void
 rec_writer_putll(struct rec_writer *w, long long v)
 {
 	char num[24];

@@ -1020,6 +1020,31 @@ Test(rec, writer_masks_named_fields)
 		    "\t+86 138-1234-5678\t*\n");
 }
 
+Test(rec, writer_label_is_never_masked)
+{
+	static const char *const mask[] = { "name" };
+	struct rec_writer_opts wo = { 0 };
+	struct rec_writer *w;
+
+	wo.path = tpath("label.tsv");
+	wo.mask = mask;
+	wo.nmask = 1;
+	w = rec_writer_open(&wo);
+	rec_writer_add(w, "name");
+	rec_writer_add(w, "n");
+	rec_writer_puts(w, "(total)");		/* data: masked */
+	rec_writer_puts(w, "1");
+	rec_writer_end(w);
+	rec_writer_put_label(w, "(total)");	/* the program's label */
+	rec_writer_puts(w, "2");
+	rec_writer_end(w);
+	rec_writer_puts(w, "张三");		/* masking goes on after it */
+	rec_writer_put_label(w, "3");
+	rec_writer_end(w);
+	rec_writer_close(w);
+	assert_file(wo.path, "name\tn\n(******\t1\n(total)\t2\n张*\t3\n");
+}
+
 Test(rec, writer_mask_unknown_field_exits_2)
 {
 	static const char *const mask[] = { "nope" };
