@@ -802,28 +802,102 @@ struct change_row {
 	char *text;	/* the output fields, TAB-joined, escaped */
 };
 
+/* A stage change of a case: the state entered, how many times the case
+ * entered it before, and the event (an index into the case's events). */
+struct change_id {
+	enum case_state s;
+	unsigned nth;
+	size_t i;
+};
+
 struct changer {
 	unsigned long long cursor;
 	struct change_row *rows;
 	size_t n, cap;
+	/* one case's changes, now and as of the cursor, and its events
+	 * up to the cursor */
+	struct change_id *now, *then;
+	struct case_event *old;
+	size_t capcase;
 };
 
-static void
-changes_take(void *ctx, struct casefold *st, const struct casefold_case *k,
-	     const struct case_fold *f, struct case_event *ev, size_t nev)
+/* The stage changes of ev[0..n) (sorted by time, rejected ones marked)
+ * into ids (room for n); returns their count. */
+static size_t
+change_ids(const struct case_event *ev, size_t n, struct change_id *ids)
 {
-	struct changer *ch = ctx;
-	struct case_party pt[CASE_MAX_PARTIES], all[CASE_MAX_PARTIES];
+	unsigned seen[CS_NSTATES] = { 0 };
+	enum case_state prev = CS_NONE, s;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		s = ev[i].stage->state;
+		if (ev[i].rejected || s == CS_COMPLAINT || s == prev)
+			continue;
+		prev = s;
+		ids[k].s = s;
+		ids[k].nth = seen[s]++;
+		ids[k++].i = i;
+	}
+	return k;
+}
+
+/* The changes of a case (events ev[0..nev)) not reported yet, into
+ * ch->now; returns their count.  A change is new when the log up to the
+ * cursor did not have it: the fold of the events up to the cursor is
+ * compared with the fold of all, so that an event that comes late with
+ * an earlier time moves a change that was reported, and is not reported
+ * again, while one that makes a change of its own is. */
+static size_t
+new_changes(struct changer *ch, struct casefold *st,
+	    const struct case_event *ev, size_t nev)
+{
+	struct case_fold of;
+	size_t i, j, nold = 0, nthen = 0, nnow, k = 0;
+
+	for (i = 0; i < nev; i++)
+		if (st->ev[ev[i].ref].line > ch->cursor)
+			break;
+	if (i == nev)
+		return 0;	/* nothing since the cursor */
+	if (nev > ch->capcase) {
+		ch->capcase = 2 * nev;
+		ch->now = xreallocarray(ch->now, ch->capcase, sizeof *ch->now);
+		ch->then = xreallocarray(ch->then, ch->capcase,
+					 sizeof *ch->then);
+		ch->old = xreallocarray(ch->old, ch->capcase, sizeof *ch->old);
+	}
+	for (i = 0; i < nev; i++)
+		if (st->ev[ev[i].ref].line <= ch->cursor)
+			ch->old[nold++] = ev[i];
+	if (nold > 0) {
+		case_fold_events(st->cfg, ch->old, nold, &of, NULL, NULL);
+		nthen = change_ids(ch->old, nold, ch->then);
+	}
+	nnow = change_ids(ev, nev, ch->now);
+	for (i = 0; i < nnow; i++) {
+		for (j = 0; j < nthen; j++)
+			if (ch->then[j].s == ch->now[i].s &&
+			    ch->then[j].nth == ch->now[i].nth)
+				break;
+		if (j == nthen)
+			ch->now[k++] = ch->now[i];
+	}
+	return k;
+}
+
+/* Every party of the case's stage events once, by ID, into all; returns
+ * their count. */
+static size_t
+change_parties(struct casefold *st, const struct case_event *ev, size_t nev,
+	       struct case_party *all)
+{
+	struct case_party pt[CASE_MAX_PARTIES];
 	const struct rec_str *copy;
-	enum case_state prev = CS_NONE;
-	struct buf b = BUF_INIT;
-	size_t i, nall = 0, j;
-	char t[20];
+	size_t i, j, nall = 0;
 	int np, q;
 
-	if (f->hidden || f->stage == NULL)
-		return;
-	for (i = 0; i < nev; i++) {	/* every party once, by ID */
+	for (i = 0; i < nev; i++) {
 		np = casefold_parties(st, &ev[i], pt, &copy);
 		if (ev[i].stage->state == CS_COMPLAINT)
 			continue;
@@ -835,18 +909,31 @@ changes_take(void *ctx, struct casefold *st, const struct casefold_case *k,
 				all[nall++] = pt[q];
 		}
 	}
-	for (i = 0; i < nev; i++) {
-		const struct case_stage *g = ev[i].stage;
-		const struct casefold_ev *v = &st->ev[ev[i].ref];
+	return nall;
+}
+
+static void
+changes_take(void *ctx, struct casefold *st, const struct casefold_case *k,
+	     const struct case_fold *f, struct case_event *ev, size_t nev)
+{
+	struct changer *ch = ctx;
+	struct case_party all[CASE_MAX_PARTIES];
+	struct buf b = BUF_INIT;
+	size_t c, n, nall, j;
+	char t[20];
+
+	if (f->hidden || f->stage == NULL)
+		return;
+	n = new_changes(ch, st, ev, nev);
+	nall = n ? change_parties(st, ev, nev, all) : 0;
+	for (c = 0; c < n; c++) {
+		const struct case_event *e = &ev[ch->now[c].i];
+		const struct case_stage *g = e->stage;
 		uint32_t kk = 0;
 
-		if (ev[i].rejected || g->state == CS_COMPLAINT ||
-		    g->state == prev)
+		if (!g->public)
 			continue;
-		prev = g->state;
-		if (!g->public || v->line <= ch->cursor)
-			continue;
-		datetime_format(ev[i].time, t);
+		datetime_format(e->time, t);
 		for (j = 0; j < nall; j++) {
 			if (all[j].phonelen == 0)
 				continue;
@@ -866,7 +953,7 @@ changes_take(void *ctx, struct casefold *st, const struct casefold_case *k,
 				ch->rows = xreallocarray(ch->rows, ch->cap,
 							 sizeof *ch->rows);
 			}
-			ch->rows[ch->n].line = v->line;
+			ch->rows[ch->n].line = st->ev[e->ref].line;
 			ch->rows[ch->n].k = kk++;
 			ch->rows[ch->n].text = buf_detach(&b, NULL);
 			ch->n++;
@@ -966,6 +1053,9 @@ verb_changes(struct cli *cli, int argc, char *argv[])
 		free(ch.rows[i].text);
 	}
 	free(ch.rows);
+	free(ch.now);
+	free(ch.then);
+	free(ch.old);
 	casefold_release(&st);
 	/* The output is committed (or written and flushed) first: a run
 	 * killed before this leaves the cursor where it was. */
