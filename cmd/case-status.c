@@ -501,7 +501,7 @@ public_read(struct cli *cli, struct public *pb, struct rec_reader *in,
 	    const char *log)
 {
 	pb->in = in;
-	casefold_fields_find(in, &pb->ix, 1);
+	casefold_fields_find(in, &pb->ix, 0);
 	if (log != NULL && pb->ix.receipt == REC_NONE) {
 		rec_reader_close(in);
 		caselookup_asker_release(&pb->a);
@@ -512,6 +512,7 @@ public_read(struct cli *cli, struct public *pb, struct rec_reader *in,
 	pb->st.drop_late = 1;
 	pb->st.only = pb->caseno;
 	pb->st.copy_id = pb->a.id;
+	pb->st.only_named = 1;
 	caselookup_init(&pb->lk, &pb->a);
 	casefold_read(&pb->st, 0, caselookup_take, &pb->lk);
 }

@@ -23,7 +23,6 @@ casefold_init(struct casefold *st, const struct case_cfg *c,
 	st->in = in;
 	st->ix = ix;
 	st->ro = *ro;
-	htab_init(&st->byno, sizeof(uint32_t));
 	arena_init(&st->mem);
 	st->memo = casefold_memo_new();
 }
@@ -44,7 +43,7 @@ void
 casefold_release(struct casefold *st)
 {
 	late_free(st);
-	htab_release(&st->byno);
+	free(st->byno);
 	arena_release(&st->mem);
 	free(st->cases);
 	free(st->ev);
@@ -64,8 +63,9 @@ store_reset(struct casefold *st)
 {
 	size_t i;
 
-	htab_release(&st->byno);
-	htab_init(&st->byno, sizeof(uint32_t));
+	free(st->byno);
+	st->byno = NULL;
+	st->nbyno = st->capbyno = 0;
 	for (i = 0; i < st->nfiles; i++)	/* they live in mem */
 		st->files[i] = xstrdup(st->files[i]);
 	arena_release(&st->mem);
@@ -93,32 +93,73 @@ case_key(const char *p)
 	return p[0] == 'X' ? k | (1ULL << 63) : k;
 }
 
+/* The slot of key in the table of case numbers: its own, or the empty
+ * one where it goes (open addressing, linear probing). */
+static struct casefold_slot *
+byno_slot(struct casefold_slot *t, size_t cap, uint64_t key)
+{
+	uint64_t h = key;
+	size_t i;
+
+	h ^= h >> 33;		/* murmur3's finaliser: every bit counts */
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	i = (size_t)h & (cap - 1);
+
+	while (t[i].ci != 0 && t[i].key != key)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* Room in the table for one more case number (at most half full). */
+static void
+byno_grow(struct casefold *st)
+{
+	struct casefold_slot *old = st->byno, *s;
+	size_t i, oldcap = st->capbyno;
+
+	if (2 * (st->nbyno + 1) <= st->capbyno)
+		return;
+	st->capbyno = oldcap ? 2 * oldcap : 4096;
+	st->byno = xcalloc(st->capbyno, sizeof *st->byno);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].ci != 0) {
+			s = byno_slot(st->byno, st->capbyno, old[i].key);
+			*s = old[i];
+		}
+	free(old);
+}
+
 /* The case's index, made when new. */
 static uint32_t
 store_case(struct casefold *st, struct rec_str no)
 {
-	uint32_t *slot;
+	struct casefold_slot *slot;
 	struct casefold_case *k;
-	int isnew;
+	uint64_t key;
 
 	if (st->last && memcmp(st->cases[st->last - 1].no, no.p,
 			       CASE_NO_LEN) == 0)
 		return st->last - 1;
-	slot = htab_put(&st->byno, no.p, no.len, &isnew);
-	if (!isnew) {
-		st->last = *slot;
-		return *slot - 1;
+	key = case_key(no.p);
+	byno_grow(st);
+	slot = byno_slot(st->byno, st->capbyno, key);
+	if (slot->ci != 0) {
+		st->last = slot->ci;
+		return slot->ci - 1;
 	}
+	slot->key = key;
+	st->nbyno++;
 	if (st->ncases == st->capcases) {
 		st->capcases = st->capcases ? 2 * st->capcases : 1024;
 		st->cases = xreallocarray(st->cases, st->capcases,
 					  sizeof *st->cases);
 	}
-	*slot = (uint32_t)st->ncases + 1;
+	slot->ci = (uint32_t)st->ncases + 1;
 	k = &st->cases[st->ncases];
 	memset(k, 0, sizeof *k);
 	k->no = arena_memdup(&st->mem, no.p, no.len);
-	k->key = case_key(no.p);
+	k->key = key;
 	k->cat = -1;
 	k->ftime = INT64_MIN;
 	k->unit = k->officer = rec_str_of("");
@@ -180,9 +221,10 @@ store_copy(struct casefold *st, const struct rec *r)
 
 	if (st->copyof != NULL)
 		st->copyof[st->nev - 1] = 0;
-	if (!(st->copy_all && pf.len > 0) &&
-	    !(st->copy_id != NULL && pf.len >= 18 &&
-	      memmem(pf.p, pf.len, st->copy_id, 18) != NULL))
+	if (st->copy_id != NULL && pf.len >= 18 &&
+	    memmem(pf.p, pf.len, st->copy_id, 18) != NULL)
+		st->cases[st->ev[st->nev - 1].ci].named = 1;
+	else if (!(st->copy_all && pf.len > 0))
 		return;
 	if (st->ncopies == st->capcopies) {
 		st->capcopies = st->capcopies ? 2 * st->capcopies : 64;
@@ -439,24 +481,25 @@ store_each(struct casefold *st, int sort, casefold_fn *fn, void *ctx)
 	struct case_event *ev;
 	struct case_fold f;
 	uint32_t *by;
-	size_t i, nev;
+	size_t i, n = 0, nev;
 
 	if (st->ncases == 0)
 		return;
 	store_group(st);
 	by = xreallocarray(NULL, st->ncases + 1, sizeof *by);
 	for (i = 0; i < st->ncases; i++)
-		by[i] = (uint32_t)i;
+		if (!st->only_named || st->cases[i].named)
+			by[n++] = (uint32_t)i;
 	if (sort)
-		sort_cases(st, by, st->ncases);
-	for (i = 0; i < st->ncases; i++) {
+		sort_cases(st, by, n);
+	for (i = 0; i < n; i++) {
 		/* In case number order the cases and their events are all
 		 * over memory: ask for them a few cases ahead. */
-		if (i + 8 < st->ncases)
+		if (i + 8 < n)
 			__builtin_prefetch(&st->cases[by[i + 8]]);
-		if (i + 4 < st->ncases && st->order != NULL)
+		if (i + 4 < n && st->order != NULL)
 			__builtin_prefetch(&st->order[st->cases[by[i + 4]].first]);
-		if (i + 2 < st->ncases)
+		if (i + 2 < n)
 			prefetch_events(st, &st->cases[by[i + 2]]);
 		store_fold(st, by[i], &f, &ev, &nev);
 		fn(ctx, st, &st->cases[by[i]], &f, ev, nev);

@@ -34,7 +34,6 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "base/htab.h"
 #include "domain/cases.h"
 #include "rec/rec.h"
 
@@ -80,6 +79,7 @@ struct casefold_case {
 	uint32_t nev, first, fill;
 	int cat;		/* category index, -1 none */
 	int bad;		/* an event of it was rejected for a bad field */
+	int named;		/* an event's parties hold copy_id */
 	int64_t ftime;		/* time of the event that set unit, officer */
 	struct rec_str unit, officer;
 };
@@ -103,6 +103,12 @@ struct casefold_late {
 	char *why;
 };
 
+/* A slot of the store's table of case numbers (as case keys). */
+struct casefold_slot {
+	uint64_t key;
+	uint32_t ci;		/* index + 1; 0: empty */
+};
+
 /* Events held by case.  The caller sets the options after
  * casefold_init(); the rest is the store's. */
 struct casefold {
@@ -119,11 +125,15 @@ struct casefold {
 	int keep;		/* the input cannot be read twice: keep
 				 * every event's fields for the rejects */
 	int drop_late;		/* the fold's rejects are only counted */
+	int only_named;		/* fold only the cases with an event whose
+				 * parties hold copy_id (the only ones a
+				 * lookup can show, hidden or not) */
 	/* Results. */
 	unsigned long long maxline;	/* the last line read */
 	unsigned long long nlate;	/* fold rejects dropped */
 	/* The store. */
-	struct htab byno;	/* case_no -> index + 1 */
+	struct casefold_slot *byno;	/* case number -> index + 1 */
+	size_t nbyno, capbyno;
 	struct arena mem;
 	struct casefold_case *cases;
 	size_t ncases, capcases;
