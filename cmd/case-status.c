@@ -459,6 +459,7 @@ struct public {
 	struct caselookup_asker a;
 	struct case_cfg *cfg;
 	struct rec_reader *in;
+	int indexed;		/* in reads only the lines the index gave */
 	struct casefold_fields ix;
 	struct casefold st;
 	struct caselookup lk;
@@ -523,7 +524,10 @@ public_end(struct cli *cli, struct public *pb, struct rec_writer *out)
 {
 	caselookup_release(&pb->lk);
 	casefold_release(&pb->st);
-	cli_tally(cli, pb->in);
+	/* How many lines the index gave would tell that a case exists:
+	 * --summary counts none of them. */
+	if (!pb->indexed)
+		cli_tally(cli, pb->in);
 	rec_reader_close(pb->in);
 	free(pb->spans);
 	caselookup_asker_release(&pb->a);
@@ -636,6 +640,7 @@ verb_lookup(struct cli *cli, int argc, char *argv[])
 			  "ID or name");
 	}
 	in = lookup_open(cli, &pb, key, &indexed);
+	pb.indexed = indexed;
 	public_read(cli, &pb, in, NULL);
 	/* Bad fields only: what the fold rejects depends on the case. */
 	nbad = rec_reader_count_rejected(in);
