@@ -200,6 +200,48 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 		in->cols[k].len = (size_t)(p + len - in->cols[k].p);
 	}
 }
+
+/* The wanted fields of a line of the block's table (l: the span from
+ * the first's start to the last's end; the lines' table is made only with
+ * AVX2), their ends the tab bitmap's bits in the span.  A span within two
+ * words of the bitmap (most: a line of the table is at most five) takes
+ * each tab without a branch; a longer one walks the words. */
+__attribute__((target("bmi"))) static void
+cols_pre(struct rec_reader *in, const struct blk_line *l)
+{
+	const uint64_t *w = in->b->tabw;
+	char *buf = in->b->buf;
+	size_t k = in->wlo, q = l->a, e = l->b, j = q >> 6, t;
+	uint64_t x0 = w[j] & (~UINT64_C(0) << (q & 63)), x1, none;
+
+	if ((e >> 6) - j <= 1) {
+		x1 = w[j + 1];	/* readable: the bitmap has spare words */
+		for (; k < in->whi; k++) {
+			/* The lowest bit of x1:x0 (tzcnt of 0 is 64),
+			 * then clear it: x1's only when x0 has none. */
+			none = (uint64_t)0 - (uint64_t)(x0 == 0);
+			t = (j << 6) + (size_t)_tzcnt_u64(x0) +
+			    ((size_t)_tzcnt_u64(x1) & (size_t)none);
+			x1 &= x1 - (none & 1);
+			x0 &= x0 - 1;
+			in->cols[k].p = buf + q;
+			in->cols[k].len = t - q;
+			q = t + 1;
+		}
+	} else {
+		for (; k < in->whi; k++) {
+			while (x0 == 0)
+				x0 = w[++j];
+			t = (j << 6) + (size_t)_tzcnt_u64(x0);
+			x0 &= x0 - 1;
+			in->cols[k].p = buf + q;
+			in->cols[k].len = t - q;
+			q = t + 1;
+		}
+	}
+	in->cols[k].p = buf + q;
+	in->cols[k].len = e - q;
+}
 #endif
 
 /* Every field of the taken line into in->cols; returns the count (only
@@ -246,24 +288,14 @@ static size_t
 cols_want(struct rec_reader *in, char *p, size_t len)
 {
 	struct tsv *ts = in->tsv;
-	size_t k, q = (size_t)(p - in->b->buf), e;
-	const char *t;
+	size_t k, q = (size_t)(p - in->b->buf);
 
+#ifdef BLK_AVX2
 	if (ts->pre != NULL) {
-		/* The span of the wanted fields; tabs inside it, if more
-		 * than one, are found here. */
-		q = ts->pre->a;
-		e = ts->pre->b;
-		for (k = in->wlo; k < in->whi; k++) {
-			t = memchr(in->b->buf + q, '\t', e - q);
-			in->cols[k].p = in->b->buf + q;
-			in->cols[k].len = (size_t)(t - in->cols[k].p);
-			q = (size_t)(t - in->b->buf) + 1;
-		}
-		in->cols[k].p = in->b->buf + q;
-		in->cols[k].len = e - q;
+		cols_pre(in, ts->pre);
 		return ts->ntabs + 1;
 	}
+#endif
 	if (ts->flat) {
 		const uint32_t *at = in->b->tabs.at + ts->tab0;
 
@@ -338,7 +370,8 @@ tsv_take_fast(struct rec_reader *in)
 	/* The read-ahead thread wrote the block and its table on the other
 	 * processor, so neither is in this one's cache yet: prefetch the
 	 * table entry FAST_AHEAD lines on, and the wanted bytes of the line
-	 * FAST_AHEAD / 2 on (whose entry an earlier prefetch brought in). */
+	 * FAST_AHEAD / 2 on (whose entry an earlier prefetch brought in)
+	 * with their tab bits. */
 	if (j + FAST_AHEAD < b->nls.n) {
 		const struct blk_line *m = l + FAST_AHEAD / 2;
 
@@ -346,6 +379,7 @@ tsv_take_fast(struct rec_reader *in)
 		if (m->ntabs != BLK_NO_LINE) {
 			__builtin_prefetch(b->buf + m->a);
 			__builtin_prefetch(b->buf + m->b);
+			__builtin_prefetch(b->tabw + (m->a >> 6));
 		}
 	}
 	in->pos = e + 1;
