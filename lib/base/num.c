@@ -59,14 +59,76 @@ sign(long long neg, int minus, long long *v)
 	return 0;
 }
 
+/*
+ * The short forms, in one pass with no overflow to watch: up to 18
+ * digits, and for a decimal with a dot at most scale decimals, ni + scale
+ * at most 18 (so the value times 10^scale stays under 10^18).  1 with the
+ * value (unsigned) in *u, else 0 and the caller takes the general way,
+ * which also says what is wrong with the text.
+ */
+static inline int
+short_digits(const char *p, size_t n, unsigned long long *u)
+{
+	unsigned long long x = 0;
+	unsigned d;
+	size_t i;
+
+	if (n == 0 || n > 18)
+		return 0;
+	for (i = 0; i < n; i++) {
+		d = (unsigned)(unsigned char)p[i] - '0';
+		if (d > 9)
+			return 0;
+		x = x * 10 + d;
+	}
+	*u = x;
+	return 1;
+}
+
+static inline int
+short_dec(const char *p, size_t n, int scale, unsigned long long *u)
+{
+	unsigned long long x = 0;
+	unsigned d;
+	size_t i = 0, ni, nf;
+
+	while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
+		x = x * 10 + d;
+		i++;
+	}
+	ni = i;
+	if (ni == 0 || ni + (size_t)scale > 18)
+		return 0;
+	if (i == n) {
+		*u = x * (unsigned long long)pow10s[scale];
+		return 1;
+	}
+	nf = n - i - 1;
+	if (p[i] != '.' || nf == 0 || nf > (size_t)scale)
+		return 0;
+	for (i++; i < n; i++) {
+		d = (unsigned)(unsigned char)p[i] - '0';
+		if (d > 9)
+			return 0;
+		x = x * 10 + d;
+	}
+	*u = x * (unsigned long long)pow10s[(size_t)scale - nf];
+	return 1;
+}
+
 int
 num_ll(const char *p, size_t n, long long *v)
 {
 	int minus = n > 0 && p[0] == '-';
+	unsigned long long u;
 	long long neg;
 
 	p += minus;
 	n -= (size_t)minus;
+	if (short_digits(p, n, &u)) {
+		*v = minus ? -(long long)u : (long long)u;
+		return 0;
+	}
 	if (!num_is_digits(p, n) || digits_neg(p, n, &neg) < 0)
 		return -1;
 	return sign(neg, minus, v);
@@ -91,11 +153,16 @@ num_dec(const char *p, size_t n, int scale, long long *v)
 	const char *dot;
 	size_t ni, nf, keep;
 	long long ip, fp = 0, neg;
+	unsigned long long u;
 
 	if (scale < 0 || scale > NUM_SCALE_MAX)
 		return -1;
 	p += minus;
 	n -= (size_t)minus;
+	if (short_dec(p, n, scale, &u)) {
+		*v = minus ? -(long long)u : (long long)u;
+		return 0;
+	}
 	dot = memchr(p, '.', n);
 	ni = dot != NULL ? (size_t)(dot - p) : n;
 	nf = dot != NULL ? n - ni - 1 : 0;

@@ -235,3 +235,77 @@ Test(num, fmt_bad_scale_is_a_bug, .exit_code = 5)
 
 	num_fmt_dec(out, 1, NUM_SCALE_MAX + 1);
 }
+
+/* A plain reference for num_dec(): [-]digits[.digits], decimals past the
+ * scale zeros, the value within 64 bits; in 128-bit arithmetic. */
+static int
+ref_dec(const char *s, size_t n, int scale, long long *v)
+{
+	__extension__ __int128 x = 0, lim = (__int128)LLONG_MAX + 1;
+	size_t i = 0, nd = 0, nf = 0;
+	int minus = 0, dot = 0, k;
+
+	if (n > 0 && s[0] == '-')
+		minus = 1, i = 1;
+	for (; i < n; i++) {
+		if (s[i] == '.' && !dot && nd > 0) {
+			dot = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (dot && ++nf > (size_t)scale) {
+			if (s[i] != '0')
+				return -1;
+			continue;
+		}
+		nd++;
+		if (x < lim * 10)
+			x = x * 10 + (s[i] - '0');
+	}
+	if (nd == 0 || (dot && nf == 0))
+		return -1;
+	for (k = dot ? (int)(nf < (size_t)scale ? nf : (size_t)scale) : 0;
+	     k < scale; k++)
+		if (x < lim * 10)
+			x *= 10;
+	if (minus)
+		x = -x;
+	if (x > LLONG_MAX || x < -lim)
+		return -1;
+	*v = (long long)x;
+	return 0;
+}
+
+/* The one-pass short forms and the general way agree with the reference
+ * on random texts of digits, dots and minus signs, every scale. */
+Test(num, dec_agrees_with_reference)
+{
+	static const char alpha[] = "0123456789012345678901234567890.-";
+	unsigned long long r = 88172645463325252ULL;
+	char s[32];
+	long long v, w;
+	size_t n, i;
+	int scale, a, b;
+
+	for (int t = 0; t < 200000; t++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		n = 1 + r % 24;
+		scale = (int)((r >> 8) % 10);
+		for (i = 0; i < n; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			s[i] = alpha[r % (sizeof alpha - 1)];
+		}
+		v = w = 4242;
+		a = num_dec(s, n, scale, &v);
+		b = ref_dec(s, n, scale, &w);
+		cr_assert_eq(a, b, "'%.*s' scale %d: %d, expected %d", (int)n,
+			     s, scale, a, b);
+		cr_assert_eq(v, w, "'%.*s' scale %d", (int)n, s, scale);
+		if (scale == 0 && memchr(s, '.', n) == NULL) {
+			v = 4242;
+			cr_assert_eq(num_ll(s, n, &v), b, "'%.*s'", (int)n, s);
+			cr_assert_eq(v, w, "'%.*s'", (int)n, s);
+		}
+	}
+}
