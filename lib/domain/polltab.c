@@ -37,7 +37,8 @@ struct poll_tally {
 	size_t *keys;		/* key fields under merge (the group keeps
 				 * the pointer) */
 	const struct poll_unit *lastu;	/* the previous record's unit */
-	const struct poll_item *lasti;	/* and item */
+	const struct poll_item *lasti[2];	/* the last two items seen
+						 * (answers alternate them) */
 	struct buf m, l;		/* message scratch */
 	/* A run of plain answers (no count field) of one year, unit and -b
 	 * values, added to the group at once: answers come in runs (a
@@ -142,7 +143,10 @@ poll_tally_free(struct poll_tally *t)
 static int
 is_year(struct rec_str s)
 {
-	return s.len == 4 && num_is_digits(s.p, 4);
+	return s.len == 4 && num_is_digit((unsigned char)s.p[0]) &&
+	       num_is_digit((unsigned char)s.p[1]) &&
+	       num_is_digit((unsigned char)s.p[2]) &&
+	       num_is_digit((unsigned char)s.p[3]);
 }
 
 /* s quoted for a message, in b. */
@@ -193,24 +197,36 @@ year_unit(struct poll_tally *t, const struct rec *r)
 	return u;
 }
 
+static int
+is_item(const struct poll_item *it, struct rec_str s)
+{
+	return it != NULL && it->len == s.len && poll_same(it->id, s.p, s.len);
+}
+
 /* The record's item, or NULL after rejecting or filtering it. */
 static const struct poll_item *
 item_of(struct poll_tally *t, const struct rec *r)
 {
-	const struct poll_item *it = t->lasti;
+	const struct poll_item *it;
 	struct rec_str qs;
 
 	if (t->iq == REC_NONE)
 		return t->p->overall;
 	qs = r->f[t->iq];
-	if (it == NULL || it->len != qs.len || !poll_same(it->id, qs.p, qs.len))
-		it = poll_item(t->p, qs.p, qs.len);
-	if (it == NULL) {
+	if (is_item(t->lasti[0], qs)) {
+		it = t->lasti[0];
+	} else if (is_item(t->lasti[1], qs)) {
+		it = t->lasti[1];
+		t->lasti[1] = t->lasti[0];
+		t->lasti[0] = it;
+	} else if ((it = poll_item(t->p, qs.p, qs.len)) != NULL) {
+		t->lasti[1] = t->lasti[0];
+		t->lasti[0] = it;
+	} else {
 		rec_reject(t->in, r, "field 'question': not an item of the "
 			   "poll: '%s'", q(&t->m, qs));
 		return NULL;
 	}
-	t->lasti = it;
 	if (t->qb == REC_NONE && it != t->p->overall) {
 		rec_filtered(t->in, r);
 		return NULL;
