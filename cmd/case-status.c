@@ -1103,13 +1103,53 @@ struct stat_row {
 	uint64_t v[ST_N];
 };
 
+/* The two digits at p, or -1. */
+static int
+st_d2(const char *p)
+{
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* Whether p[0..n) is a time cs_time() takes: the usual shape checked
+ * here as cs_time() checks it (without working out the seconds, which
+ * stats never uses), any other text by cs_time(). */
+static int
+stats_time_ok(const char *p, size_t n)
+{
+	static const signed char dim[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int y1, y2, y, mo, d, h, mi, se;
+	int64_t secs;
+
+	if (n != 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
+	    p[13] != ':' || p[16] != ':')
+		return cs_time(p, n, &secs) == 0;
+	y1 = st_d2(p);
+	y2 = st_d2(p + 2);
+	mo = st_d2(p + 5);
+	d = st_d2(p + 8);
+	h = st_d2(p + 11);
+	mi = st_d2(p + 14);
+	se = st_d2(p + 17);
+	y = y1 * 100 + y2;
+	if (y1 < 0 || y2 < 0 || y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    d > dim[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    se < 0 || se > 59)
+		return 0;
+	/* 29 February in a common year */
+	return !(mo == 2 && d == 29 && !date_is_leap(y));
+}
+
 /* The period of a time or date text: 0 and the text in out, or -1. */
 static int
 period_of(struct rec_str t, int kind, char out[12])
 {
 	int64_t secs;
 
-	if (cs_time(t.p, t.len, &secs) == 0 || (t.len == 10 &&
+	if (stats_time_ok(t.p, t.len) || (t.len == 10 &&
 	    datetime_parse(t.p, t.len, &secs) == 0)) {
 		memcpy(out, t.p, 7);
 		if (kind == 'y') {

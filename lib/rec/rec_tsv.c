@@ -205,18 +205,20 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
  * the first's start to the last's end; the lines' table is made only with
  * AVX2), their ends the tab bitmap's bits in the span.  A span within two
  * words of the bitmap (most: a line of the table is at most five) takes
- * each tab without a branch; a longer one walks the words. */
-__attribute__((target("bmi"))) static void
+ * each tab without a branch; a longer one lists its words' tabs. */
+__attribute__((target("bmi,popcnt"))) static void
 cols_pre(struct rec_reader *in, const struct blk_line *l)
 {
 	const uint64_t *w = in->b->tabw;
-	char *buf = in->b->buf;
-	size_t k = in->wlo, q = l->a, e = l->b, j = q >> 6, t;
+	const char *buf = in->b->buf;
+	/* Locals, not in->: the stores to the fields could alias them. */
+	struct rec_str *c = in->cols + in->wlo, *end = in->cols + in->whi;
+	size_t q = l->a, e = l->b, j = q >> 6, t;
 	uint64_t x0 = w[j] & (~UINT64_C(0) << (q & 63)), x1, none;
 
 	if ((e >> 6) - j <= 1) {
 		x1 = w[j + 1];	/* readable: the bitmap has spare words */
-		for (; k < in->whi; k++) {
+		for (; c < end; c++) {
 			/* The lowest bit of x1:x0 (tzcnt of 0 is 64),
 			 * then clear it: x1's only when x0 has none. */
 			none = (uint64_t)0 - (uint64_t)(x0 == 0);
@@ -224,23 +226,42 @@ cols_pre(struct rec_reader *in, const struct blk_line *l)
 			    ((size_t)_tzcnt_u64(x1) & (size_t)none);
 			x1 &= x1 - (none & 1);
 			x0 &= x0 - 1;
-			in->cols[k].p = buf + q;
-			in->cols[k].len = t - q;
+			c->p = buf + q;
+			c->len = t - q;
 			q = t + 1;
 		}
 	} else {
-		for (; k < in->whi; k++) {
-			while (x0 == 0)
-				x0 = w[++j];
-			t = (j << 6) + (size_t)_tzcnt_u64(x0);
-			x0 &= x0 - 1;
-			in->cols[k].p = buf + q;
-			in->cols[k].len = t - q;
-			q = t + 1;
+		/* Every tab of the span's words listed first, eight
+		 * written whether there are so many or not (tabs come a few
+		 * a word), then the fields from the list: no branch a tab. */
+		uint32_t at[BLK_LB_WORDS * 64 + 8];
+		size_t n = 0, need = (size_t)(end - c), k;
+
+		for (;;) {
+			k = (size_t)__builtin_popcountll(x0);
+#define ONE(i) (at[n + (i)] = (uint32_t)((j << 6) + _tzcnt_u64(x0)), \
+		x0 &= x0 - 1)
+			ONE(0); ONE(1); ONE(2); ONE(3);
+			ONE(4); ONE(5); ONE(6); ONE(7);
+#undef ONE
+			for (t = 8; t < k; t++) {
+				at[n + t] = (uint32_t)((j << 6) +
+						       _tzcnt_u64(x0));
+				x0 &= x0 - 1;
+			}
+			n += k;
+			if (n >= need)
+				break;
+			x0 = w[++j];
+		}
+		for (t = 0; t < need; t++, c++) {
+			c->p = buf + q;
+			c->len = at[t] - q;
+			q = (size_t)at[t] + 1;
 		}
 	}
-	in->cols[k].p = buf + q;
-	in->cols[k].len = e - q;
+	c->p = buf + q;
+	c->len = e - q;
 }
 #endif
 
