@@ -139,6 +139,12 @@ group_new_aggs(size_t nkeys, const struct group_agg *a, size_t na)
 	g->all_add = 1;
 	for (i = 0; i < g->nslots; i++)
 		g->all_add &= g->ops[i] == OP_ADD;
+	g->sums_only = 1;
+	for (i = 0; i < na; i++)
+		g->sums_only &= a[i].kind == GROUP_COUNT ||
+				a[i].kind == GROUP_SUM ||
+				a[i].kind == GROUP_RATIO ||
+				a[i].kind == GROUP_CHANGE;
 	memcpy(g->tot, g->init, g->nslots * sizeof *g->tot);
 	htab_init(&g->h, g->nslots * sizeof(int64_t));
 	for (i = 0; i < RING; i++)
@@ -183,6 +189,33 @@ group_free_v(void *g)
 	group_free(g);
 }
 
+/* memcpy() for the short values of a key, inline: overlapping loads and
+ * stores that stay within the n bytes at each end. */
+static inline void
+copy_short(char *o, const char *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n > 16) {
+		memcpy(o, p, n);
+	} else if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, p + n - 4, 4);
+		memcpy(o, &c, 4);
+		memcpy(o + n - 4, &d, 4);
+	} else if (n > 0) {
+		o[0] = p[0];
+		o[n / 2] = p[n / 2];
+		o[n - 1] = p[n - 1];
+	}
+}
+
 /* The key of values k: one short value is held by the probe itself; more
  * values, or a long one, are joined into b (each followed by NUL, which
  * no value holds, so that the byte order of joined keys is the
@@ -211,7 +244,7 @@ group_probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
 		if (k[i].p == rec_null) {
 			*o++ = NULL_KEY[0];
 		} else {
-			memcpy(o, k[i].p, k[i].len);
+			copy_short(o, k[i].p, k[i].len);
 			o += k[i].len;
 		}
 		if (sep)
@@ -304,33 +337,40 @@ group_combine_row(struct group *g, const struct htab_probe *pr,
 		  const int64_t *d)
 {
 	const int *opof = g->ops;
-	int64_t *v, *t = g->tmp, *tt = g->tmp + g->nslots;
+	int64_t *v, *tot = g->tot, *t = g->tmp, *tt = g->tmp + g->nslots;
+	int64_t x;
 	size_t i, n = g->nslots;
 	int bad = 0;
 
 	group_land_all(g);
 	v = slots_of(g, pr);
 	if (g->all_add) {
-		/* The common case, without a branch a slot: the group's
-		 * and the total's sums, kept only if none overflows (the
-		 * total's could where the group's do not). */
+		/* The common case, without a branch a slot: whether any of
+		 * the group's or the total's sums would overflow (the
+		 * total's could where the group's do not), then the adds. */
 		for (i = 0; i < n; i++) {
-			bad |= add_bad(v[i], d[i], &t[i]);
-			bad |= add_bad(g->tot[i], d[i], &tt[i]);
+			bad |= add_bad(v[i], d[i], &x);
+			bad |= add_bad(tot[i], d[i], &x);
 		}
-	} else {
+		if (bad)
+			return -1;
 		for (i = 0; i < n; i++) {
-			t[i] = v[i];
-			tt[i] = g->tot[i];
-			bad |= combine(&t[i], d[i], opof[i]) < 0;
-			bad |= combine(&tt[i], d[i], opof[i]) < 0;
+			v[i] += d[i];
+			tot[i] += d[i];
 		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		t[i] = v[i];
+		tt[i] = tot[i];
+		bad |= combine(&t[i], d[i], opof[i]) < 0;
+		bad |= combine(&tt[i], d[i], opof[i]) < 0;
 	}
 	if (bad)
 		return -1;
 	for (i = 0; i < n; i++) {
 		v[i] = t[i];
-		g->tot[i] = tt[i];
+		tot[i] = tt[i];
 	}
 	return 0;
 }
@@ -342,6 +382,20 @@ group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 	int64_t *d = g->row, x;
 	size_t i, s;
 
+	if (g->sums_only) {
+		/* A SUM's value is its slot's addend; every slot is set. */
+		d[0] = 1;
+		for (i = 0; i < g->na; i++) {
+			if (g->a[i].kind != GROUP_SUM)
+				continue;
+			x = v != NULL ? v[i] : GROUP_NOVAL;
+			if (x == INT64_MAX)
+				return -1;	/* as below */
+			d[g->off[i]] = x == GROUP_NOVAL ? 0 : x;
+		}
+		group_probe_key(g, &pr, &g->key, k);
+		return group_combine_row(g, &pr, d);
+	}
 	memset(d, 0, g->nslots * sizeof *d);
 	d[0] = 1;
 	for (i = 0; i < g->na; i++) {

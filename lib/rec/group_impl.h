@@ -68,6 +68,8 @@ struct group {
 	int64_t *row;		/* scratch: one record's or row's slots */
 	int *ops;		/* per slot: how it combines (OP_) */
 	int all_add;		/* every slot's OP_ADD */
+	int sums_only;		/* COUNT, SUM, RATIO and CHANGE only: a
+				 * value is its slot's addend */
 	struct part *parts;
 	size_t nparts;
 	struct arena mem;	/* part names */
