@@ -201,12 +201,48 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 	}
 }
 
+/* cols_pre() for a span of more than two words: every tab of its words
+ * listed first, eight written whether there are so many or not (tabs
+ * come a few a word), then the fields c[0 .. need) from the list; returns
+ * where the last field starts.  No branch a tab. */
+__attribute__((target("bmi,popcnt"), noinline)) static size_t
+cols_long(const uint64_t *w, const char *buf, struct rec_str *c,
+	  size_t need, size_t q)
+{
+	uint32_t at[BLK_LB_WORDS * 64 + 8];
+	size_t n = 0, j = q >> 6, k, t;
+	uint64_t x = w[j] & (~UINT64_C(0) << (q & 63));
+
+	for (;;) {
+		k = (size_t)__builtin_popcountll(x);
+#define ONE(i) (at[n + (i)] = (uint32_t)((j << 6) + _tzcnt_u64(x)), \
+		x &= x - 1)
+		ONE(0); ONE(1); ONE(2); ONE(3);
+		ONE(4); ONE(5); ONE(6); ONE(7);
+#undef ONE
+		for (t = 8; t < k; t++) {
+			at[n + t] = (uint32_t)((j << 6) + _tzcnt_u64(x));
+			x &= x - 1;
+		}
+		n += k;
+		if (n >= need)
+			break;
+		x = w[++j];
+	}
+	for (t = 0; t < need; t++) {
+		c[t].p = buf + q;
+		c[t].len = at[t] - q;
+		q = (size_t)at[t] + 1;
+	}
+	return q;
+}
+
 /* The wanted fields of a line of the block's table (l: the span from
  * the first's start to the last's end; the lines' table is made only with
  * AVX2), their ends the tab bitmap's bits in the span.  A span within two
  * words of the bitmap (most: a line of the table is at most five) takes
- * each tab without a branch; a longer one lists its words' tabs. */
-__attribute__((target("bmi,popcnt"))) static void
+ * each tab without a branch; a longer one goes to cols_long(). */
+__attribute__((target("bmi"))) static void
 cols_pre(struct rec_reader *in, const struct blk_line *l)
 {
 	const uint64_t *w = in->b->tabw;
@@ -214,9 +250,13 @@ cols_pre(struct rec_reader *in, const struct blk_line *l)
 	/* Locals, not in->: the stores to the fields could alias them. */
 	struct rec_str *c = in->cols + in->wlo, *end = in->cols + in->whi;
 	size_t q = l->a, e = l->b, j = q >> 6, t;
-	uint64_t x0 = w[j] & (~UINT64_C(0) << (q & 63)), x1, none;
+	uint64_t x0, x1, none;
 
-	if ((e >> 6) - j <= 1) {
+	if ((e >> 6) - j > 1) {
+		q = cols_long(w, buf, c, (size_t)(end - c), q);
+		c = end;
+	} else {
+		x0 = w[j] & (~UINT64_C(0) << (q & 63));
 		x1 = w[j + 1];	/* readable: the bitmap has spare words */
 		for (; c < end; c++) {
 			/* The lowest bit of x1:x0 (tzcnt of 0 is 64),
@@ -229,35 +269,6 @@ cols_pre(struct rec_reader *in, const struct blk_line *l)
 			c->p = buf + q;
 			c->len = t - q;
 			q = t + 1;
-		}
-	} else {
-		/* Every tab of the span's words listed first, eight
-		 * written whether there are so many or not (tabs come a few
-		 * a word), then the fields from the list: no branch a tab. */
-		uint32_t at[BLK_LB_WORDS * 64 + 8];
-		size_t n = 0, need = (size_t)(end - c), k;
-
-		for (;;) {
-			k = (size_t)__builtin_popcountll(x0);
-#define ONE(i) (at[n + (i)] = (uint32_t)((j << 6) + _tzcnt_u64(x0)), \
-		x0 &= x0 - 1)
-			ONE(0); ONE(1); ONE(2); ONE(3);
-			ONE(4); ONE(5); ONE(6); ONE(7);
-#undef ONE
-			for (t = 8; t < k; t++) {
-				at[n + t] = (uint32_t)((j << 6) +
-						       _tzcnt_u64(x0));
-				x0 &= x0 - 1;
-			}
-			n += k;
-			if (n >= need)
-				break;
-			x0 = w[++j];
-		}
-		for (t = 0; t < need; t++, c++) {
-			c->p = buf + q;
-			c->len = at[t] - q;
-			q = (size_t)at[t] + 1;
 		}
 	}
 	c->p = buf + q;
