@@ -324,7 +324,12 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 
 #ifdef BLK_AVX2
 	if (ts->pre != NULL) {
-		cols_pre(in, ts->pre);
+		if (in->wlo == in->whi) {	/* one field: the span */
+			in->cols[in->wlo].p = in->b->buf + ts->pre->a;
+			in->cols[in->wlo].len = ts->pre->b - ts->pre->a;
+		} else {
+			cols_pre(in, ts->pre);
+		}
 		return ts->ntabs + 1;
 	}
 #endif
