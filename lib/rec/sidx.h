@@ -25,9 +25,11 @@
  * refused (exit 4), never a crash or a wrong answer.  The format is
  * described in sidx.c.
  *
- * The index file is written with durable.h (beside, fsync, rename), so a
- * build killed half-way leaves the old index or none.  A lookup never
- * blocks on a build.
+ * An extend writes only what is new: a segment file beside the index
+ * (IDX.1, IDX.2, ..., up to 8; the next extend merges them all into a new
+ * index, and a build without extend removes them).  Each file is written
+ * with durable.h (beside, fsync, rename), so a build killed half-way
+ * leaves the old index or none.  A lookup never blocks on a build.
  */
 #ifndef JW_SIDX_H
 #define JW_SIDX_H

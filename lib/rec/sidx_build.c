@@ -115,47 +115,70 @@ index_line(void *ctx, const char *p, size_t len, uint64_t off, uint64_t line)
 		sx_keys_of(b->o, v, emit_key, b);
 }
 
-static void
-write_index(struct dur_file *f, const char *idx, struct hdr *h,
-	    struct pair *v, size_t n)
+/* The table of the sorted pairs v[0..n): one entry per key hash, with
+ * its postings' hash.  *ne gets the count; caller frees. */
+static struct entry *
+make_table(const struct pair *v, size_t n, size_t *ne)
 {
 	struct entry *tab = NULL;
-	struct dirent_ *dir;
-	struct post *out;
-	size_t i, j, ne = 0, cap = 0, np, k;
+	size_t i, j, cap = 0;
 	uint64_t ph;
 
-	/* The table: one entry per key hash, with its postings' hash. */
+	*ne = 0;
 	for (i = 0; i < n; i = j) {
 		ph = v[i].h;
 		for (j = i; j < n && v[j].h == v[i].h; j++)
 			ph = sx_post_hash_step(ph, &v[j].p);
-		if (ne == cap) {
+		if (*ne == cap) {
 			cap = cap ? cap * 2 : 1024;
 			tab = xreallocarray(tab, cap, sizeof *tab);
 		}
-		tab[ne].h = v[i].h;
-		tab[ne].first = i;
-		tab[ne].count = j - i;
-		tab[ne].hash = ph;
-		ne++;
+		tab[*ne].h = v[i].h;
+		tab[*ne].first = i;
+		tab[*ne].count = j - i;
+		tab[*ne].hash = ph;
+		(*ne)++;
 	}
-	h->nkeys = ne;
-	h->npost = n;
-	h->npages = (ne + PAGE - 1) / PAGE;
-	dir = xreallocarray(NULL, h->npages ? h->npages : 1, sizeof *dir);
-	for (i = 0; i < h->npages; i++) {
-		k = ne - i * PAGE < PAGE ? ne - i * PAGE : PAGE;
-		dir[i].first = tab[i * PAGE].h;
-		dir[i].hash = sx_fmt_hash(tab + i * PAGE, k * sizeof *tab, 4);
+	return tab;
+}
+
+/* The first hashes and hashes of each group of per entries of a (size
+ * bytes each, first word the key hash) into out[0..ceil(n / per)). */
+static void
+make_dir(struct dirent_ *out, const void *a, size_t size, size_t n,
+	 size_t per, uint64_t seed)
+{
+	const unsigned char *p = a;
+	size_t i, k;
+
+	for (i = 0; i * per < n; i++) {
+		k = n - i * per < per ? n - i * per : per;
+		memcpy(&out[i].first, p + i * per * size, 8);
+		out[i].hash = sx_fmt_hash(p + i * per * size, k * size, seed);
 	}
-	h->dir_off = sizeof *h;
-	h->table_off = h->dir_off + h->npages * sizeof *dir;
-	h->post_off = h->table_off + ne * sizeof *tab;
-	h->file_size = h->post_off + n * sizeof(struct post);
-	h->dir_hash = sx_fmt_hash(dir, h->npages * sizeof *dir, 5);
+}
+
+/* Write the index file (header h filled but for its layout and hashes)
+ * of the sorted pairs v[0..n) to f, and commit it. */
+static void
+write_index(struct dur_file *f, const char *idx, struct hdr *h,
+	    struct pair *v, size_t n)
+{
+	struct dirent_ *dir, *top;
+	struct entry *tab;
+	struct post *out;
+	size_t i, j, ne, np;
+
+	tab = make_table(v, n, &ne);
+	sx_layout(h, ne, n);
+	dir = xreallocarray(NULL, h->npages + 1, sizeof *dir);
+	top = xreallocarray(NULL, h->nblocks + 1, sizeof *top);
+	make_dir(dir, tab, sizeof *tab, ne, PAGE, 4);
+	make_dir(top, dir, sizeof *dir, h->npages, DBLK, 5);
+	h->top_hash = sx_fmt_hash(top, h->nblocks * sizeof *top, 7);
 	h->hdr_hash = sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
 	if (dur_write(f, h, sizeof *h) < 0 ||
+	    dur_write(f, top, h->nblocks * sizeof *top) < 0 ||
 	    dur_write(f, dir, h->npages * sizeof *dir) < 0 ||
 	    dur_write(f, tab, ne * sizeof *tab) < 0)
 		goto fail;
@@ -170,6 +193,7 @@ write_index(struct dur_file *f, const char *idx, struct hdr *h,
 		}
 	}
 	free(out);
+	free(top);
 	free(dir);
 	free(tab);
 	if (dur_commit(f) < 0)
@@ -178,6 +202,72 @@ write_index(struct dur_file *f, const char *idx, struct hdr *h,
 	return;
 fail:
 	diag_die(JW_EXIT_IO, "%s: write error: %s", idx, strerror(errno));
+}
+
+/* Remove the segments IDX.k of idx from k on (after a new base: left
+ * over, they would name another base and be ignored anyway). */
+static void
+remove_segs(const char *idx, size_t k)
+{
+	struct buf p = BUF_INIT;
+
+	for (; k <= SEGMAX; k++) {
+		sx_seg_path(&p, idx, k);
+		if (unlink(p.p) < 0 && errno != ENOENT)
+			diag_die(JW_EXIT_IO, "%s: cannot remove: %s", p.p,
+				 strerror(errno));
+	}
+	buf_release(&p);
+}
+
+/* Keep every posting of the open index old (in file order per key, the
+ * segments in order) in b. */
+static void
+keep_old(struct build *b, const struct sidx *old)
+{
+	const struct seg *s;
+	size_t k, total = 0;
+	uint64_t i, j;
+
+	for (k = 0; k < old->nseg; k++)
+		total += old->seg[k].h->npost;
+	b->cap = total + 1024;
+	b->v = xreallocarray(NULL, b->cap, sizeof *b->v);
+	for (k = 0; k < old->nseg; k++) {
+		s = &old->seg[k];
+		for (i = 0; i < s->h->nkeys; i++)
+			for (j = 0; j < s->tab[i].count; j++) {
+				b->v[b->n].h = s->tab[i].h;
+				b->v[b->n++].p = s->post[s->tab[i].first + j];
+			}
+	}
+}
+
+/* The rest of the header of a build of data (fd, st): what the options
+ * and the data are (covered, nlines and the segment's fields are set). */
+static void
+fill_hdr(struct hdr *h, const struct build *b, int fd, const char *data,
+	 const struct stat *st, const struct head *hd)
+{
+	memcpy(h->magic, MAGIC, 8);
+	h->version = VERSION;
+	h->flags = b->k.hmac ? F_HMAC : 0;
+	h->opts_fp = sx_opts_fp(b->o, &b->k);
+	h->ino = (uint64_t)st->st_ino;
+	h->mtime_s = (uint64_t)st->st_mtim.tv_sec;
+	h->mtime_ns = (uint64_t)st->st_mtim.tv_nsec;
+	sx_edge_hashes(fd, data, h->covered, &h->head_hash, &h->tail_hash);
+	h->body_off = hd->body_off;
+	h->col = hd->col;
+}
+
+static uint64_t
+random_id(void)
+{
+	uint64_t r;
+
+	randombytes_buf(&r, sizeof r);
+	return r | 1;	/* never 0 */
 }
 
 uint64_t
@@ -190,6 +280,7 @@ sidx_build(const char *data, const char *idx, const struct sidx_opts *o,
 	struct stat st;
 	struct sidx *old = NULL;
 	struct dur_file *f;
+	struct buf path = BUF_INIT;
 	uint64_t covered, from, line = 2, nrec, i, j;
 	int fd = sx_open_data(data, &st);
 
@@ -197,31 +288,46 @@ sidx_build(const char *data, const char *idx, const struct sidx_opts *o,
 	memset(&h, 0, sizeof h);
 	b.o = o;
 	sx_keyer_init(&b.k, o);
+	if (sodium_init() < 0)
+		diag_die(JW_EXIT_INTERNAL, "libsodium failed to start");
 	if (extend)
 		old = sx_open_idx(data, idx, o, 1, NULL);
-	/* The temporary first: a build killed at any point leaves the old
-	 * index (or none) and never a part of one under its name. */
-	f = dur_create(idx, 0644);
-	if (f == NULL)
-		diag_die(JW_EXIT_IO, "%s: cannot create: %s", idx,
-			 strerror(errno));
 	covered = sx_whole_lines(fd, data, (uint64_t)st.st_size);
 	sx_read_head(fd, data, covered, o->field, &hd);
 	from = hd.body_off;
+	h.build_id = random_id();
+	h.base_id = h.build_id;
+	if (old != NULL && old->h->covered == covered) {
+		sidx_close(old);	/* nothing appended: nothing to write */
+		free((char *)hd.hl);
+		sodium_memzero(&b.k, sizeof b.k);
+		close(fd);
+		return 0;
+	}
 	if (old != NULL) {
-		/* Keep the old postings (in file order per key), then add
-		 * the appended lines' after them. */
 		from = old->h->covered;
 		line = old->h->nlines + 1;
-		b.cap = old->h->npost + 1024;
-		b.v = xreallocarray(NULL, b.cap, sizeof *b.v);
-		for (i = 0; i < old->h->nkeys; i++)
-			for (j = 0; j < old->tab[i].count; j++) {
-				b.v[b.n].h = old->tab[i].h;
-				b.v[b.n++].p = old->post[old->tab[i].first + j];
-			}
+		if (old->nseg <= SEGMAX) {
+			/* The next segment: only what was appended. */
+			h.seg = old->nseg;
+			h.base_id = old->seg[0].h->build_id;
+		} else {
+			/* A new base: the old postings, then the new. */
+			keep_old(&b, old);
+		}
 		sidx_close(old);
 	}
+	h.from = h.seg ? from : hd.body_off;
+	if (h.seg)
+		sx_seg_path(&path, idx, h.seg);
+	else
+		buf_adds(&path, idx);
+	/* The temporary first: a build killed at any point leaves the old
+	 * index (or none) and never a part of one under its name. */
+	f = dur_create(path.p, 0644);
+	if (f == NULL)
+		diag_die(JW_EXIT_IO, "%s: cannot create: %s", path.p,
+			 strerror(errno));
 	b.col = hd.col;
 	nrec = sx_scan_lines(fd, data, &hd, from, &line, covered, index_line,
 			     &b);
@@ -234,19 +340,12 @@ sidx_build(const char *data, const char *idx, const struct sidx_opts *o,
 		    b.v[i].p.a != b.v[j - 1].p.a)
 			b.v[j++] = b.v[i];
 	b.n = j;
-	memcpy(h.magic, MAGIC, 8);
-	h.version = VERSION;
-	h.flags = b.k.hmac ? F_HMAC : 0;
-	h.opts_fp = sx_opts_fp(o, &b.k);
 	h.covered = covered;
-	h.ino = (uint64_t)st.st_ino;
-	h.mtime_s = (uint64_t)st.st_mtim.tv_sec;
-	h.mtime_ns = (uint64_t)st.st_mtim.tv_nsec;
-	sx_edge_hashes(fd, data, covered, &h.head_hash, &h.tail_hash);
-	h.body_off = hd.body_off;
-	h.col = hd.col;
 	h.nlines = line - 1;	/* the last line covered (header = 1) */
-	write_index(f, idx, &h, b.v, b.n);
+	fill_hdr(&h, &b, fd, data, &st, &hd);
+	write_index(f, path.p, &h, b.v, b.n);
+	remove_segs(idx, h.seg + 1);
+	buf_release(&path);
 	free(b.v);
 	free((char *)hd.hl);
 	sodium_memzero(&b.k, sizeof b.k);

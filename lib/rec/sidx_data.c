@@ -405,3 +405,24 @@ sidx_read_secret(const char *path, size_t *n)
 	*n = (size_t)st.st_size;
 	return p;
 }
+
+void
+sx_seg_path(struct buf *b, const char *idx, size_t k)
+{
+	buf_reset(b);
+	buf_printf(b, "%s.%zu", idx, k);
+}
+
+void
+sx_layout(struct hdr *h, uint64_t nkeys, uint64_t npost)
+{
+	h->nkeys = nkeys;
+	h->npost = npost;
+	h->npages = nkeys / PAGE + (nkeys % PAGE != 0);
+	h->nblocks = h->npages / DBLK + (h->npages % DBLK != 0);
+	h->top_off = sizeof *h;
+	h->dir_off = h->top_off + h->nblocks * sizeof(struct dirent_);
+	h->table_off = h->dir_off + h->npages * sizeof(struct dirent_);
+	h->post_off = h->table_off + nkeys * sizeof(struct entry);
+	h->file_size = h->post_off + npost * sizeof(struct post);
+}

@@ -14,23 +14,36 @@
  *
  * Functions here are named sx_.
  *
- * The index file, all words little-endian uint64 (the host's order; the magic
- * tells another):
+ * An index is a base file (IDX) and up to SEGMAX segment files (IDX.1,
+ * IDX.2, ...), each of one layout and covering the data's bytes from
+ * where the one before ends (the base from the records' start); --extend
+ * writes the next segment for what was appended (durable.h: beside, fsync,
+ * rename), so it writes only what is new, and the SEGMAXth extend merges
+ * them all into a new base.  A segment names its base (base_id: the base's
+ * random build_id) and its place (seg, from): one left over from an older
+ * base ends the chain, which a build removes.  The newest part records the
+ * data's size, inode, mtime and edge hashes, checked at open.  Each file,
+ * all words little-endian uint64 (the host's order; the magic tells
+ * another):
  *
  *   header     struct hdr, ending with a hash of the words before it
- *   directory  npages x { first key hash of the page, hash of the page }
+ *   top        nblocks x { first key hash of the block, hash of the block }
+ *   directory  npages x { first key hash of the page, hash of the page },
+ *              DBLK entries a block
  *   table      nkeys x { key hash, first posting, count, hash of postings },
  *              sorted by key hash, PAGE entries a page
  *   postings   npost x { off | line << 48, line >> 16 | len << 32 }, each
  *              key's in file order
  *
- * A lookup hashes the directory's words once (at open), then one page and
- * one posting list: every word an answer comes from is covered by a hash
- * checked before it is used, and every hit is read back from the data and
- * must hold the key, so a corrupt index is refused, not believed.  Key
- * hashes are a hash of the key (clear) or the first 8 bytes of its
- * HMAC-SHA256: the index holds no key itself.  Two keys with one hash
- * share an entry; the read-back tells their lines apart.
+ * Open hashes the top only (a few hundred bytes, not the directory: a
+ * lookup is a few milliseconds with the process start); a lookup then
+ * checks one directory block, one table page and one posting list: every
+ * word an answer comes from is covered by a hash checked before it is
+ * used, and every hit is read back from the data and must hold the key,
+ * so a corrupt index is refused, not believed.  Key hashes are a hash of
+ * the key (clear) or the first 8 bytes of its HMAC-SHA256: the index holds
+ * no key itself.  Two keys with one hash share an entry; the read-back
+ * tells their lines apart.
  *
  * The hash (sx_fmt_hash()) is the format's own, not htab.h's, because the
  * index outlives the program: changing it is a new format version.
@@ -50,8 +63,10 @@
 #include "rec/sidx.h"
 
 #define MAGIC "JWSIDX\r\n"
-#define VERSION 1
+#define VERSION 2
 #define PAGE 256		/* table entries a directory page */
+#define DBLK 256		/* directory entries a top block */
+#define SEGMAX 8		/* segments before an extend merges them */
 #define EDGE 4096		/* bytes hashed at each end of the data */
 #define BLOCK (1u << 20)	/* read size of the data pass */
 #define MAX48 ((1ull << 48) - 1)
@@ -62,8 +77,11 @@ struct hdr {
 	uint64_t version, flags, opts_fp;
 	uint64_t covered, ino, mtime_s, mtime_ns, head_hash, tail_hash;
 	uint64_t body_off, col, nlines;
-	uint64_t nkeys, npost, npages;
-	uint64_t dir_off, table_off, post_off, file_size, dir_hash;
+	uint64_t nkeys, npost, npages, nblocks;
+	uint64_t top_off, dir_off, table_off, post_off, file_size, top_hash;
+	/* 0 for the base, k for IDX.k; the first byte covered; the base's
+	 * build_id; a random number of this file's build. */
+	uint64_t seg, from, base_id, build_id;
 	uint64_t hdr_hash;	/* fmt_hash of the words above */
 };
 
@@ -112,6 +130,16 @@ struct head {
 	size_t hlen;
 };
 
+/* One file of an index, mapped. */
+struct seg {
+	const unsigned char *map;
+	size_t mapn;
+	const struct hdr *h;
+	const struct dirent_ *top, *dir;
+	const struct entry *tab;
+	const struct post *post;
+};
+
 struct sidx {
 	const struct sidx_opts *o;
 	int soft;		/* sidx_try_open(): refusals longjmp to jb */
@@ -121,12 +149,9 @@ struct sidx {
 	struct keyer k;
 	int fd;			/* the data */
 	char *data;
-	const unsigned char *map;
-	size_t mapn;
-	const struct hdr *h;
-	const struct dirent_ *dir;
-	const struct entry *tab;
-	const struct post *post;
+	struct seg seg[SEGMAX + 1];	/* the base, then the segments */
+	size_t nseg;
+	const struct hdr *h;	/* the newest part's (covered, nlines) */
 	uint64_t size;		/* the data's size at open, whole lines */
 	char *idx;
 	char *hl;		/* header line (repeats in the appended part) */
@@ -182,6 +207,12 @@ void sx_edge_hashes(int fd, const char *data, uint64_t covered,
  * field is not in it.  hd->hl is malloc'd (caller frees). */
 void sx_read_head(int fd, const char *data, uint64_t covered,
 		  const char *field, struct head *hd);
+
+/* The path of segment k of idx (IDX.k) into b (reset first). */
+void sx_seg_path(struct buf *b, const char *idx, size_t k);
+/* The sizes and offsets of a file of nkeys keys and npost postings into
+ * h (npages, nblocks, the offsets, file_size). */
+void sx_layout(struct hdr *h, uint64_t nkeys, uint64_t npost);
 
 /* ---- sidx_open.c ---- */
 

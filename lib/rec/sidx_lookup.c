@@ -1,5 +1,6 @@
-/* sidx_lookup: a key's lines: the binary search of the directory and
- * its table page, the posting list checked and every hit read back from
+/* sidx_lookup: a key's lines: in each file of the index, the binary
+ * search of the top, its directory block and its table page, the posting
+ * list checked and every hit read back from
  * the data, then a scan of what was appended since the build.  See
  * sidx.h. */
 #include <errno.h>
@@ -91,28 +92,51 @@ verify_hit(struct sidx *x, struct match *m, uint64_t off, uint64_t len)
 	return 0;
 }
 
-static void
-lookup_indexed(struct sidx *x, struct match *m)
+/* The entry of the key hash h in the entries a[0..n) (size bytes each,
+ * first word the key hash, sorted) whose first entries are d[0..nd): the
+ * index of the group (of per entries) that may hold it, or -1. */
+static int64_t
+find_group(const struct dirent_ *d, uint64_t nd, uint64_t h)
 {
-	const struct hdr *hd = x->h;
-	const struct entry *e, *pg;
-	const struct post *p;
-	uint64_t lo, hi, mid, page, k, i, ph, off, len, line;
+	uint64_t lo = 0, hi = nd, mid;
 
-	for (lo = 0, hi = hd->npages; lo < hi;) {
+	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (x->dir[mid].first <= m->h)
+		if (d[mid].first <= h)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0)
-		return;
-	page = lo - 1;
-	pg = x->tab + page * PAGE;
-	k = hd->nkeys - page * PAGE < PAGE ? hd->nkeys - page * PAGE : PAGE;
-	if (sx_fmt_hash(pg, k * sizeof *pg, 4) != x->dir[page].hash ||
-	    pg[0].h != x->dir[page].first)
+	return (int64_t)lo - 1;
+}
+
+/* The table entry of m's key hash in segment s, its directory block and
+ * table page checked, or NULL. */
+static const struct entry *
+find_entry(struct sidx *x, const struct seg *s, const struct match *m)
+{
+	const struct hdr *hd = s->h;
+	const struct dirent_ *blk;
+	const struct entry *pg;
+	uint64_t lo, hi, mid, k;
+	int64_t b, page;
+
+	if ((b = find_group(s->top, hd->nblocks, m->h)) < 0)
+		return NULL;
+	blk = s->dir + (uint64_t)b * DBLK;
+	k = hd->npages - (uint64_t)b * DBLK < DBLK ?
+	    hd->npages - (uint64_t)b * DBLK : DBLK;
+	if (sx_fmt_hash(blk, k * sizeof *blk, 5) != s->top[b].hash ||
+	    blk[0].first != s->top[b].first)
+		corrupt(x, "a directory block's hash does not match");
+	if ((page = find_group(blk, k, m->h)) < 0)
+		return NULL;
+	page += b * DBLK;
+	pg = s->tab + (uint64_t)page * PAGE;
+	k = hd->nkeys - (uint64_t)page * PAGE < PAGE ?
+	    hd->nkeys - (uint64_t)page * PAGE : PAGE;
+	if (sx_fmt_hash(pg, k * sizeof *pg, 4) != s->dir[page].hash ||
+	    pg[0].h != s->dir[page].first)
 		corrupt(x, "a table page's hash does not match");
 	for (lo = 0, hi = k; lo < hi;) {
 		mid = lo + (hi - lo) / 2;
@@ -121,13 +145,24 @@ lookup_indexed(struct sidx *x, struct match *m)
 		else
 			hi = mid;
 	}
-	if (lo == k || pg[lo].h != m->h)
+	return lo < k && pg[lo].h == m->h ? pg + lo : NULL;
+}
+
+/* The lines of m's key that segment s covers. */
+static void
+lookup_indexed(struct sidx *x, const struct seg *s, struct match *m)
+{
+	const struct hdr *hd = s->h;
+	const struct entry *e = find_entry(x, s, m);
+	const struct post *p;
+	uint64_t i, ph, off, len, line;
+
+	if (e == NULL)
 		return;
-	e = pg + lo;
 	if (e->first > hd->npost || e->count > hd->npost - e->first ||
 	    e->count == 0)
 		corrupt(x, "a posting list is out of bounds");
-	p = x->post + e->first;
+	p = s->post + e->first;
 	for (ph = e->h, i = 0; i < e->count; i++)
 		ph = sx_post_hash_step(ph, p + i);
 	if (ph != e->hash)
@@ -136,7 +171,7 @@ lookup_indexed(struct sidx *x, struct match *m)
 		off = p[i].a & MAX48;
 		line = p[i].a >> 48 | (p[i].b & 0xffffffffull) << 16;
 		len = p[i].b >> 32;
-		if (off < hd->body_off || off >= hd->covered ||
+		if (off < hd->from || off >= hd->covered ||
 		    len >= hd->covered - off ||
 		    line < 2 || line > hd->nlines ||
 		    (i > 0 && off <= (p[i - 1].a & MAX48)))
@@ -172,6 +207,7 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 	struct scan_ctx c = { x, &m };
 	struct head hd;
 	uint64_t line;
+	size_t k;
 
 	x->nhits = 0;
 	*hits = x->hits;
@@ -182,7 +218,8 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 		return 0;
 	}
 	m.h = sx_key_hash(&x->k, key, n);
-	lookup_indexed(x, &m);
+	for (k = 0; k < x->nseg; k++)
+		lookup_indexed(x, &x->seg[k], &m);
 	if (x->size > x->h->covered) {
 		/* XXX each lookup scans the appended part again: a program
 		 * that looks up many keys in a much-grown file should have

@@ -1,5 +1,6 @@
 /* sidx_open: opening an index: the mmap, the checks of the index itself
- * (header, sizes, the directory's hash) and of the data it covers (inode,
+ * and its segments (header, sizes, the top's hash, the chain) and of the
+ * data it covers (inode,
  * mtime, edge hashes, header line), and the refusals.  See sidx.h. */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,47 +69,124 @@ stale:
 		"other than by growing", x->data);
 }
 
-/* Checks of the index that cost nothing per key: header, sizes, the
- * directory's hash.  Returns the reason it is refused, or NULL. */
+/* Checks of one file of the index that cost nothing per key: header,
+ * sizes, the top's hash.  Returns the reason it is refused, or NULL. */
 static const char *
-check_idx(struct sidx *x, const struct sidx_opts *o)
+check_file(struct sidx *x, struct seg *s)
 {
 	const struct hdr *h;
-	uint64_t n = x->mapn;
+	struct hdr want;
+	uint64_t n = s->mapn;
 
 	if (n < sizeof *h)
 		return "truncated (shorter than its header)";
-	h = x->h = (const struct hdr *)x->map;
+	h = s->h = (const struct hdr *)s->map;
 	if (memcmp(h->magic, MAGIC, 8) != 0)
 		return "not a jingwu index";
 	if (h->hdr_hash != sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6))
 		return "corrupt (its header's hash does not match)";
 	if (h->version != VERSION)
 		return "made by another version of jingwu";
-	if (h->opts_fp != sx_opts_fp(o, &x->k) ||
+	if (h->opts_fp != sx_opts_fp(x->o, &x->k) ||
 	    (h->flags & F_HMAC) != (x->k.hmac ? F_HMAC : 0))
 		return h->flags & F_HMAC && x->k.hmac ?
 		       "built with another key or other options" :
 		       "built for another field or other options";
-	if (h->npages != h->nkeys / PAGE + (h->nkeys % PAGE != 0) ||
-	    h->nkeys > h->npost || h->npost > n / sizeof(struct post) ||
-	    h->dir_off != sizeof *h ||
-	    h->table_off != h->dir_off + h->npages * sizeof(struct dirent_) ||
-	    h->post_off != h->table_off + h->nkeys * sizeof(struct entry) ||
-	    h->file_size != h->post_off + h->npost * sizeof(struct post))
+	if (h->nkeys > h->npost || h->npost > n / sizeof(struct post))
+		return "corrupt (its sizes do not add up)";
+	memset(&want, 0, sizeof want);
+	sx_layout(&want, h->nkeys, h->npost);
+	if (h->npages != want.npages || h->nblocks != want.nblocks ||
+	    h->top_off != want.top_off || h->dir_off != want.dir_off ||
+	    h->table_off != want.table_off || h->post_off != want.post_off ||
+	    h->file_size != want.file_size)
 		return "corrupt (its sizes do not add up)";
 	if (h->file_size != n)
 		return h->file_size > n ? "truncated" :
 		       "corrupt (longer than it says)";
-	if (h->body_off == 0 || h->body_off > h->covered || h->nlines == 0 ||
-	    h->nlines > MAX48 || h->covered > MAX48 + 1 + UINT32_MAX)
+	if (h->body_off == 0 || h->body_off > h->from ||
+	    h->from > h->covered || h->nlines == 0 || h->nlines > MAX48 ||
+	    h->covered > MAX48 + 1 + UINT32_MAX || h->seg > SEGMAX ||
+	    (h->seg == 0 && (h->from != h->body_off ||
+			     h->base_id != h->build_id)))
 		return "corrupt (what it covers makes no sense)";
-	x->dir = (const struct dirent_ *)(x->map + h->dir_off);
-	x->tab = (const struct entry *)(x->map + h->table_off);
-	x->post = (const struct post *)(x->map + h->post_off);
-	if (h->dir_hash != sx_fmt_hash(x->dir, h->npages * sizeof *x->dir, 5))
-		return "corrupt (its directory's hash does not match)";
+	s->top = (const struct dirent_ *)(s->map + h->top_off);
+	s->dir = (const struct dirent_ *)(s->map + h->dir_off);
+	s->tab = (const struct entry *)(s->map + h->table_off);
+	s->post = (const struct post *)(s->map + h->post_off);
+	if (h->top_hash != sx_fmt_hash(s->top, h->nblocks * sizeof *s->top,
+				       7))
+		return "corrupt (its top's hash does not match)";
 	return NULL;
+}
+
+/* Map the file path into s: 0, or -1 when it does not exist (missing_ok);
+ * other errors are refusals. */
+static int
+map_file(struct sidx *x, const char *path, struct seg *s, int missing_ok)
+{
+	struct stat ist;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && missing_ok)
+		return -1;
+	if (fd < 0)
+		sx_refuse(x, "cannot open: %s", strerror(errno));
+	x->ifd = fd;
+	if (fstat(fd, &ist) < 0)
+		sx_refuse(x, "%s", strerror(errno));
+	if (!S_ISREG(ist.st_mode))
+		sx_refuse(x, "not a regular file");
+	s->mapn = (size_t)ist.st_size;
+	if (s->mapn > 0) {
+		s->map = mmap(NULL, s->mapn, PROT_READ, MAP_SHARED, fd, 0);
+		if (s->map == MAP_FAILED) {
+			s->map = NULL;
+			sx_refuse(x, "cannot map: %s", strerror(errno));
+		}
+	}
+	close(fd);
+	x->ifd = -1;
+	return 0;
+}
+
+/* The segments after the base: IDX.1, IDX.2, ... while they exist and
+ * continue the chain (one of another base, left over, ends it). */
+static void
+open_segs(struct sidx *x)
+{
+	struct buf p = BUF_INIT;
+	const struct hdr *prev = x->seg[0].h;
+	struct seg *s;
+	const char *why;
+
+	for (x->nseg = 1; x->nseg <= SEGMAX; x->nseg++) {
+		s = &x->seg[x->nseg];
+		sx_seg_path(&p, x->idx, x->nseg);
+		if (map_file(x, p.p, s, 1) < 0)
+			break;
+		why = s->mapn > 0 ? check_file(x, s) : "truncated (empty)";
+		if (why == NULL && s->h->base_id != x->seg[0].h->build_id) {
+			munmap((void *)(uintptr_t)s->map, s->mapn);
+			s->map = NULL;
+			break;
+		}
+		if (why == NULL && (s->h->seg != x->nseg ||
+				    s->h->from != prev->covered ||
+				    s->h->nlines < prev->nlines ||
+				    s->h->body_off != prev->body_off ||
+				    s->h->col != prev->col))
+			why = "corrupt (its segments do not follow)";
+		if (why != NULL) {
+			buf_reset(&x->line);
+			buf_adds(&x->line, p.p);
+			buf_release(&p);
+			sx_refuse(x, "%s: %s", x->line.p, why);
+		}
+		prev = s->h;
+	}
+	x->h = prev;
+	buf_release(&p);
 }
 
 struct sidx *
@@ -116,7 +194,7 @@ sx_open_idx(const char *data, const char *idx, const struct sidx_opts *o,
 	    int missing_ok, char **err)
 {
 	struct sidx *x = xcalloc(1, sizeof *x);
-	struct stat st, ist;
+	struct stat st;
 	struct head hd;
 	const char *why;
 
@@ -135,30 +213,18 @@ sx_open_idx(const char *data, const char *idx, const struct sidx_opts *o,
 			return NULL;
 		}
 	}
-	x->ifd = open(idx, O_RDONLY | O_CLOEXEC);
-	if (x->ifd < 0 && errno == ENOENT && missing_ok) {
+	if (map_file(x, idx, &x->seg[0], missing_ok) < 0) {
 		sidx_close(x);
 		return NULL;
 	}
-	if (x->ifd < 0)
-		sx_refuse(x, "cannot open: %s", strerror(errno));
-	if (fstat(x->ifd, &ist) < 0)
-		sx_refuse(x, "%s", strerror(errno));
-	if (!S_ISREG(ist.st_mode))
-		sx_refuse(x, "not a regular file");
-	x->mapn = (size_t)ist.st_size;
-	if (x->mapn > 0) {
-		x->map = mmap(NULL, x->mapn, PROT_READ, MAP_SHARED, x->ifd, 0);
-		if (x->map == MAP_FAILED) {
-			x->map = NULL;
-			sx_refuse(x, "cannot map: %s", strerror(errno));
-		}
-	}
-	close(x->ifd);
-	x->ifd = -1;
-	why = x->mapn > 0 ? check_idx(x, o) : "truncated (empty)";
+	x->nseg = 1;
+	why = x->seg[0].mapn > 0 ? check_file(x, &x->seg[0]) :
+	      "truncated (empty)";
 	if (why != NULL)
 		sx_refuse(x, "%s", why);
+	if (x->seg[0].h->seg != 0)
+		sx_refuse(x, "corrupt (a segment, not a base)");
+	open_segs(x);
 	x->size = sx_whole_lines(x->fd, data, (uint64_t)st.st_size);
 	check_data(x, &st);
 	/* The header line as it was (the hashed first bytes cover it when
@@ -212,10 +278,14 @@ sidx_data_size(const struct sidx *x)
 void
 sidx_close(struct sidx *x)
 {
+	size_t i;
+
 	if (x == NULL)
 		return;
-	if (x->map != NULL && x->map != MAP_FAILED)
-		munmap((void *)(uintptr_t)x->map, x->mapn);
+	for (i = 0; i <= SEGMAX; i++)
+		if (x->seg[i].map != NULL)
+			munmap((void *)(uintptr_t)x->seg[i].map,
+			       x->seg[i].mapn);
 	if (x->fd >= 0)
 		close(x->fd);
 	if (x->ifd >= 0)

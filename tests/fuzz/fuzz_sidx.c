@@ -7,8 +7,11 @@
  * CRLF, a repeated header, and lines appended after the index was built)
  * and its valid indexes (clear and HMAC) are made once, in a folder
  * fuzz-sidx.PID of /dev/shm (or /tmp), removed at exit or, as libFuzzer's
- * timed end skips that, by the next run.  The input, d[0] then a body, becomes an index
- * file:
+ * timed end skips that, by the next run.  Each index is a base over the
+ * first lines and a segment (d.idx.1, as --extend writes it) over the
+ * rest of the prefix.  The input, d[0] then a body, becomes one of its
+ * files (the base, or with d[0] & 16 the segment; with d[0] & 32 there is
+ * no segment):
  *   d[0] % 3 == 0  the body is the whole index file;
  *            == 1  the body is XORed onto a valid index from offset
  *                  d[1] | d[2] << 8 (as it is, hashes unchanged);
@@ -52,6 +55,7 @@ static const char prefix[] =
 	"1\t湘M12345\tsuspect:430000199001011234:张三;victim:43000020000101567X:李四\n"
 	"2\t湘A00001\tvictim:430000199001011234:张三\n"
 	"3\t湘M12345\t\\N\n"
+	/* the segment from here */
 	"4\tx\\ty\tw:1:a;w:1:b;w:2:c\n"
 	"5\t\tw:2:c\r\n"
 	"id\tplate\tparties\n"
@@ -67,8 +71,9 @@ static const char *const keys[] = { "湘M12345", "湘A00001", "x\ty", "湘B1",
 				    "43000020000101567X", "1", "2", "3",
 				    "none", "湘M1234", "" };
 
-static char dir[64], data[96], idxp[96];
-static struct buf valid[4];	/* [hmac * 2 + parties] */
+static char dir[64], data[96], idxp[96], segp[100];
+static struct buf valid[4];	/* [hmac * 2 + parties]: the bases */
+static struct buf vseg[4];	/* and their segments */
 static struct buf alldata;
 static const unsigned char secret[] = "fuzz secret, 32 bytes long......";
 
@@ -116,6 +121,7 @@ cleanup(void)
 {
 	unlink(data);
 	unlink(idxp);
+	unlink(segp);
 	rmdir(dir);
 }
 
@@ -139,6 +145,8 @@ remove_stale(const char *base)
 		unlink(p);
 		snprintf(p, sizeof p, "%s/%s/d.idx", base, e->d_name);
 		unlink(p);
+		snprintf(p, sizeof p, "%s/%s/d.idx.1", base, e->d_name);
+		unlink(p);
 		snprintf(p, sizeof p, "%s/%s", base, e->d_name);
 		rmdir(p);
 	}
@@ -150,6 +158,7 @@ setup(void)
 {
 	struct sidx_opts o;
 	const char *base;
+	size_t split;
 	int w;
 
 	/* tmpfs when there is one: the index is rewritten every run, and
@@ -161,12 +170,17 @@ setup(void)
 		abort();
 	snprintf(data, sizeof data, "%s/d.tsv", dir);
 	snprintf(idxp, sizeof idxp, "%s/d.idx", dir);
+	snprintf(segp, sizeof segp, "%s/d.idx.1", dir);
 	atexit(cleanup);
-	put(data, prefix, sizeof prefix - 1, "wb");
+	split = (size_t)(strstr(prefix, "4\tx") - prefix);
 	for (w = 0; w < 4; w++) {
 		opts_for(w, &o);
+		put(data, prefix, split, "wb");
 		sidx_build(data, idxp, &o, 0);
+		put(data, prefix + split, sizeof prefix - 1 - split, "ab");
+		sidx_build(data, idxp, &o, 1);
 		slurp_to(idxp, &valid[w]);
+		slurp_to(segp, &vseg[w]);
 	}
 	put(data, tail, sizeof tail - 1, "ab");
 	slurp_to(data, &alldata);
@@ -221,6 +235,22 @@ truth(const struct sidx_opts *o, const char *key, struct buf *out)
 	buf_release(&tmp);
 }
 
+/* The first key hash and the hash of each group of per entries of a
+ * (size bytes each) into out, as the build makes them. */
+static void
+seal_groups(struct dirent_ *out, const void *a, size_t size, uint64_t n,
+	    size_t per, uint64_t seed)
+{
+	const unsigned char *p = a;
+	uint64_t i, k;
+
+	for (i = 0; i * per < n; i++) {
+		k = n - i * per < per ? n - i * per : per;
+		memcpy(&out[i].first, p + i * per * size, 8);
+		out[i].hash = sx_fmt_hash(p + i * per * size, k * size, seed);
+	}
+}
+
 /* Put the data's identity back and compute every hash again. */
 static void
 reseal(struct buf *b)
@@ -229,8 +259,9 @@ reseal(struct buf *b)
 	struct stat st;
 	uint64_t i, ph, k;
 	struct entry *tab;
-	struct dirent_ *dr;
+	struct dirent_ *dr, *top;
 	struct post *po;
+	struct hdr want;
 
 	if (b->len < sizeof *h || stat(data, &st) < 0)
 		return;
@@ -244,13 +275,15 @@ reseal(struct buf *b)
 		h->head_hash = sx_fmt_hash(alldata.p, e, 2);
 		h->tail_hash = sx_fmt_hash(alldata.p + c - e, e, 3);
 	}
-	if (h->npages == h->nkeys / PAGE + (h->nkeys % PAGE != 0) &&
-	    h->nkeys <= h->npost && h->npost <= b->len / 16 &&
-	    h->dir_off == sizeof *h &&
-	    h->table_off == h->dir_off + h->npages * 16 &&
-	    h->post_off == h->table_off + h->nkeys * 32 &&
-	    h->file_size == h->post_off + h->npost * 16 &&
-	    h->file_size == b->len) {
+	memset(&want, 0, sizeof want);
+	if (h->nkeys <= h->npost && h->npost <= b->len / 16)
+		sx_layout(&want, h->nkeys, h->npost);
+	if (want.file_size != 0 && h->npages == want.npages &&
+	    h->nblocks == want.nblocks && h->top_off == want.top_off &&
+	    h->dir_off == want.dir_off && h->table_off == want.table_off &&
+	    h->post_off == want.post_off &&
+	    h->file_size == want.file_size && h->file_size == b->len) {
+		top = (struct dirent_ *)(b->p + h->top_off);
 		dr = (struct dirent_ *)(b->p + h->dir_off);
 		tab = (struct entry *)(b->p + h->table_off);
 		po = (struct post *)(b->p + h->post_off);
@@ -263,14 +296,9 @@ reseal(struct buf *b)
 						       po + tab[i].first + k);
 			tab[i].hash = ph;
 		}
-		for (i = 0; i < h->npages; i++) {
-			k = h->nkeys - i * PAGE < PAGE ? h->nkeys - i * PAGE
-						       : PAGE;
-			dr[i].first = tab[i * PAGE].h;
-			dr[i].hash = sx_fmt_hash(tab + i * PAGE,
-						 k * sizeof *tab, 4);
-		}
-		h->dir_hash = sx_fmt_hash(dr, h->npages * sizeof *dr, 5);
+		seal_groups(dr, tab, sizeof *tab, h->nkeys, PAGE, 4);
+		seal_groups(top, dr, sizeof *dr, h->npages, DBLK, 5);
+		h->top_hash = sx_fmt_hash(top, h->nblocks * sizeof *top, 7);
 	}
 	h->hdr_hash = sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
 }
@@ -313,8 +341,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	const struct sidx_hit *h;
 	struct sidx *x;
 	char *err = NULL;
+	const struct buf *other;
 	size_t i, j, at, nh;
-	int mode, which;
+	int mode, which, fuzz_seg;
 
 	if (!ready) {
 		diag_prog = "fuzz_sidx";
@@ -326,18 +355,29 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	mode = d[0] % 3;
 	which = (d[0] & 4 ? 2 : 0) | (d[0] & 8 ? 1 : 0);
 	opts_for(which, &o);
+	fuzz_seg = d[0] & 16 && !(d[0] & 32);
 	if (mode == 0) {
 		buf_add(&ix, d + 3, n - 3);
 	} else {
-		buf_add(&ix, valid[which].p, valid[which].len);
+		other = fuzz_seg ? &vseg[which] : &valid[which];
+		buf_add(&ix, other->p, other->len);
 		at = (size_t)d[1] | (size_t)d[2] << 8;
 		for (i = 3; i < n && at < ix.len; i++, at++)
 			ix.p[at] ^= (char)d[i];
 		if (mode == 2)
 			reseal(&ix);
 	}
-	unlink(idxp);	/* a new file, not one truncated (see setup()) */
-	put(idxp, ix.p, ix.len, "wb");
+	/* New files, not ones truncated (see setup()). */
+	unlink(idxp);
+	unlink(segp);
+	if (fuzz_seg) {
+		put(idxp, valid[which].p, valid[which].len, "wb");
+		put(segp, ix.p, ix.len, "wb");
+	} else {
+		put(idxp, ix.p, ix.len, "wb");
+		if (!(d[0] & 32))
+			put(segp, vseg[which].p, vseg[which].len, "wb");
+	}
 	x = sidx_try_open(data, idxp, &o, &err);
 	if (x == NULL) {
 		if (err == NULL)

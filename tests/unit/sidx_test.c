@@ -357,6 +357,122 @@ Test(sidx, extend_indexes_the_appended_part)
 	cr_assert_eq(sidx_build(d, tpath("new"), &plate_opts, 1), 8);
 }
 
+static int
+exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+/* i over d refused (0), or answering as the index ref does (1): never a
+ * wrong answer. */
+static int
+same_as(const char *d, const char *i, const char *ref)
+{
+	static const char *const keys[] = { "湘M12345", "湘A00001", "湘B3",
+					    "湘B77", "湘B78", "x\ty" };
+	struct sidx *x, *y;
+	char *err = NULL, *a, *b;
+	size_t k;
+	int ok = 1;
+
+	x = sidx_try_open(d, i, &plate_opts, &err);
+	if (x == NULL) {
+		cr_assert_not_null(err);
+		free(err);
+		return 0;
+	}
+	y = sidx_open(d, ref, &plate_opts);
+	for (k = 0; k < JW_ARRAY_LEN(keys); k++) {
+		a = hits_of(x, keys[k]);
+		b = hits_of(y, keys[k]);
+		if (sidx_error(x) != NULL)
+			ok = 0;
+		else
+			cr_assert_str_eq(a, b, "%s: a wrong answer", keys[k]);
+		free(a);
+		free(b);
+	}
+	sidx_close(x);
+	sidx_close(y);
+	return ok;
+}
+
+/* --extend writes only what is new, as segment files i.1, i.2, ...; the
+ * ninth merges them into a new base; a full build removes them; a segment
+ * of an older base, left over, is ignored; a corrupt one is refused. */
+Test(sidx, extend_writes_segments_then_merges)
+{
+	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i")),
+		   *j = keep(tpath("j"));
+	char seg[300], line[64], *a, *b, *s;
+	struct sidx *x, *y;
+	size_t k, n;
+	int e;
+
+	sidx_build(d, i, &plate_opts, 0);
+	for (e = 1; e <= 9; e++) {
+		snprintf(line, sizeof line, "%d\t湘B%d\t\n7\t湘M12345\t\n",
+			 100 + e, e);
+		append_file(d, line);
+		cr_assert_eq(sidx_build(d, i, &plate_opts, 1), 2);
+		snprintf(seg, sizeof seg, "%s.%d", i, e);
+		/* Segments 1 to 8; the ninth extend is a new base. */
+		cr_assert_eq(exists(seg), e <= 8, "%s", seg);
+		if (e == 4) {
+			sidx_build(d, j, &plate_opts, 0);
+			x = sidx_open(d, i, &plate_opts);
+			y = sidx_open(d, j, &plate_opts);
+			a = hits_of(x, "湘M12345");
+			b = hits_of(y, "湘M12345");
+			cr_assert_str_eq(a, b);
+			free(a);
+			free(b);
+			assert_hits(x, "湘B3", "11@244+10 ");
+			sidx_close(x);
+			sidx_close(y);
+		}
+	}
+	snprintf(seg, sizeof seg, "%s.1", i);
+	cr_assert(!exists(seg));
+	x = sidx_open(d, i, &plate_opts);
+	assert_hits(x, "湘B9", "23@388+10 ");
+	cr_assert_eq(sidx_covered(x), sidx_data_size(x));
+	sidx_close(x);
+	/* A segment of another base is ignored (its lines scanned). */
+	append_file(d, "8\t湘B77\t\n");
+	sidx_build(d, j, &plate_opts, 0);
+	sidx_build(d, j, &plate_opts, 1);	/* nothing new: no segment */
+	snprintf(seg, sizeof seg, "%s.1", j);
+	cr_assert(!exists(seg));
+	append_file(d, "9\t湘B78\t\n");
+	sidx_build(d, i, &plate_opts, 1);	/* i.1 */
+	snprintf(line, sizeof line, "%s.1", i);
+	s = slurp(line, &n);
+	put_file("j.1", s, n);
+	x = sidx_open(d, j, &plate_opts);
+	assert_hits(x, "湘B78", "26@422+9 ");
+	cr_assert_lt(sidx_covered(x), sidx_data_size(x));
+	sidx_close(x);
+	/* A corrupt segment is refused (or, where the flip changes nothing
+	 * an answer comes from, answers right); a full build removes it. */
+	sidx_build(d, j, &plate_opts, 0);
+	cr_assert_eq(same_as(d, i, j), 1);
+	for (k = 0, e = 0; k < n; k++) {
+		s[k] ^= 0x41;
+		unlink(line);
+		put_file("i.1", s, n);
+		e += same_as(d, i, j) == 0;
+		s[k] ^= 0x41;
+	}
+	cr_assert_eq(e, (int)n);	/* every byte is checked */
+	cr_assert_eq(sidx_build(d, i, &plate_opts, 0), 25);
+	cr_assert(!exists(line));
+	cr_assert_eq(same_as(d, i, j), 1);
+	free(s);
+}
+
 /* ---- parties: several keys in one field ---- */
 
 static const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
