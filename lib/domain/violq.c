@@ -184,12 +184,18 @@ read_batch(struct violq *q, struct rec_reader *main_in)
 	rec_reader_close(in);
 }
 
-static int
-span_cmp(const void *x, const void *y)
-{
-	const struct rec_span *a = x, *b = y;
+/* A line found through the index, and its text as read back. */
+struct found {
+	struct rec_span s;
+	const char *text;
+};
 
-	return a->off < b->off ? -1 : a->off > b->off;
+static int
+found_cmp(const void *x, const void *y)
+{
+	const struct found *a = x, *b = y;
+
+	return a->s.off < b->s.off ? -1 : a->s.off > b->s.off;
 }
 
 /* The data's name for the program's field name (after -F). */
@@ -257,40 +263,49 @@ violq_index_build(struct cli *cli, const char *data, const char *ipath,
 
 /* The lines of the data holding the plates asked, from the index ix (the
  * covered part) and a scan of what was appended since (sidx_lookup()),
- * in file order.  Exits 4 when the index is stale, corrupt or truncated.
- * Caller frees; *n gets the count. */
-static struct rec_span *
-index_spans(struct violq *q, const char *ix, size_t *n)
+ * in file order, into q->spans and their texts (as the lookup read them
+ * back) into q->texts.  Exits 4 when the index is stale, corrupt or
+ * truncated.  Returns the count. */
+static size_t
+index_spans(struct violq *q, const char *ix)
 {
 	struct buf norm = BUF_INIT, cmd = BUF_INIT;
 	const struct sidx_hit *h;
-	struct rec_span *sp = NULL;
+	struct found *f = NULL;
 	struct sidx_opts o;
 	struct sidx *x;
-	size_t cap = 0, k, j, nh;
+	size_t cap = 0, n = 0, k, j, nh;
 
 	index_opts(&o, &norm, &cmd, q->o.data, q->o.index,
-			 data_name(q->cli, "plate"));
+		   data_name(q->cli, "plate"));
 	x = sidx_open(q->o.data, ix, &o);
-	*n = 0;
 	for (k = 0; k < q->na; k++) {
 		nh = sidx_lookup(x, q->a[k].plate, q->a[k].len, &h);
 		for (j = 0; j < nh; j++) {
-			if (*n == cap) {
+			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
-				sp = xreallocarray(sp, cap, sizeof *sp);
+				f = xreallocarray(f, cap, sizeof *f);
 			}
-			sp[*n].off = h[j].off;
-			sp[*n].len = h[j].len;
-			sp[(*n)++].line = h[j].line;
+			f[n].s.off = h[j].off;
+			f[n].s.len = h[j].len;
+			f[n].s.line = h[j].line;
+			f[n++].text = arena_memdup(&q->mem, h[j].text,
+						   (size_t)h[j].len);
 		}
 	}
 	sidx_close(x);
-	if (*n > 1)
-		qsort(sp, *n, sizeof *sp, span_cmp);
+	if (n > 1)
+		qsort(f, n, sizeof *f, found_cmp);
+	q->spans = xreallocarray(NULL, n + 1, sizeof *q->spans);
+	q->texts = xreallocarray(NULL, n + 1, sizeof *q->texts);
+	for (k = 0; k < n; k++) {
+		q->spans[k] = f[k].s;
+		q->texts[k] = f[k].text;
+	}
+	free(f);
 	buf_release(&norm);
 	buf_release(&cmd);
-	return sp;
+	return n;
 }
 
 /* Open the data: only the lines the index names (and those appended
@@ -320,9 +335,10 @@ open_data(struct violq *q, int batch)
 	}
 	if (batch)
 		read_batch(q, NULL);
-	q->spans = index_spans(q, ix, &n);
-	ro.spans = q->spans ? q->spans : &q->nospan;	/* read while in is */
+	n = index_spans(q, ix);
+	ro.spans = q->spans;	/* read while in is */
 	ro.nspans = n;
+	ro.span_texts = q->texts;
 	ro.rejects_into = q->bin;
 	q->in = rec_reader_open(files, &ro);
 	buf_release(&def);
@@ -484,6 +500,7 @@ violq_finish(struct violq *q, struct rec_writer *w)
 	if (bin == NULL) {
 		c = cli_finish(cli, q->in, w);
 		free(q->spans);
+		free(q->texts);
 		free(q);
 		return c;
 	}
@@ -493,6 +510,7 @@ violq_finish(struct violq *q, struct rec_writer *w)
 		cli->status = JW_EXIT_REJECTS;
 	rec_reader_close(q->in);
 	free(q->spans);
+	free(q->texts);
 	free(q);
 	c = cli_finish(cli, NULL, w);
 	if (rec_reader_count_rejected(bin) > 0 && cli->status == 0)

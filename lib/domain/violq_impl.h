@@ -40,7 +40,7 @@ struct violq {
 	struct rec_reader *in;	/* the data */
 	struct rec_reader *bin;	/* the batch, holding the rejects stream */
 	struct rec_span *spans;	/* the lines in reads, through the index */
-	struct rec_span nospan;
+	const char **texts;	/* and their texts, read back by the lookup */
 	struct viol_licences *lic;
 	struct htab drivers;	/* driver_id -> struct viol_pts, with -l */
 	struct rec_str *f;	/* nfields + 1, scratch */

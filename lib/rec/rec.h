@@ -105,6 +105,10 @@ struct rec_reader_opts {
 	 * NULL: the whole input. */
 	const struct rec_span *spans;
 	size_t nspans;
+	/* With spans: NULL, or each span's len bytes as the caller read them
+	 * (checked to be that line of the file: a sidecar index's lookup
+	 * reads each line back), so that they are not read again. */
+	const char *const *span_texts;
 	/* Count the rejects only: none is printed or kept, and close says
 	 * nothing of them (a public path, where a bad record must not show
 	 * even as a count).  rec_reader_count_rejected() still counts. */

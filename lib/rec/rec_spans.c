@@ -167,14 +167,20 @@ rd_spans_next(struct rec_reader *in)
 			overlong(in, s);
 			continue;
 		}
-		/* The line and the byte after it: LF, or the file's end. */
-		if (read_at(in, s->off, (size_t)s->len + 1) < 0 &&
-		    in->sline.len != s->len)
-			stale(in, s);
+		if (in->o.span_texts != NULL) {
+			/* Read (and checked) by the caller: a copy, as the
+			 * splitting unescapes in place. */
+			buf_reset(&in->sline);
+			buf_add(&in->sline, in->o.span_texts[in->si - 1],
+				(size_t)s->len);
+		} else if (read_at(in, s->off, (size_t)s->len + 1) < 0 &&
+			   in->sline.len != s->len) {
+			stale(in, s);	/* the line and the byte after it */
+		}
 		p = in->sline.p;
 		len = (size_t)s->len;
 		if (in->sline.len > len && p[len] != '\n')
-			stale(in, s);
+			stale(in, s);	/* not an LF, nor the file's end */
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (rd_is_header_again(in, p, len))

@@ -45,6 +45,7 @@ struct sidx_hit {
 	uint64_t off;
 	uint64_t len;
 	uint64_t line;
+	const char *text;	/* its len bytes, as read back (not NUL-ended) */
 };
 
 struct sidx_opts {
@@ -101,8 +102,9 @@ struct sidx *sidx_try_open(const char *data, const char *idx,
 const char *sidx_error(const struct sidx *x);
 /* Every line holding key (already normalised), in file order: those of the
  * covered part from the index, then those of the appended part by a scan.
- * *hits is an array owned by x, valid until the next call.  Returns the
- * count. */
+ * *hits is an array owned by x, valid until the next call, and so are
+ * the hits' texts (the lines as read back: a caller that reads them again
+ * need not).  Returns the count. */
 size_t sidx_lookup(struct sidx *x, const char *key, size_t n,
 		   const struct sidx_hit **hits);
 /* Bytes of the data the index covers, and the data's size now. */

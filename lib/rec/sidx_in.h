@@ -158,6 +158,7 @@ struct sidx {
 	size_t hlen;
 	struct sidx_hit *hits;
 	size_t nhits, caph;
+	struct buf texts;	/* the hits' lines, one lookup's */
 	struct buf line, tmp;
 };
 

@@ -41,8 +41,11 @@ match_hash(void *ctx, const char *k, size_t n)
 		m->collide = 1;
 }
 
+/* A hit: the line p[0..len) at off (its text kept in x->texts; the
+ * pointers are set when the lookup is done, as the buffer moves). */
 static void
-add_hit(struct sidx *x, uint64_t off, uint64_t len, uint64_t line)
+add_hit(struct sidx *x, uint64_t off, uint64_t len, uint64_t line,
+	const char *p)
 {
 	if (x->nhits == x->caph) {
 		x->caph = x->caph ? x->caph * 2 : 16;
@@ -51,6 +54,8 @@ add_hit(struct sidx *x, uint64_t off, uint64_t len, uint64_t line)
 	x->hits[x->nhits].off = off;
 	x->hits[x->nhits].len = len;
 	x->hits[x->nhits].line = line;
+	x->hits[x->nhits].text = (const char *)(uintptr_t)x->texts.len;
+	buf_add(&x->texts, p, (size_t)len);
 	x->nhits++;
 }
 
@@ -177,7 +182,7 @@ lookup_indexed(struct sidx *x, const struct seg *s, struct match *m)
 		    (i > 0 && off <= (p[i - 1].a & MAX48)))
 			corrupt(x, "a posting is out of bounds");
 		if (verify_hit(x, m, off, len))
-			add_hit(x, off, len, line);
+			add_hit(x, off, len, line, x->line.p + 1);
 	}
 }
 
@@ -196,7 +201,7 @@ scan_line(void *ctx, const char *p, size_t len, uint64_t off, uint64_t line)
 	if (sx_line_field(p, len, c->x->h->col, &c->x->tmp, &v))
 		sx_keys_of(c->x->o, v, match_key, c->m);
 	if (c->m->found)
-		add_hit(c->x, off, len, line);
+		add_hit(c->x, off, len, line, p);
 }
 
 size_t
@@ -210,6 +215,7 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 	size_t k;
 
 	x->nhits = 0;
+	buf_reset(&x->texts);
 	*hits = x->hits;
 	if (n == 0 || x->err != NULL)
 		return 0;
@@ -232,6 +238,8 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 		sx_scan_lines(x->fd, x->data, &hd, x->h->covered, &line,
 			      x->size, scan_line, &c);
 	}
+	for (k = 0; k < x->nhits; k++)
+		x->hits[k].text = x->texts.p + (uintptr_t)x->hits[k].text;
 	*hits = x->hits;
 	return x->nhits;
 }

@@ -298,5 +298,6 @@ sidx_close(struct sidx *x)
 	free(x->idx);
 	buf_release(&x->line);
 	buf_release(&x->tmp);
+	buf_release(&x->texts);
 	free(x);
 }
