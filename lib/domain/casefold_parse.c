@@ -61,10 +61,10 @@ d2(const char *p)
 	return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
-/* A time of the logs' usual shape, "YYYY-MM-DD HH:MM:SS", read directly
- * (the hot path of fold); any other text goes to datetime_parse(). */
-int
-casefold_time(const char *p, size_t n, int64_t *t)
+/* casefold_time(); *lastday, when not NULL, holds the day of the date
+ * p_last[0..10) (the line before's) and is updated. */
+static int
+time_of(const char *p, size_t n, int64_t *t, char *p_last, int32_t *lastday)
 {
 	int y1, y2, mo, d, h, mi, se;
 	int32_t day;
@@ -72,19 +72,36 @@ casefold_time(const char *p, size_t n, int64_t *t)
 	if (n != 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
 	    p[13] != ':' || p[16] != ':')
 		return datetime_parse(p, n, t);
-	y1 = d2(p);
-	y2 = d2(p + 2);
-	mo = d2(p + 5);
-	d = d2(p + 8);
 	h = d2(p + 11);
 	mi = d2(p + 14);
 	se = d2(p + 17);
-	if (y1 < 0 || y2 < 0 || mo < 0 || d < 0 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 ||
-	    date_from_ymd(y1 * 100 + y2, mo, d, &day) < 0)
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
 		return -1;
+	if (lastday != NULL && memcmp(p, p_last, 10) == 0) {
+		day = *lastday;		/* the same day as the line before */
+	} else {
+		y1 = d2(p);
+		y2 = d2(p + 2);
+		mo = d2(p + 5);
+		d = d2(p + 8);
+		if (y1 < 0 || y2 < 0 || mo < 0 || d < 0 ||
+		    date_from_ymd(y1 * 100 + y2, mo, d, &day) < 0)
+			return -1;
+		if (lastday != NULL) {
+			memcpy(p_last, p, 10);
+			*lastday = day;
+		}
+	}
 	*t = (int64_t)day * 86400 + h * 3600 + mi * 60 + se;
 	return 0;
+}
+
+/* A time of the logs' usual shape, "YYYY-MM-DD HH:MM:SS", read directly
+ * (the hot path of fold); any other text goes to datetime_parse(). */
+int
+casefold_time(const char *p, size_t n, int64_t *t)
+{
+	return time_of(p, n, t, NULL, NULL);
 }
 
 /* What casefold_read() remembers of the lines before, so that what most
@@ -98,6 +115,8 @@ struct casefold_memo {
 	char cat[MEMO_CAT];	/* the last category and its index */
 	size_t catlen;
 	int catix;
+	char date[10];		/* the last good date and its day */
+	int32_t day;
 	struct {
 		const struct case_stage *st;
 		char type;
@@ -196,7 +215,8 @@ casefold_parse_memo(const struct case_cfg *c,
 		return -1;
 	}
 	v = r->f[ix->time];
-	if (casefold_time(v.p, v.len, &e->time) < 0) {
+	if (time_of(v.p, v.len, &e->time, m ? m->date : NULL,
+		    m ? &m->day : NULL) < 0) {
 		buf_reset(why);
 		quoted(why, "time", "not a time (YYYY-MM-DD HH:MM:SS)", v);
 		return -1;
