@@ -853,11 +853,16 @@ Test(rec, writer_tsv_escapes)
 	rec_writer_str(w, S("中文"));
 	rec_writer_putll(w, 9223372036854775807LL);
 	rec_writer_end(w);
-	cr_assert_eq(rec_writer_count(w), 2);
+	rec_writer_putll(w, 0);
+	rec_writer_putll(w, -9223372036854775807LL - 1);
+	rec_writer_putll(w, 10);
+	rec_writer_end(w);
+	cr_assert_eq(rec_writer_count(w), 3);
 	rec_writer_close(w);
 	assert_file(out, "a\tb\\tc\tn\n"
 		    "x\\ty\tl1\\nl2\\\\\\r\t-42\n"
-		    "\t中文\t9223372036854775807\n");
+		    "\t中文\t9223372036854775807\n"
+		    "0\t-9223372036854775808\t10\n");
 }
 
 Test(rec, writer_csv_quotes_when_needed)
