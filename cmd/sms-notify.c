@@ -16,6 +16,7 @@
 #include "base/tmpl.h"
 #include "base/util.h"
 #include "domain/phone.h"
+#include "domain/smspend.h"
 #include "domain/smsrules.h"
 #include "domain/smsspool.h"
 #include "domain/smsstate.h"
@@ -54,10 +55,7 @@ struct run {
 	int quiet;		/* now is inside the quiet hours */
 	struct htab today_count; /* phone -> notices this run */
 	/* SMPP: notices under way, by tag. */
-	struct pending *pend;
-	size_t npend, cappend;
-	size_t *batch;		/* pending notices not yet submitted */
-	size_t nbatch;
+	struct sms_pendtab pend;	/* under way, and the batch */
 	struct htab by_msgid;	/* message_id -> index into handed */
 	struct handed *handed;	/* the parts the SMSC took, for receipts */
 	size_t nhanded;
@@ -104,23 +102,6 @@ is_lookup(size_t v)
 struct handed {
 	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1];
 	const char *rule;
-};
-
-/* A notice handed to the SMSC, waiting for its parts' answers. */
-struct pending {
-	int used;
-	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1];
-	const char *rule;
-	size_t parts, answered;
-	uint32_t status;		/* first error, or 0 */
-	struct buf ids;			/* message ids, comma-separated */
-	struct buf row;			/* the output fields, NUL-separated */
-	struct rec copy;		/* for a reject */
-	struct rec_reader *in;
-	/* What to submit, once the batch's "begin" events are on disk. */
-	struct buf text;
-	char ph[12];
-	struct sms_info info;
 };
 
 /* ---- small pieces ---- */
@@ -518,34 +499,9 @@ put_row(struct run *run, const struct buf *row, const char *status,
 	rec_writer_end(run->out);
 }
 
-static struct pending *
-pending_new(struct run *run, size_t *ix)
-{
-	size_t i;
-
-	for (i = 0; i < run->npend && run->pend[i].used; i++)
-		;
-	if (i == run->npend) {
-		if (run->npend == run->cappend) {
-			run->cappend = run->cappend ? 2 * run->cappend : 16;
-			run->pend = xreallocarray(run->pend, run->cappend,
-						  sizeof *run->pend);
-		}
-		memset(&run->pend[i], 0, sizeof run->pend[i]);
-		buf_init(&run->pend[i].ids);
-		buf_init(&run->pend[i].row);
-		buf_init(&run->pend[i].text);
-		run->npend++;
-	}
-	*ix = i;
-	return &run->pend[i];
-}
-
 static void
-pending_done(struct run *run, struct pending *p)
+pending_done(struct run *run, struct sms_pending *p)
 {
-	size_t i;
-
 	/* Queued: the next batch's write carries them (a "sent" lost in a
 	 * crash leaves the notice uncertain, never sent twice). */
 	if (p->status == 0) {
@@ -566,27 +522,18 @@ pending_done(struct run *run, struct pending *p)
 			   (unsigned)p->status);
 		run->nfailed++;
 	}
-	for (i = 0; i < p->copy.n; i++)
-		if (!rec_str_is_null(p->copy.f[i]))
-			free((char *)p->copy.f[i].p);
-	free(p->copy.f);
-	buf_reset(&p->row);
-	buf_reset(&p->text);
-	p->used = 0;
+	smspend_done(p);
 }
 
 static void
 on_result(void *ctx, uint64_t tag, uint32_t st, const char *id)
 {
 	struct run *run = ctx;
-	struct pending *p = &run->pend[tag >> 8];
+	struct sms_pending *p = smspend_at(&run->pend, tag >> 8);
 	size_t *slot;
 	int isnew;
 
 	if (st == 0) {
-		if (p->ids.len)
-			buf_addc(&p->ids, ',');
-		buf_adds(&p->ids, id);
 		if (run->receipts) {
 			run->handed = xreallocarray(run->handed,
 						    run->nhanded + 1,
@@ -599,10 +546,8 @@ on_result(void *ctx, uint64_t tag, uint32_t st, const char *id)
 			slot = htab_put(&run->by_msgid, id, strlen(id), &isnew);
 			*slot = run->nhanded++;
 		}
-	} else if (p->status == 0 || st == SMPP_LOST) {
-		p->status = st;
 	}
-	if (++p->answered == p->parts)
+	if (smspend_answer(p, st, id))
 		pending_done(run, p);
 }
 
@@ -652,7 +597,7 @@ submit(struct run *run, size_t ix, const char *phone, const char *text,
 	/* The concatenation reference: from the notice key, so a re-send
 	 * of the same notice carries the same one. */
 	ref = (unsigned)strtoul((char[]){ khash[0], khash[1], 0 }, NULL, 16);
-	run->pend[ix].parts = info->segments;
+	smspend_at(&run->pend, ix)->parts = info->segments;
 	for (k = 0; k < info->segments; k++) {
 		memset(&sp, 0, sizeof sp);
 		sp.source = run->rules->sender;
@@ -689,37 +634,19 @@ submit(struct run *run, size_t ix, const char *phone, const char *text,
 static void
 flush_batch(struct run *run)
 {
-	struct pending *p;
-	size_t i;
+	struct sms_pending *p;
+	size_t i, ix;
 
-	if (run->nbatch == 0)
+	if (run->pend.nbatch == 0)
 		return;
 	smsstate_flush(run->st);
-	for (i = 0; i < run->nbatch; i++) {
-		p = &run->pend[run->batch[i]];
-		submit(run, run->batch[i], p->ph, p->text.p, p->text.len,
-		       &p->info, p->khash);
+	for (i = 0; i < run->pend.nbatch; i++) {
+		ix = run->pend.batch[i];
+		p = smspend_at(&run->pend, ix);
+		submit(run, ix, p->ph, p->text.p, p->text.len, &p->info,
+		       p->khash);
 	}
-	run->nbatch = 0;
-}
-
-/* Copy r, for a reject after the reader has moved on. */
-static void
-copy_rec(struct pending *p, struct rec_reader *in, const struct rec *r)
-{
-	size_t i;
-
-	p->in = in;
-	p->copy = *r;
-	p->copy.raw = NULL;
-	p->copy.rawlen = 0;
-	p->copy.partial = 0;
-	p->copy.f = xcalloc(r->n + 1, sizeof *p->copy.f);
-	for (i = 0; i < r->n; i++) {
-		p->copy.f[i].p = rec_str_is_null(r->f[i]) ? rec_null :
-				 xmemdup(r->f[i].p, r->f[i].len);
-		p->copy.f[i].len = r->f[i].len;
-	}
+	smspend_batch_clear(&run->pend);
 }
 
 /* ---- one record ---- */
@@ -853,27 +780,20 @@ one_record(struct job *j)
 		goto out;
 	}
 	{
-		struct pending *p = pending_new(run, &ix);
+		struct sms_pending *p = smspend_new(&run->pend, &ix);
 
-		p->used = 1;
 		memcpy(p->khash, khash, sizeof khash);
 		memcpy(p->phash, phash, sizeof phash);
 		p->rule = j->rule->name;
 		p->parts = info.segments;
-		p->answered = 0;
-		p->status = 0;
-		buf_reset(&p->ids);
 		buf_add(&p->row, row.p, row.len);
 		buf_add(&p->text, text.p, text.len);
 		memcpy(p->ph, ph, sizeof ph);
 		p->info = info;
-		copy_rec(p, j->in, j->r);
+		smspend_keep(p, j->in, j->r);
 		smsstate_queue(run->st, run->time, "begin", khash,
 			       j->rule->name, run->day, phash, "");
-		run->batch = xreallocarray(run->batch, run->nbatch + 1,
-					   sizeof *run->batch);
-		run->batch[run->nbatch++] = ix;
-		if (run->nbatch >= (size_t)run->window)
+		if (smspend_batch_add(&run->pend, ix) >= (size_t)run->window)
 			flush_batch(run);
 	}
 out:
@@ -1092,6 +1012,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	int c;
 
 	memset(&run, 0, sizeof run);
+	smspend_init(&run.pend);
 	run.cli = cli;
 	run.window = 10;
 	run.enquire = 30;
@@ -1189,13 +1110,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 		job_run(jobs[i]);
 	free(jobs);
 	end_smpp(&run);
-	for (i = 0; i < run.npend; i++) {
-		buf_release(&run.pend[i].ids);
-		buf_release(&run.pend[i].row);
-		buf_release(&run.pend[i].text);
-	}
-	free(run.pend);
-	free(run.batch);
+	smspend_release(&run.pend);
 	htab_release(&run.optout);
 	htab_release(&run.today_count);
 	htab_release(&run.by_msgid);
