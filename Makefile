@@ -149,23 +149,11 @@ fuzz:
 	sh scripts/deps fuzz
 	sh tests/fuzz/run
 
-# The nightly job, then one lookup as the officer on the radio hour reads
-# it out (viol-query plate --text).
-DEMO_DATE = 2026-11-29
-DEMO_PLATE = 湘M08281
+# The nightly job on the embedded city, then three sample answers (a case
+# lookup, a plate read out on air, the top of the poll ranking): see
+# scripts/demo.
 demo: all
-	sh scripts/nightly --date $(DEMO_DATE) testdata/demo out/demo
-	@echo
-	@sh scripts/demo-lookup testdata/demo
-	@echo
-	@echo "viol-query plate --text $(DEMO_PLATE) (as read out on air):"
-	@$(B)/bin/viol-query plate --text --asof $(DEMO_DATE) \
-		-d testdata/demo/violations.tsv -l testdata/demo/licences.tsv \
-		$(DEMO_PLATE)
-	@echo
-	@echo "poll-rank: the top five of the last year (chart: out/demo/poll-rank.svg):"
-	@awk -F '\t' 'NR == FNR { y = $$1; next } FNR == 1 || ($$1 == y && $$2 <= 5)' \
-		out/demo/poll-rank.tsv out/demo/poll-rank.tsv | cut -f 1,2,4,7,14
+	@JINGWU_BIN=$(abspath $(B))/bin sh scripts/demo
 
 bench: all
 	sh scripts/bench
