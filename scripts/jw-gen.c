@@ -1132,7 +1132,8 @@ main(int argc, char *argv[])
 	diag_prog = "jw-gen";
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
-		gen_usage("%s", "missing verb 'grid' or 'residents'");
+		gen_usage("%s", "missing verb (grid, residents, cases, vehicles, "
+			  "licences, violations or answers)");
 	verb = argv[1];
 	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
 		gen_help();
