@@ -271,6 +271,21 @@ put_key(const struct group *g, struct rec_writer *w, const char *p, size_t n)
 		rec_writer_put(w, p, n);
 }
 
+/* The rows of g, landed, as indexes sorted by key; caller frees. */
+static size_t *
+sorted_rows(struct group *g, size_t *n)
+{
+	size_t i, *order;
+
+	group_land_all(g);
+	*n = g->h.count;
+	order = xcalloc(*n + 1, sizeof *order);
+	for (i = 0; i < *n; i++)
+		order[i] = i;
+	qsort_r(order, *n, sizeof *order, by_key, &g->h);
+	return order;
+}
+
 void
 group_write(struct group *g, struct rec_writer *w, int flags)
 {
@@ -279,12 +294,7 @@ group_write(struct group *g, struct rec_writer *w, int flags)
 	const char *p, *z;
 	int partial = (flags & GROUP_W_PARTIAL) != 0;
 
-	group_land_all(g);
-	n = g->h.count;
-	order = xcalloc(n + 1, sizeof *order);
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	qsort_r(order, n, sizeof *order, by_key, &g->h);
+	order = sorted_rows(g, &n);
 	for (i = 0; i < n; i++) {
 		key = htab_key_at(&g->h, order[i]);
 		if (g->nkeys == 1) {
@@ -322,12 +332,7 @@ group_each(struct group *g,
 	size_t n, i, k, *order;
 	const char *p, *z;
 
-	group_land_all(g);
-	n = g->h.count;
-	order = xcalloc(n + 1, sizeof *order);
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	qsort_r(order, n, sizeof *order, by_key, &g->h);
+	order = sorted_rows(g, &n);
 	for (i = 0; i < n; i++) {
 		key = htab_key_at(&g->h, order[i]);
 		p = key->p;

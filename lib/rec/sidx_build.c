@@ -142,22 +142,6 @@ make_table(const struct pair *v, size_t n, size_t *ne)
 	return tab;
 }
 
-/* The first hashes and hashes of each group of per entries of a (size
- * bytes each, first word the key hash) into out[0..ceil(n / per)). */
-static void
-make_dir(struct dirent_ *out, const void *a, size_t size, size_t n,
-	 size_t per, uint64_t seed)
-{
-	const unsigned char *p = a;
-	size_t i, k;
-
-	for (i = 0; i * per < n; i++) {
-		k = n - i * per < per ? n - i * per : per;
-		memcpy(&out[i].first, p + i * per * size, 8);
-		out[i].hash = sx_fmt_hash(p + i * per * size, k * size, seed);
-	}
-}
-
 /* Write the index file (header h filled but for its layout and hashes)
  * of the sorted pairs v[0..n) to f, and commit it. */
 static void
@@ -173,8 +157,8 @@ write_index(struct dur_file *f, const char *idx, struct hdr *h,
 	sx_layout(h, ne, n);
 	dir = xreallocarray(NULL, h->npages + 1, sizeof *dir);
 	top = xreallocarray(NULL, h->nblocks + 1, sizeof *top);
-	make_dir(dir, tab, sizeof *tab, ne, PAGE, 4);
-	make_dir(top, dir, sizeof *dir, h->npages, DBLK, 5);
+	sx_seal_groups(dir, tab, sizeof *tab, ne, PAGE, 4);
+	sx_seal_groups(top, dir, sizeof *dir, h->npages, DBLK, 5);
 	h->top_hash = sx_fmt_hash(top, h->nblocks * sizeof *top, 7);
 	h->hdr_hash = sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
 	if (dur_write(f, h, sizeof *h) < 0 ||

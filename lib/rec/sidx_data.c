@@ -36,6 +36,20 @@ sx_fmt_hash(const void *p, size_t n, uint64_t seed)
 	return h;
 }
 
+void
+sx_seal_groups(struct dirent_ *out, const void *a, size_t size, size_t n,
+	       size_t per, uint64_t seed)
+{
+	const unsigned char *p = a;
+	size_t i, k;
+
+	for (i = 0; i * per < n; i++) {
+		k = n - i * per < per ? n - i * per : per;
+		memcpy(&out[i].first, p + i * per * size, 8);
+		out[i].hash = sx_fmt_hash(p + i * per * size, k * size, seed);
+	}
+}
+
 /* ---- keys ---- */
 
 void

@@ -166,6 +166,11 @@ struct sidx {
 
 /* The format's hash of p[0..n) under seed (seeds tell its uses apart). */
 uint64_t sx_fmt_hash(const void *p, size_t n, uint64_t seed);
+/* The first key hash and the hash of each group of per entries of a
+ * (n entries of size bytes, the first word of each its key hash) into
+ * out[0..ceil(n / per)): the directory's and the top level's entries. */
+void sx_seal_groups(struct dirent_ *out, const void *a, size_t size,
+		    size_t n, size_t per, uint64_t seed);
 /* Keys as o says: clear, or HMAC-SHA256 under o->secret.  Exits 5 when
  * libsodium does not start. */
 void sx_keyer_init(struct keyer *k, const struct sidx_opts *o);

@@ -235,22 +235,6 @@ truth(const struct sidx_opts *o, const char *key, struct buf *out)
 	buf_release(&tmp);
 }
 
-/* The first key hash and the hash of each group of per entries of a
- * (size bytes each) into out, as the build makes them. */
-static void
-seal_groups(struct dirent_ *out, const void *a, size_t size, uint64_t n,
-	    size_t per, uint64_t seed)
-{
-	const unsigned char *p = a;
-	uint64_t i, k;
-
-	for (i = 0; i * per < n; i++) {
-		k = n - i * per < per ? n - i * per : per;
-		memcpy(&out[i].first, p + i * per * size, 8);
-		out[i].hash = sx_fmt_hash(p + i * per * size, k * size, seed);
-	}
-}
-
 /* Put the data's identity back and compute every hash again. */
 static void
 reseal(struct buf *b)
@@ -296,8 +280,8 @@ reseal(struct buf *b)
 						       po + tab[i].first + k);
 			tab[i].hash = ph;
 		}
-		seal_groups(dr, tab, sizeof *tab, h->nkeys, PAGE, 4);
-		seal_groups(top, dr, sizeof *dr, h->npages, DBLK, 5);
+		sx_seal_groups(dr, tab, sizeof *tab, h->nkeys, PAGE, 4);
+		sx_seal_groups(top, dr, sizeof *dr, h->npages, DBLK, 5);
 		h->top_hash = sx_fmt_hash(top, h->nblocks * sizeof *top, 7);
 	}
 	h->hdr_hash = sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6);
