@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu.h"
 #include "base/utf8.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -178,7 +179,7 @@ utf8_simd(void)
 	static int use = -1;
 
 	if (use < 0)
-		use = __builtin_cpu_supports("avx2") &&
+		use = cpu_has(CPU_AVX2) &&
 		      getenv("JINGWU_NO_SIMD") == NULL;
 	return use;
 #else
