@@ -82,7 +82,7 @@ parts_of(struct group *g, const struct group_agg *x, size_t s)
 		add_part(g, x->name, "", 0, 0, OP_ADD, 1);
 		break;
 	case GROUP_SUM:
-		add_part(g, x->name, "", s, x->scale, OP_ADD, 0);
+		add_part(g, x->name, "", s, x->scale, OP_ADD, x->nonneg);
 		break;
 	case GROUP_MIN:
 		g->init[s] = INT64_MAX;
@@ -429,6 +429,26 @@ group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 	}
 	group_probe_key(g, &pr, &g->key, k);
 	return group_combine_row(g, &pr, d);
+}
+
+int
+group_find(struct group *g, const struct rec_str *k, int64_t *v)
+{
+	struct htab_probe pr;
+	struct buf b = BUF_INIT;
+	const int64_t *s;
+	size_t i;
+
+	group_land_all(g);
+	/* Its own key buffer: g->key may hold a probe in use. */
+	group_probe_key(g, &pr, &b, k);
+	s = htab_find(&g->h, pr.p, pr.n);
+	buf_release(&b);
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < g->na; i++)
+		v[i] = group_is_sum(g, i) ? s[g->off[i]] : 0;
+	return 0;
 }
 
 size_t

@@ -29,7 +29,11 @@
  *   GROUP_CHANGE (.of - .per) / .per, to .out decimals: the change since
  *                the same period a year before, say; \N when .per is 0
  * Results are rounded half away from zero.  A value of GROUP_NOVAL (an
- * empty field, say) adds nothing to SUM, MIN, MAX, MEAN and VAR.
+ * empty field, say) adds nothing to SUM, MIN, MAX, MEAN and VAR.  A RATIO
+ * or CHANGE with .pct is written in percent (times 100: 33.3, not 0.333),
+ * and with .sign a result above zero gets a '+' (+12.5, -3.0, 0.0).  A SUM
+ * with .nonneg adds counts (0 or more a record, solved or not, say):
+ * --merge rejects a negative part of it as not a count.
  *
  * The mergeable form (DESIGN.md, "Beyond one machine").  --partial writes
  * each group's parts, never a finished ratio: COUNT, SUM, MIN and MAX as
@@ -109,6 +113,10 @@ struct group_agg {
 				 * COUNT or SUM aggregates */
 	int hide;		/* not a column of the final answer (a part
 				 * of a RATIO only); still in partial rows */
+	int pct;		/* RATIO, CHANGE: in percent */
+	int sign;		/* RATIO, CHANGE: '+' before a positive
+				 * result */
+	int nonneg;		/* SUM: of counts, never negative */
 };
 
 struct group;
@@ -138,6 +146,13 @@ void group_add(struct group *g, const struct rec_str *k, uint64_t n);
  * sum (or the total row's) would overflow 64 bits: nothing is added. */
 int group_add_vals(struct group *g, const struct rec_str *k,
 		   const int64_t *v);
+/* The group of key values k[0..nkeys) (rec_null for a NULL value), for a
+ * verb that reads one group's figures while it works out another's (the
+ * same period a year before): 0 with v[i] as group_each() gives it (the
+ * value of aggregate i when it is a COUNT or a SUM, else 0), or -1 when
+ * there is no such group (v is left alone).  May be called from a
+ * group_each() callback. */
+int group_find(struct group *g, const struct rec_str *k, int64_t *v);
 /* Number of groups, and the records counted in all. */
 size_t group_count(struct group *g);
 uint64_t group_total(const struct group *g);
@@ -155,6 +170,12 @@ int group_is_column(const struct group *g, const char *name);
  * of group_columns(); with GROUP_W_TOTAL (and not GROUP_W_PARTIAL) then a
  * row GROUP_TOTAL, empty key values, the aggregates over all records. */
 void group_write(struct group *g, struct rec_writer *w, int flags);
+
+/* Write a NULL key value as GROUP_NULL_LABEL and an empty one as
+ * GROUP_EMPTY_LABEL (on), or as they are (0, the default): what
+ * group_start() sets under --opretty, for a verb that makes its own
+ * table. */
+void group_label_keys(struct group *g, int on);
 
 /* Call fn for each group in group_write()'s order, for a verb that works
  * out its own columns from the aggregates (poll-rank score's intervals):

@@ -84,13 +84,14 @@ scale_up(i128 x, int k, i128 *r)
 	return 0;
 }
 
-/* Write a / d (d > 0) to out decimals; NULL when d is 0.  When the exact
- * operands do not fit, a long double gives the nearest. */
+/* Write a / d (d > 0) to out decimals; NULL when d is 0; with sign, a
+ * '+' before a result above zero.  When the exact operands do not fit, a
+ * long double gives the nearest. */
 static void
 put_ratio(struct rec_writer *w, i128 a, int ascale, i128 d, int dscale,
-	  int out)
+	  int out, int sign)
 {
-	char s[64];
+	char s[64], *o = s;
 	i128 x, y;
 
 	if (d == 0) {
@@ -101,16 +102,23 @@ put_ratio(struct rec_writer *w, i128 a, int ascale, i128 d, int dscale,
 		a = -a;
 		d = -d;
 	}
+	if (sign)
+		*o++ = '+';
 	/* (a / 10^ascale) / (d / 10^dscale) = a 10^dscale / (d 10^ascale) */
 	if (scale_up(a, dscale, &x) == 0 && scale_up(d, ascale, &y) == 0) {
-		fmt_ratio(s, x, y, out);
+		fmt_ratio(o, x, y, out);
 	} else {
 		long double v = (long double)a / (long double)d;
 
 		v *= (long double)pow10_[dscale] / (long double)pow10_[ascale];
-		snprintf(s, sizeof s, "%.*Lf", out, v);
+		snprintf(o, sizeof s - 1, "%.*Lf", out, v);
 	}
-	rec_writer_puts(w, s);
+	/* Only a result above zero keeps its '+' (not -3.0, nor 0.0). */
+	if (sign && (s[1] == '-' || strspn(s + 1, "0.") == strlen(s + 1)))
+		o = s + 1;
+	else
+		o = s;
+	rec_writer_puts(w, o);
 }
 
 static void
@@ -198,7 +206,7 @@ put_final(const struct group *g, struct rec_writer *w, const int64_t *v)
 				put_dec(w, v[s], x->scale);
 			break;
 		case GROUP_MEAN:
-			put_ratio(w, v[s + 1], x->scale, v[s], 0, x->out);
+			put_ratio(w, v[s + 1], x->scale, v[s], 0, x->out, 0);
 			break;
 		case GROUP_VAR:
 			/* (n sumsq - sum^2) / (n (n - 1)), at twice the scale */
@@ -209,12 +217,14 @@ put_final(const struct group *g, struct rec_writer *w, const int64_t *v)
 			}
 			a = n * (i128)v[s + 2] - (i128)v[s + 1] * v[s + 1];
 			d = n * (n - 1);
-			put_ratio(w, a, 2 * x->scale, d, 0, x->out);
+			put_ratio(w, a, 2 * x->scale, d, 0, x->out, 0);
 			break;
 		case GROUP_RATIO:
+			/* In percent: the divisor at two more decimals. */
 			put_ratio(w, sum_of(g, v, x->of), g->a[x->of].scale,
-				  sum_of(g, v, x->per), g->a[x->per].scale,
-				  x->out);
+				  sum_of(g, v, x->per),
+				  g->a[x->per].scale + 2 * !!x->pct, x->out,
+				  x->sign);
 			break;
 		case GROUP_CHANGE:
 			/* (of - per) / per, both at of's scale */
@@ -224,7 +234,7 @@ put_final(const struct group *g, struct rec_writer *w, const int64_t *v)
 			    pow10_[g->a[x->of].scale];
 			d = (i128)sum_of(g, v, x->per) *
 			    pow10_[g->a[x->of].scale];
-			put_ratio(w, a, 0, d, 0, x->out);
+			put_ratio(w, a, 0, d, 2 * !!x->pct, x->out, x->sign);
 			break;
 		}
 	}
@@ -269,6 +279,12 @@ put_key(const struct group *g, struct rec_writer *w, const char *p, size_t n)
 		rec_writer_put(w, rec_null, 0);
 	else
 		rec_writer_put(w, p, n);
+}
+
+void
+group_label_keys(struct group *g, int on)
+{
+	g->pretty = on != 0;
 }
 
 /* The rows of g, landed, as indexes sorted by key; caller frees. */

@@ -729,3 +729,134 @@ Test(group, each_in_order)
 	buf_release(&b);
 	group_free(g);
 }
+
+/* .pct writes a RATIO or CHANGE in percent, .sign puts '+' before a
+ * result above zero only (never "+0", nor before a NULL). */
+Test(group, percent_and_sign)
+{
+	static const struct group_agg a[] = {
+		{ .kind = GROUP_SUM, .name = "num" },
+		{ .kind = GROUP_SUM, .name = "den" },
+		{ .kind = GROUP_RATIO, .name = "r", .of = 0, .per = 1,
+		  .out = 1, .pct = 1 },
+		{ .kind = GROUP_CHANGE, .name = "c", .of = 0, .per = 1,
+		  .out = 1, .pct = 1, .sign = 1 },
+		{ .kind = GROUP_RATIO, .name = "r0", .of = 0, .per = 1,
+		  .pct = 1, .sign = 1 },
+	};
+	static const struct { const char *k; int64_t num, den; } c[] = {
+		{ "a", 1, 3 },		/* 33.3%, -66.7% */
+		{ "b", 3, 2 },		/* 150.0%, +50.0% */
+		{ "c", 2, 2 },		/* 100.0%, 0.0% */
+		{ "d", 0, 5 },		/* 0.0%, -100.0% */
+		{ "e", 1, 0 },		/* none */
+		{ "f", 1, 8 },		/* 12.5%, -87.5%; 12.5 to 13 */
+		{ "g", 1, 2000 },	/* 0.05% to 0.1 and to 0; -99.95% */
+	};
+	struct group *g = group_new_aggs(1, a, 5);
+	struct rec_str k;
+	int64_t v[5];
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		k = S(c[i].k);
+		v[0] = c[i].num;
+		v[1] = c[i].den;
+		cr_assert_eq(group_add_vals(g, &k, v), 0);
+	}
+	write_to(g, tpath("f.tsv"), 1, 0);
+	assert_file(tpath("f.tsv"), "k1\tnum\tden\tr\tc\tr0\n"
+		    "a\t1\t3\t33.3\t-66.7\t+33\n"
+		    "b\t3\t2\t150.0\t+50.0\t+150\n"
+		    "c\t2\t2\t100.0\t0.0\t+100\n"
+		    "d\t0\t5\t0.0\t-100.0\t0\n"
+		    "e\t1\t0\t\\N\t\\N\t\\N\n"
+		    "f\t1\t8\t12.5\t-87.5\t+13\n"
+		    "g\t1\t2000\t0.1\t-100.0\t0\n");
+	group_free(g);
+}
+
+/* A .nonneg SUM's part is a count under --merge: a negative one or text
+ * is rejected as not a count, the rest added. */
+Test(group, nonneg_parts_are_counts)
+{
+	static const struct group_agg a[] = {
+		{ .kind = GROUP_SUM, .name = "solved", .nonneg = 1 },
+		{ .kind = GROUP_SUM, .name = "delta" },
+	};
+	struct rec_reader_opts ro = { 0 };
+	const char *files[2] = { NULL, NULL };
+	struct group *m = group_new_aggs(1, a, 2);
+	struct rec_reader *in;
+	const struct rec *r;
+	size_t key;
+
+	files[0] = PUT("p.tsv", "k1\tsolved\tdelta\n"
+		       "a\t2\t-1\na\t-1\t0\na\tx\t0\na\t1\t-3\n");
+	in = rec_reader_open(files, &ro);
+	key = rec_reader_field(in, "k1");
+	group_merge_fields(m, in, &key);
+	while ((r = rec_reader_next(in)) != NULL)
+		group_merge_rec(m, in, r);
+	cr_assert_eq(rec_reader_count_rejected(in), 2);
+	rec_reader_close(in);
+	write_to(m, tpath("m.tsv"), 1, GROUP_W_PARTIAL);
+	assert_file(tpath("m.tsv"), "k1\tsolved\tdelta\na\t3\t-4\n");
+	group_free(m);
+}
+
+/* group_find(): a group's COUNT and SUM values by its key values, NULL
+ * apart from empty, -1 for a group never added; also from group_each(). */
+static void
+find_fn(void *ctx, const struct rec_str *k, const int64_t *v)
+{
+	struct group *g = ctx;
+	int64_t w[NEVERY];
+
+	cr_assert_eq(group_find(g, k, w), 0);
+	cr_assert_eq(memcmp(v, w, sizeof w), 0);
+}
+
+Test(group, find_a_group)
+{
+	struct group *g = every_table();
+	struct rec_str null = { rec_null, 0 }, k;
+	int64_t v[NEVERY] = { 0, 5, 5, 5, 5, 5, 9, 0, 0 }, w[NEVERY];
+
+	cr_assert_eq(group_add_vals(g, &null, v), 0);
+	k = S("a");
+	cr_assert_eq(group_find(g, &k, w), 0);
+	cr_assert_eq(w[0], 4);
+	cr_assert_eq(w[1], 300);
+	cr_assert_eq(w[6], 4);
+	cr_assert_eq(w[2] | w[3] | w[4] | w[5] | w[7] | w[8], 0);
+	cr_assert_eq(group_find(g, &null, w), 0);
+	cr_assert_eq(w[1], 5);
+	cr_assert_eq(w[6], 9);
+	k = S("");
+	w[0] = 77;
+	cr_assert_eq(group_find(g, &k, w), -1);
+	cr_assert_eq(w[0], 77);
+	k = S("c");
+	cr_assert_eq(group_find(g, &k, w), -1);
+	group_each(g, find_fn, g);
+	group_free(g);
+}
+
+/* group_label_keys(): NULL and empty key values named, as --opretty. */
+Test(group, label_keys)
+{
+	struct group *g = group_new(2);
+	struct rec_str k[2] = { { rec_null, 0 }, { "", 0 } };
+
+	group_add(g, k, 2);
+	k[0] = S("a");
+	group_add(g, k, 1);
+	group_label_keys(g, 1);
+	assert_written(g, 2, 0, "k1\tk2\tcount\n"
+		       "a\t" GROUP_EMPTY_LABEL "\t1\n"
+		       GROUP_NULL_LABEL "\t" GROUP_EMPTY_LABEL "\t2\n");
+	group_label_keys(g, 0);
+	assert_written(g, 2, 0, "k1\tk2\tcount\na\t\t1\n\\N\t\t2\n");
+	group_free(g);
+}
