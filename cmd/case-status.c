@@ -19,6 +19,7 @@
 #include "base/htab.h"
 #include "base/utf8.h"
 #include "base/util.h"
+#include "domain/casechange.h"
 #include "domain/casefold.h"
 #include "domain/caselookup.h"
 #include "domain/cases.h"
@@ -802,211 +803,6 @@ static const struct cli_opt changes_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
-struct change_row {
-	uint32_t line;
-	uint32_t k;	/* order within the line */
-	char *text;	/* the output fields, TAB-joined, escaped */
-};
-
-/* A stage change of a case: the state entered, how many times the case
- * entered it before, and the event (an index into the case's events). */
-struct change_id {
-	enum case_state s;
-	unsigned nth;
-	size_t i;
-};
-
-struct changer {
-	unsigned long long cursor;
-	struct change_row *rows;
-	size_t n, cap;
-	/* one case's changes, now and as of the cursor, and its events
-	 * up to the cursor */
-	struct change_id *now, *then;
-	struct case_event *old;
-	size_t capcase;
-};
-
-/* The stage changes of ev[0..n) (sorted by time, rejected ones marked)
- * into ids (room for n); returns their count. */
-static size_t
-change_ids(const struct case_event *ev, size_t n, struct change_id *ids)
-{
-	unsigned seen[CS_NSTATES] = { 0 };
-	enum case_state prev = CS_NONE, s;
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		s = ev[i].stage->state;
-		if (ev[i].rejected || s == CS_COMPLAINT || s == prev)
-			continue;
-		prev = s;
-		ids[k].s = s;
-		ids[k].nth = seen[s]++;
-		ids[k++].i = i;
-	}
-	return k;
-}
-
-/* The changes of a case (events ev[0..nev)) not reported yet, into
- * ch->now; returns their count.  A change is new when the log up to the
- * cursor did not have it: the fold of the events up to the cursor is
- * compared with the fold of all, so that an event that comes late with
- * an earlier time moves a change that was reported, and is not reported
- * again, while one that makes a change of its own is. */
-static size_t
-new_changes(struct changer *ch, struct casefold *st,
-	    const struct case_event *ev, size_t nev)
-{
-	struct case_fold of;
-	size_t i, j, nold = 0, nthen = 0, nnow, k = 0;
-
-	for (i = 0; i < nev; i++)
-		if (st->ev[ev[i].ref].line > ch->cursor)
-			break;
-	if (i == nev)
-		return 0;	/* nothing since the cursor */
-	if (nev > ch->capcase) {
-		ch->capcase = 2 * nev;
-		ch->now = xreallocarray(ch->now, ch->capcase, sizeof *ch->now);
-		ch->then = xreallocarray(ch->then, ch->capcase,
-					 sizeof *ch->then);
-		ch->old = xreallocarray(ch->old, ch->capcase, sizeof *ch->old);
-	}
-	for (i = 0; i < nev; i++)
-		if (st->ev[ev[i].ref].line <= ch->cursor)
-			ch->old[nold++] = ev[i];
-	if (nold > 0) {
-		case_fold_events(st->cfg, ch->old, nold, &of, NULL, NULL);
-		nthen = change_ids(ch->old, nold, ch->then);
-	}
-	nnow = change_ids(ev, nev, ch->now);
-	for (i = 0; i < nnow; i++) {
-		for (j = 0; j < nthen; j++)
-			if (ch->then[j].s == ch->now[i].s &&
-			    ch->then[j].nth == ch->now[i].nth)
-				break;
-		if (j == nthen)
-			ch->now[k++] = ch->now[i];
-	}
-	return k;
-}
-
-/* Every party of the case's stage events once, by ID, into all; returns
- * their count. */
-static size_t
-change_parties(struct casefold *st, const struct case_event *ev, size_t nev,
-	       struct case_party *all)
-{
-	struct case_party pt[CASE_MAX_PARTIES];
-	const struct rec_str *copy;
-	size_t i, j, nall = 0;
-	int np, q;
-
-	for (i = 0; i < nev; i++) {
-		np = casefold_parties(st, &ev[i], pt, &copy);
-		if (ev[i].stage->state == CS_COMPLAINT)
-			continue;
-		for (q = 0; q < np && nall < CASE_MAX_PARTIES; q++) {
-			for (j = 0; j < nall; j++)
-				if (memcmp(all[j].id, pt[q].id, 18) == 0)
-					break;
-			if (j == nall)
-				all[nall++] = pt[q];
-		}
-	}
-	return nall;
-}
-
-static void
-changes_take(void *ctx, struct casefold *st, const struct casefold_case *k,
-	     const struct case_fold *f, struct case_event *ev, size_t nev)
-{
-	struct changer *ch = ctx;
-	struct case_party all[CASE_MAX_PARTIES];
-	struct buf b = BUF_INIT;
-	size_t c, n, nall, j;
-	char t[20];
-
-	if (f->hidden || f->stage == NULL)
-		return;
-	n = new_changes(ch, st, ev, nev);
-	nall = n ? change_parties(st, ev, nev, all) : 0;
-	for (c = 0; c < n; c++) {
-		const struct case_event *e = &ev[ch->now[c].i];
-		const struct case_stage *g = e->stage;
-		uint32_t kk = 0;
-
-		if (!g->public)
-			continue;
-		datetime_format(e->time, t);
-		for (j = 0; j < nall; j++) {
-			if (all[j].phonelen == 0)
-				continue;
-			buf_reset(&b);
-			buf_printf(&b, "%s\t", k->no);
-			caselookup_tsv_escape(&b, g->name, g->len);
-			buf_printf(&b, "\t%s\t", t);
-			caselookup_tsv_escape(&b, k->unit.p, k->unit.len);
-			buf_addc(&b, '\t');
-			buf_add(&b, all[j].id, 18);
-			buf_addc(&b, '\t');
-			caselookup_tsv_escape(&b, all[j].name, all[j].namelen);
-			buf_addc(&b, '\t');
-			buf_add(&b, all[j].phone, all[j].phonelen);
-			if (ch->n == ch->cap) {
-				ch->cap = ch->cap ? 2 * ch->cap : 256;
-				ch->rows = xreallocarray(ch->rows, ch->cap,
-							 sizeof *ch->rows);
-			}
-			ch->rows[ch->n].line = st->ev[e->ref].line;
-			ch->rows[ch->n].k = kk++;
-			ch->rows[ch->n].text = buf_detach(&b, NULL);
-			ch->n++;
-		}
-	}
-	buf_release(&b);
-}
-
-static int
-change_cmp(const void *a, const void *b)
-{
-	const struct change_row *x = a, *y = b;
-
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return (x->k > y->k) - (x->k < y->k);
-}
-
-/* The cursor: "line N" (the last line of the log reported on), or 0 when
- * there is no cursor file yet. */
-static unsigned long long
-cursor_read(const char *path)
-{
-	unsigned long long n = 0;
-	char buf[64];
-	FILE *f = fopen(path, "r");
-	size_t len;
-
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		diag_die(JW_EXIT_IO, "%s: cannot open: %s", path,
-			 strerror(errno));
-	}
-	len = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	if (sscanf(buf, "line %llu\n", &n) != 1)
-		diag_die(JW_EXIT_IO, "%s: not a case-status cursor ('line N'); "
-			 "remove it to report every change again", path);
-	return n;
-}
-
-static const char *const changes_cols[] = {
-	"case_no", "stage", "time", "unit", "id_no", "name", "phone", NULL
-};
-
 static int
 verb_changes(struct cli *cli, int argc, char *argv[])
 {
@@ -1016,11 +812,7 @@ verb_changes(struct cli *cli, int argc, char *argv[])
 	struct rec_writer *out;
 	struct casefold_fields ix;
 	struct casefold st;
-	struct changer ch;
-	char buf[64];
-	size_t i, nf;
-	const char *p, *q;
-	unsigned long long last;
+	struct casechange ch;
 	int c, status;
 
 	while ((c = cli_getopt(cli, changes_opts, argc, argv)) != -1)
@@ -1034,44 +826,20 @@ verb_changes(struct cli *cli, int argc, char *argv[])
 		cli_usage(cli, "name one event log, a file (the cursor is a "
 			  "line in it)");
 	cfg = cs_need_cfg(cli, cpath);
-	memset(&ch, 0, sizeof ch);
-	ch.cursor = cursor_read(cursor);
+	casechange_init(&ch, casechange_cursor_read(cursor));	/* exit 4 */
 	in = cli_open_inputs(cli);
 	casefold_fields_find(in, &ix, 0);
 	out = cli_open_output(cli);
-	for (i = 0; changes_cols[i] != NULL; i++)
-		rec_writer_add(out, changes_cols[i]);
 	casefold_init(&st, cfg, in, &ix, &cli->ro);
-	st.copy_all = 1;
-	casefold_read(&st, 0, changes_take, &ch);
-	last = st.maxline;
-	if (ch.n > 0)	/* qsort(NULL, 0, ...) is undefined */
-		qsort(ch.rows, ch.n, sizeof *ch.rows, change_cmp);
-	for (i = 0; i < ch.n; i++) {
-		for (p = ch.rows[i].text, nf = 0; nf < 7; nf++) {
-			q = strchr(p, '\t');
-			if (q == NULL)
-				q = p + strlen(p);
-			rec_writer_put(out, p, (size_t)(q - p));
-			p = *q ? q + 1 : q;
-		}
-		rec_writer_end(out);
-		free(ch.rows[i].text);
-	}
-	free(ch.rows);
-	free(ch.now);
-	free(ch.then);
-	free(ch.old);
+	casechange_read(&ch, &st);
+	casechange_write(&ch, out);
 	casefold_release(&st);
 	/* The output is committed (or written and flushed) first: a run
 	 * killed before this leaves the cursor where it was. */
 	status = cli_finish(cli, in, out);
-	if (status <= JW_EXIT_REJECTS && last > ch.cursor) {
-		snprintf(buf, sizeof buf, "line %llu\n", last);
-		if (dur_replace(cursor, buf, strlen(buf), 0644) < 0)
-			diag_die(JW_EXIT_IO, "%s: cannot write the cursor: %s",
-				 cursor, strerror(errno));
-	}
+	if (status <= JW_EXIT_REJECTS)
+		casechange_cursor_commit(&ch, cursor);
+	casechange_release(&ch);
 	return status;
 }
 
