@@ -12,6 +12,8 @@
  *     n + excluded add up to the accepted answers (their counts);
  *   - the partial rows of the same tally, written and read back with
  *     merge, give the same table;
+ *   - a tally without the fast lane's caches (poll_tally_uncached())
+ *     gives the same table, rejects and filters;
  *   - ranks lie in 1..of and follow the order; the chart is one SVG
  *     document whose every <text> is closed.
  * Never exits on a good run, keeps no state between runs.
@@ -73,10 +75,13 @@ memfd(const void *p, size_t n, char name[32])
 	return fd;
 }
 
-/* The tally of file, into tb; the sum of the counts accepted in *acc. */
+/* The tally of file, into tb; the sum of the counts accepted in *acc,
+ * the records rejected and filtered in out[0], out[1].  uncached: without
+ * the fast lane. */
 static void
 tally(const struct poll *p, const char *file, int merge, int by_q, int level,
-      struct poll_table *tb, const char *partial, unsigned long long *acc)
+      int uncached, struct poll_table *tb, const char *partial,
+      unsigned long long *acc, unsigned long long out[2])
 {
 	const char *files[2] = { file, NULL };
 	struct rec_reader_opts o;
@@ -95,6 +100,8 @@ tally(const struct poll *p, const char *file, int merge, int by_q, int level,
 	in = rec_reader_open(files, &o);
 	by[0] = rec_reader_field(in, "question");
 	t = poll_tally_new(p, in, by, by_q, level, merge);
+	if (uncached)
+		poll_tally_uncached(t);
 	want = poll_tally_fields(t, &nw);
 	rec_reader_want(in, want, nw);
 	ic = rec_reader_field(in, "count");
@@ -117,6 +124,8 @@ tally(const struct poll *p, const char *file, int merge, int by_q, int level,
 	fl = rec_reader_count_filtered(in);
 	if (!merge && rd < rj + fl)
 		abort();
+	out[0] = rj;
+	out[1] = fl;
 	poll_tally_table(t, tb);
 	if (partial != NULL) {
 		memset(&wo, 0, sizeof wo);
@@ -181,10 +190,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct buf body = BUF_INIT;
-	struct poll_table a, b;
+	struct poll_table a, b, c;
 	struct poll *p;
 	char name[32], pname[32];
-	unsigned long long acc, acc2;
+	unsigned long long acc, acc2, acc3, na[2], nb[2], nc[2];
 	size_t nerr, i;
 	int fd, pfd, withcount, by_q, level;
 
@@ -202,17 +211,22 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	fd = memfd(body.p, body.len, name);
 	pfd = memfd("", 0, pname);
 	poll_table_init(&a, by_q);
-	tally(p, name, 0, by_q, level, &a, pname, &acc);
+	tally(p, name, 0, by_q, level, 0, &a, pname, &acc, na);
 	poll_table_init(&b, by_q);
-	tally(p, pname, 1, by_q, 0, &b, NULL, &acc2);
-	if (a.n != b.n)
+	tally(p, pname, 1, by_q, 0, 0, &b, NULL, &acc2, nb);
+	poll_table_init(&c, by_q);
+	tally(p, name, 0, by_q, level, 1, &c, NULL, &acc3, nc);
+	if (a.n != b.n || a.n != c.n || acc != acc3 || na[0] != nc[0] ||
+	    na[1] != nc[1])
 		abort();
 	for (i = 0; i < a.n; i++)
-		if (!same_rows(&a.rows[i], &b.rows[i], a.nb))
+		if (!same_rows(&a.rows[i], &b.rows[i], a.nb) ||
+		    !same_rows(&a.rows[i], &c.rows[i], a.nb))
 			abort();
 	check_table(p, &a, acc);
 	poll_table_release(&a);
 	poll_table_release(&b);
+	poll_table_release(&c);
 	poll_free(p);
 	buf_release(&body);
 	close(fd);

@@ -1,12 +1,15 @@
-/* Unit tests for lib/domain/poll.c, pollstat.c and polltab.c. */
+/* Unit tests for lib/domain/poll.c, pollstat.c, polltab.c and
+ * polltally.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/svg.h"
 #include "domain/poll.h"
+#include "rec/rec.h"
 
 Test(poll, default_is_testdata_hunan)
 {
@@ -250,4 +253,146 @@ Test(svg, escapes_text)
 	svg_esc(&b, "a&b<c>\"d'\x01" "永", 13);
 	cr_assert_str_eq(b.p, "a&amp;b&lt;c&gt;&quot;d&apos;永");
 	buf_release(&b);
+}
+
+/* poll_same() against memcmp() for every length to 40 and a difference
+ * at every place (its word compares overlap from 4 to 16 bytes). */
+Test(poll, same_is_memcmp)
+{
+	char a[48], b[48];
+	size_t n, i;
+
+	for (i = 0; i < sizeof a; i++)
+		a[i] = (char)('a' + i % 26);
+	for (n = 0; n <= 40; n++) {
+		memcpy(b, a, sizeof b);
+		cr_assert(poll_same(a, b, n), "length %zu", n);
+		for (i = 0; i < n; i++) {
+			b[i] ^= 0x40;
+			cr_assert(!poll_same(a, b, n), "length %zu at %zu", n,
+				  i);
+			b[i] ^= 0x40;
+		}
+		b[n] ^= 0x40;	/* past the end: not looked at */
+		cr_assert(poll_same(a, b, n), "length %zu", n);
+	}
+}
+
+/* The table of a tally of file, with the fast lane or without it
+ * (uncached); the records rejected and filtered in *rj and *fl. */
+static void
+tally_file(const struct poll *p, const char *file, const char *by_name,
+	   int level, int uncached, struct poll_table *tb,
+	   unsigned long long *rj, unsigned long long *fl)
+{
+	const char *files[2] = { file, NULL };
+	struct rec_reader_opts o;
+	struct rec_reader *in;
+	struct poll_tally *t;
+	const struct rec *r;
+	const size_t *w;
+	size_t by[1], nb = 0, nw;
+
+	memset(&o, 0, sizeof o);
+	o.fmt = REC_TSV;
+	o.rejects_quiet = 1;
+	in = rec_reader_open(files, &o);
+	if (by_name != NULL)
+		by[nb++] = rec_reader_need(in, by_name);
+	poll_table_init(tb, nb);
+	t = poll_tally_new(p, in, by, nb, level, 0);
+	if (uncached)
+		poll_tally_uncached(t);
+	w = poll_tally_fields(t, &nw);
+	rec_reader_want(in, w, nw);
+	while ((r = rec_reader_next(in)) != NULL)
+		poll_tally_add(t, r);
+	poll_tally_table(t, tb);
+	poll_tally_free(t);
+	*rj = rec_reader_count_rejected(in);
+	*fl = rec_reader_count_filtered(in);
+	rec_reader_close(in);
+}
+
+static void
+same_tallies(const struct poll *p, const char *file, const char *by_name,
+	     int level)
+{
+	struct poll_table a, b;
+	unsigned long long rja, fla, rjb, flb;
+	size_t i;
+
+	tally_file(p, file, by_name, level, 0, &a, &rja, &fla);
+	tally_file(p, file, by_name, level, 1, &b, &rjb, &flb);
+	cr_assert_gt(a.n, 0);
+	cr_assert_eq(a.n, b.n);
+	cr_assert_eq(rja, rjb);
+	cr_assert_eq(fla, flb);
+	for (i = 0; i < a.n; i++) {
+		cr_assert_eq(a.rows[i].year, b.rows[i].year);
+		cr_assert_eq(a.rows[i].u, b.rows[i].u);
+		cr_assert_eq(memcmp(&a.rows[i].st, &b.rows[i].st,
+				    sizeof a.rows[i].st), 0, "row %zu", i);
+		if (by_name != NULL)
+			cr_assert(rec_str_eq(a.rows[i].b[0], b.rows[i].b[0]));
+	}
+	poll_table_release(&a);
+	poll_table_release(&b);
+}
+
+/* The fast lane (runs, the caches of questions and answers) gives the
+ * table the long way gives, on the generated answers (long runs) and on
+ * a file of runs broken by bad records. */
+Test(poll, tally_fast_lane_is_the_long_way)
+{
+	static const char bad[] =
+		"year\tunit\tquestion\tanswer\n"
+		"2011\t长沙市\tsatisfaction\t满意\n"
+		"2011\t长沙市\tsatisfaction\t基本满意\n"
+		"2011\t长沙市\tsafety\t很安全\n"
+		"2011\t长沙市\tsatisfaction\t满意\n"
+		"201x\t长沙市\tsatisfaction\t满意\n"
+		"2011\t长沙市\tsatisfaction\t满意\n"
+		"2011\t长沙\tsatisfaction\t满意\n"
+		"2011\t长沙市\tsatisfaction\t满意\n"
+		"2011\t长沙市\tsatisfaction\t很满意\n"
+		"2011\t长沙市\tsafety\t满意\n"
+		"2011\t长沙市\tsatisfaction\t不满意\n"
+		"2012\t长沙市\tsatisfaction\t不满意\n"
+		"2011\t长沙市\tsatisfaction\t不了解\n"
+		"2011\t长沙市\tsafety\t很安全\n";
+	char path[] = "/tmp/poll_test_XXXXXX";
+	struct poll *p = poll_load(NULL);
+	struct poll_table tb;
+	unsigned long long rj, fl;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	same_tallies(p, "testdata/poll/answers.tsv.gz", NULL, 0);
+	same_tallies(p, "testdata/poll/answers.tsv.gz", "question", 0);
+	same_tallies(p, "testdata/poll/answers.tsv.gz", "round", 0);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(bad, f);
+	fclose(f);
+	same_tallies(p, path, NULL, 0);
+	same_tallies(p, path, "question", 0);
+	tally_file(p, path, NULL, 0, 0, &tb, &rj, &fl);
+	cr_assert_eq(rj, 3);	/* 201x, 长沙, 很满意 */
+	/* safety, another item: filtered before its answer is looked at */
+	cr_assert_eq(fl, 3);
+	cr_assert_eq(tb.n, 2);
+	/* 2011: 满意 x4, 基本满意, 不满意 and 不了解 (out of the base) */
+	i = tb.rows[0].year == 2011 ? 0 : 1;
+	cr_assert_eq(tb.rows[i].year, 2011);
+	cr_assert_eq(tb.rows[i].st.n, 6);
+	cr_assert_eq(tb.rows[i].st.satisfied, 5);
+	cr_assert_eq(tb.rows[i].st.excluded, 1);
+	cr_assert_eq(tb.rows[i].st.score, 8000);
+	cr_assert_eq(tb.rows[1 - i].st.n, 1);
+	poll_table_release(&tb);
+	unlink(path);
+	poll_free(p);
 }
