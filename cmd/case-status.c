@@ -16,12 +16,12 @@
 #include "base/date.h"
 #include "base/durable.h"
 #include "base/diag.h"
-#include "base/htab.h"
 #include "base/utf8.h"
 #include "base/util.h"
 #include "domain/casechange.h"
 #include "domain/casefold.h"
 #include "domain/caselookup.h"
+#include "domain/caseperiod.h"
 #include "domain/cases.h"
 #include "rec/cli.h"
 #include "rec/fsel.h"
@@ -59,12 +59,6 @@ static struct rec_str
 cs_str(const char *s)
 {
 	return rec_str_of(s);
-}
-
-static int
-cs_time(const char *p, size_t n, int64_t *t)
-{
-	return casefold_time(p, n, t);
 }
 
 /* 1 if every input can be read a second time (regular files). */
@@ -860,241 +854,284 @@ static const struct cli_opt stats_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+/* The counts of a group and period: what --partial writes. */
 enum { ST_FILED, ST_SOLVED_OF_FILED, ST_SOLVED, ST_OLDER, ST_COMPLAINTS,
        ST_N };
-static const char *const stat_names[ST_N] = {
-	"filed", "solved_of_filed", "solved_in_period", "older_solved",
-	"complaints"
+static const struct group_agg stat_counts[ST_N] = {
+	{ .kind = GROUP_SUM, .name = "filed", .nonneg = 1 },
+	{ .kind = GROUP_SUM, .name = "solved_of_filed", .nonneg = 1 },
+	{ .kind = GROUP_SUM, .name = "solved_in_period", .nonneg = 1 },
+	{ .kind = GROUP_SUM, .name = "older_solved", .nonneg = 1 },
+	{ .kind = GROUP_SUM, .name = "complaints", .nonneg = 1 },
 };
 
-struct stat_row {
-	uint64_t v[ST_N];
+/* The answer: the counts, both rates, and the filings against the same
+ * period a year before (the year before's filed count is found once all
+ * counts are in: the two periods' cases may come from different parts). */
+enum { SA_BEFORE = 7, SA_BEFORE_N = 8, SA_N = 10 };
+static const struct group_agg stat_answer[SA_N] = {
+	{ .kind = GROUP_SUM, .name = "filed" },
+	{ .kind = GROUP_SUM, .name = "solved_of_filed" },
+	{ .kind = GROUP_RATIO, .name = "rate_of_filed_pct", .of = 1,
+	  .per = 0, .out = 1, .pct = 1 },
+	{ .kind = GROUP_SUM, .name = "solved_in_period" },
+	{ .kind = GROUP_SUM, .name = "older_solved" },
+	{ .kind = GROUP_RATIO, .name = "rate_in_period_pct", .of = 3,
+	  .per = 0, .out = 1, .pct = 1 },
+	{ .kind = GROUP_SUM, .name = "complaints" },
+	/* The greatest of one value, or \N when the group has no row a year
+	 * before (0 when it has one with no filing). */
+	{ .kind = GROUP_MAX, .name = "filed_year_before" },
+	{ .kind = GROUP_SUM, .name = "filed_before", .hide = 1 },
+	{ .kind = GROUP_CHANGE, .name = "filed_change_pct", .of = 0,
+	  .per = SA_BEFORE_N, .out = 1, .pct = 1, .sign = 1 },
 };
 
-/* The two digits at p, or -1. */
-static int
-st_d2(const char *p)
-{
-	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return -1;
-	return (p[0] - '0') * 10 + (p[1] - '0');
-}
-
-/* Whether p[0..n) is a time cs_time() takes: the usual shape checked
- * here as cs_time() checks it (without working out the seconds, which
- * stats never uses), any other text by cs_time(). */
-static int
-stats_time_ok(const char *p, size_t n)
-{
-	static const signed char dim[12] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int y1, y2, y, mo, d, h, mi, se;
-	int64_t secs;
-
-	if (n != 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
-	    p[13] != ':' || p[16] != ':')
-		return cs_time(p, n, &secs) == 0;
-	y1 = st_d2(p);
-	y2 = st_d2(p + 2);
-	mo = st_d2(p + 5);
-	d = st_d2(p + 8);
-	h = st_d2(p + 11);
-	mi = st_d2(p + 14);
-	se = st_d2(p + 17);
-	y = y1 * 100 + y2;
-	if (y1 < 0 || y2 < 0 || y < 1 || mo < 1 || mo > 12 || d < 1 ||
-	    d > dim[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    se < 0 || se > 59)
-		return 0;
-	/* 29 February in a common year */
-	return !(mo == 2 && d == 29 && !date_is_leap(y));
-}
-
-/* The period of a time or date text: 0 and the text in out, or -1. */
-static int
-period_of(struct rec_str t, int kind, char out[12])
-{
-	int64_t secs;
-
-	if (stats_time_ok(t.p, t.len) || (t.len == 10 &&
-	    datetime_parse(t.p, t.len, &secs) == 0)) {
-		memcpy(out, t.p, 7);
-		if (kind == 'y') {
-			out[4] = '\0';
-		} else if (kind == 'q') {
-			out[5] = 'Q';
-			out[6] = (char)('1' + ((t.p[5] - '0') * 10 +
-					       (t.p[6] - '0') - 1) / 3);
-			out[7] = '\0';
-		} else {
-			out[7] = '\0';
-		}
-		return 0;
-	}
-	return -1;
-}
+/*
+ * A case's part in one period is a pattern: filed there or not, solved
+ * there, in the same period as filed, filed earlier (PAT_ bits); its
+ * complaints are a pattern of their own, counted n times.  The records
+ * are counted per -b values, period and pattern (the fast path of the
+ * grouping: a count, one add a case when its dates fall in one period,
+ * as most do), and the patterns are worked into the counts once all are
+ * in.
+ */
+enum { PAT_FILED = 1, PAT_SOF = 2, PAT_SOLVED = 4, PAT_OLDER = 8,
+       PAT_COMPLAINTS = 16 };
+#define PAT_BASE '@'		/* the pattern byte: '@' + bits */
+#define STAT_MAX_COMPLAINTS 999999999999LL	/* a case's, at most */
 
 struct statter {
-	struct htab t;
-	size_t nby;
-	struct buf key;		/* the -b values, each NUL-ended, then a
-				 * period */
-	size_t klen;		/* the -b values' part */
+	struct group *pat;	/* records per -b values, period + pattern */
+	struct group *g;	/* the counts; keys: the -b values, period */
+	struct group *ans;	/* the answer */
+	size_t nk;		/* -b fields: the period is key nk */
+	struct rec_str *k;	/* nk + 1 key values */
+	char pk[CASE_PERIOD_MAX + 1];	/* a period and its pattern */
+	const size_t *keys;	/* the key fields (the period's under
+				 * --merge) */
+	size_t ix[5];		/* category, filed_at, solved_at, opened,
+				 * complaints */
+	struct case_period cp[3];	/* of filed_at, solved_at, opened */
+	const struct case_cfg *cfg;	/* --serious: the categories */
 };
 
-/* The -b values of the record, once a record: the first part of its
- * keys. */
+/* Count n records of pattern pat in period per (the -b values in sx->k).
+ * The key is copied by group_add(): pk is free again on return.  per
+ * has 8 bytes to read (a time's or case_period's). */
 static void
-stat_by(struct statter *sx, const struct rec_str *by)
+stat_add(struct statter *sx, struct rec_str per, int pat, uint64_t n)
 {
-	size_t i, n = 0;
-	char *o;
-
-	for (i = 0; i < sx->nby; i++)
-		n += by[i].len + 1;
-	sx->key.len = 0;
-	if (sx->key.cap <= n + 12)
-		buf_grow(&sx->key, n + 12);
-	o = sx->key.p;
-	for (i = 0; i < sx->nby; i++) {
-		memcpy(o, by[i].p, by[i].len);
-		o += by[i].len;
-		*o++ = '\0';
-	}
-	sx->klen = n;
+	memcpy(sx->pk, per.p, 8);
+	sx->pk[per.len] = (char)(PAT_BASE + pat);
+	sx->k[sx->nk].p = sx->pk;
+	sx->k[sx->nk].len = per.len + 1;
+	group_add(sx->pat, sx->k, n);
 }
 
-/* The row of the -b values of stat_by() and period (at most 11 bytes). */
-static struct stat_row *
-stat_at(struct statter *sx, const char *period)
+/* Count a case (a record of fold) in the group of the -b values sx->k:
+ * its filing in period pf, its solution in ps, its n complaints in po
+ * (each NULL when the case has none). */
+static void
+stat_case(struct statter *sx, const struct rec_str *pf,
+	  const struct rec_str *ps, const struct rec_str *po, int64_t n)
 {
-	size_t n = strlen(period);
+	int same = pf != NULL && ps != NULL && rec_str_eq(*pf, *ps);
 
-	memcpy(sx->key.p + sx->klen, period, n + 1);
-	sx->key.len = sx->klen + n;
-	return htab_put(&sx->t, sx->key.p, sx->key.len, NULL);
+	if (pf != NULL)
+		stat_add(sx, *pf, PAT_FILED |
+			 (same ? PAT_SOF | PAT_SOLVED : 0), 1);
+	/* solved in a later period than filed, or never filed (积案) */
+	if (ps != NULL && !same)
+		stat_add(sx, *ps, PAT_SOLVED |
+			 (pf == NULL || memcmp(pf->p, ps->p, ps->len) < 0 ?
+			  PAT_OLDER : 0), 1);
+	if (po != NULL && n > 0)
+		stat_add(sx, *po, PAT_COMPLAINTS, (uint64_t)n);
 }
 
+/* group_each() of the patterns: add c records of a pattern to the counts
+ * of its group and period. */
 static void
-put_rate(struct rec_writer *w, uint64_t num, uint64_t den)
+stat_pattern_row(void *ctx, const struct rec_str *k, const int64_t *v)
 {
-	char s[48];
-	uint64_t x;
+	struct statter *sx = ctx;
+	struct rec_str pp = k[sx->nk];
+	int64_t a[ST_N], c = v[0];
+	int pat = pp.p[pp.len - 1] - PAT_BASE;
 
-	if (den == 0) {
-		rec_writer_puts(w, "");
-		return;
-	}
-	x = (num * 2000 / den + 1) / 2;	/* tenths of a percent, rounded */
-	snprintf(s, sizeof s, "%llu.%llu", (unsigned long long)(x / 10),
-		 (unsigned long long)(x % 10));
-	rec_writer_puts(w, s);
+	memcpy(sx->k, k, sx->nk * sizeof *k);
+	sx->k[sx->nk].p = pp.p;
+	sx->k[sx->nk].len = pp.len - 1;
+	a[ST_FILED] = pat & PAT_FILED ? c : 0;
+	a[ST_SOLVED_OF_FILED] = pat & PAT_SOF ? c : 0;
+	a[ST_SOLVED] = pat & PAT_SOLVED ? c : 0;
+	a[ST_OLDER] = pat & PAT_OLDER ? c : 0;
+	a[ST_COMPLAINTS] = pat & PAT_COMPLAINTS ? c : 0;
+	/* Sums of at most 2^63 / 10^12 cases' counts: no overflow. */
+	group_add_vals(sx->g, sx->k, a);
 }
 
+/* group_each(): one group and period of the answer, with the filings of
+ * the same period a year before. */
 static void
-put_change(struct rec_writer *w, uint64_t now, uint64_t before)
+stat_answer_row(void *ctx, const struct rec_str *k, const int64_t *v)
 {
-	char s[48];
+	struct statter *sx = ctx;
+	char before[CASE_PERIOD_MAX];
+	int64_t a[SA_N] = { 0 }, prev[ST_N];
+	struct rec_str per = k[sx->nk];
+	size_t n;
+	int found;
+
+	memcpy(sx->k, k, sx->nk * sizeof *k);
+	n = case_period_year_before(per.p, per.len, before);
+	sx->k[sx->nk].p = before;
+	sx->k[sx->nk].len = n;
+	found = n > 0 && group_find(sx->g, sx->k, prev) == 0;
+	a[0] = v[ST_FILED];
+	a[1] = v[ST_SOLVED_OF_FILED];
+	a[3] = v[ST_SOLVED];
+	a[4] = v[ST_OLDER];
+	a[6] = v[ST_COMPLAINTS];
+	a[SA_BEFORE] = found ? prev[ST_FILED] : GROUP_NOVAL;
+	a[SA_BEFORE_N] = found ? prev[ST_FILED] : 0;
+	/* The same sums as the counts': none can overflow. */
+	group_add_vals(sx->ans, k, a);
+}
+
+/* The complaints field: a count, read at once when one digit (most). */
+static int
+stat_count(struct rec_str s, int64_t *n)
+{
 	long long x;
 
-	if (before == 0) {
-		rec_writer_puts(w, "");
+	if (s.len == 1 && s.p[0] >= '0' && s.p[0] <= '9') {
+		*n = s.p[0] - '0';
+		return 0;
+	}
+	if (rec_str_long(s, &x) < 0 || x < 0 || x > STAT_MAX_COMPLAINTS)
+		return -1;
+	*n = x;
+	return 0;
+}
+
+/* The options' setup: the period kind, the configuration. */
+static void
+stats_setup(struct cli *cli, const char *period, int serious, int partial,
+	    int merge, enum case_period_kind *kind)
+{
+	if (partial && merge)
+		cli_usage(cli, "--partial and --merge do not go together");
+	if (case_period_kind(period, kind) < 0)
+		cli_usage(cli, "--period: expected year, quarter or month, not "
+			  "'%s'", period);
+	if (merge && serious)
+		cli_usage(cli, "--serious was applied by --partial");
+}
+
+/* The key and count columns, the fields the reader splits, and under
+ * --merge the partial columns; sx->keys (nk -b fields and the period's,
+ * belonging to cli) and sx->ix. */
+static void
+stats_fields(struct cli *cli, struct statter *sx, struct rec_reader *in,
+	     struct rec_writer *out, const size_t *by, int partial, int merge)
+{
+	static const char *const need[] = {
+		"category", "filed_at", "solved_at", "opened", "complaints"
+	};
+	size_t i, nw = 0, nk = sx->nk, *keys, want[16 + ST_N + 1];
+	const char *name;
+
+	keys = xcalloc(nk + 1, sizeof *keys);
+	cli_defer(cli, free, keys);
+	for (i = 0; i < nk; i++) {
+		name = rec_reader_name(in, by[i]);
+		if (strcmp(name, "period") == 0 ||
+		    group_is_column(sx->g, name) ||
+		    group_is_column(sx->ans, name))
+			cli_usage(cli, "-b: '%s' names an output column; group "
+				  "by another field", name);
+		rec_writer_add(out, name);
+		want[nw++] = keys[i] = by[i];
+	}
+	rec_writer_add(out, "period");
+	group_columns(partial ? sx->g : sx->ans, out,
+		      partial ? GROUP_W_PARTIAL : 0);
+	if (merge) {
+		want[nw++] = keys[nk] = rec_reader_need(in, "period");
+		group_merge_fields(sx->g, in, keys);
+		for (i = 0; i < ST_N; i++)
+			want[nw++] = rec_reader_field(in, stat_counts[i].name);
+	} else {
+		/* Only the fields read: category for --serious alone. */
+		for (i = 0; i < 5; i++)
+			sx->ix[i] = rec_reader_need(in, need[i]);
+		for (i = sx->cfg != NULL ? 0 : 1; i < 5; i++)
+			want[nw++] = sx->ix[i];
+	}
+	rec_reader_want(in, want, nw);
+	sx->keys = keys;
+}
+
+/* Count record r of fold in its group, or filter it out (--serious) or
+ * reject it. */
+static void
+stat_rec(struct statter *sx, struct rec_reader *in, const struct rec *r)
+{
+	static const char *const tname[3] = {
+		"filed_at", "solved_at", "opened"
+	};
+	const struct case_cfg *cfg = sx->cfg;
+	const struct rec_str *pp[3];
+	struct rec_str per[3], t;
+	size_t i;
+	int64_t n;
+	int k;
+
+	for (i = 0; i < sx->nk; i++)
+		sx->k[i] = r->f[sx->keys[i]];
+	if (cfg != NULL) {
+		k = case_category(cfg, r->f[sx->ix[0]].p, r->f[sx->ix[0]].len);
+		if (k < 0 || !cfg->serious[k]) {
+			rec_filtered(in, r);
+			return;
+		}
+		for (i = 0; i < sx->nk; i++)
+			if (sx->keys[i] == sx->ix[0])
+				sx->k[i] = rec_str_of(cfg->serious_name);
+	}
+	for (i = 0; i < 3; i++) {
+		t = r->f[sx->ix[1 + i]];
+		pp[i] = NULL;
+		if (t.len == 0)
+			continue;
+		if (case_period_of(&sx->cp[i], t.p, t.len, &per[i]) < 0) {
+			rec_reject(in, r, "field '%s': not a time", tname[i]);
+			return;
+		}
+		pp[i] = &per[i];
+	}
+	if (stat_count(r->f[sx->ix[4]], &n) < 0) {
+		rec_reject(in, r, "field 'complaints': not a count");
 		return;
 	}
-	/* tenths of a percent, rounded half away from zero */
-	x = ((long long)now - (long long)before) * 2000 / (long long)before;
-	x = x >= 0 ? (x + 1) / 2 : -((-x + 1) / 2);
-	snprintf(s, sizeof s, "%s%lld.%lld", x < 0 ? "-" : x > 0 ? "+" : "",
-		 (x < 0 ? -x : x) / 10, (x < 0 ? -x : x) % 10);
-	rec_writer_puts(w, s);
-}
-
-static int
-key_cmp(const void *a, const void *b)
-{
-	const struct htab_key *x = *(const struct htab_key *const *)a;
-	const struct htab_key *y = *(const struct htab_key *const *)b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->p, y->p, n);
-
-	return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-static void
-stats_write(struct statter *sx, struct rec_writer *out, int partial)
-{
-	const struct htab_key **keys;
-	struct stat_row *row, *prev;
-	struct buf k = BUF_INIT;
-	const char *p, *per;
-	size_t i, j, n = sx->t.count;
-
-	keys = xreallocarray(NULL, n + 1, sizeof *keys);
-	for (i = 0; i < n; i++)
-		keys[i] = htab_key_at(&sx->t, i);
-	qsort(keys, n, sizeof *keys, key_cmp);
-	for (i = 0; i < n; i++) {
-		row = htab_find(&sx->t, keys[i]->p, keys[i]->len);
-		p = keys[i]->p;
-		for (j = 0; j <= sx->nby; j++) {
-			size_t l = strlen(p);
-
-			rec_writer_put(out, p, l);
-			per = p;
-			p += l + 1;
-		}
-		if (partial) {
-			for (j = 0; j < ST_N; j++)
-				rec_writer_putll(out, (long long)row->v[j]);
-			rec_writer_end(out);
-			continue;
-		}
-		/* the same period a year before */
-		buf_reset(&k);
-		buf_add(&k, keys[i]->p, (size_t)(per - keys[i]->p));
-		{
-			int y = atoi(per) - 1;
-
-			buf_printf(&k, "%04d%s", y, per + 4);
-		}
-		prev = htab_find(&sx->t, k.p, k.len);
-		rec_writer_putll(out, (long long)row->v[ST_FILED]);
-		rec_writer_putll(out, (long long)row->v[ST_SOLVED_OF_FILED]);
-		put_rate(out, row->v[ST_SOLVED_OF_FILED], row->v[ST_FILED]);
-		rec_writer_putll(out, (long long)row->v[ST_SOLVED]);
-		rec_writer_putll(out, (long long)row->v[ST_OLDER]);
-		put_rate(out, row->v[ST_SOLVED], row->v[ST_FILED]);
-		rec_writer_putll(out, (long long)row->v[ST_COMPLAINTS]);
-		if (prev != NULL)
-			rec_writer_putll(out, (long long)prev->v[ST_FILED]);
-		else
-			rec_writer_puts(out, "");
-		put_change(out, row->v[ST_FILED], prev ? prev->v[ST_FILED] : 0);
-		rec_writer_end(out);
-	}
-	buf_release(&k);
-	free(keys);
+	stat_case(sx, pp[0], pp[1], pp[2], n);
 }
 
 static int
 verb_stats(struct cli *cli, int argc, char *argv[])
 {
 	const char *cpath = NULL, *by = NULL, *period = "year";
-	const size_t *keys = NULL;
-	struct case_cfg *cfg = NULL;
+	const size_t *bx = NULL;
+	enum case_period_kind kind;
 	struct rec_reader *in;
 	struct rec_writer *out;
 	struct statter sx;
-	struct stat_row *row;
-	struct rec_str *kv;
 	const struct rec *r;
-	struct buf q = BUF_INIT;
-	size_t i, nk = 0, icat, ifil, isol, iop, icmp, want[64], nw = 0;
-	size_t ist[ST_N], iper = REC_NONE;
-	int c, kind, serious = 0, partial = 0, merge = 0, k;
-	char pf[12], ps[12], po[12];
-	long long n;
+	struct rec_str per;
+	size_t i, nk = 0;
+	int c, serious = 0, partial = 0, merge = 0;
 
 	while ((c = cli_getopt(cli, stats_opts, argc, argv)) != -1)
 		switch (c) {
@@ -1105,152 +1142,51 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 		case OPT_PARTIAL: partial = 1; break;
 		case OPT_MERGE: merge = 1; break;
 		}
-	if (partial && merge)
-		cli_usage(cli, "--partial and --merge do not go together");
-	if (strcmp(period, "year") == 0)
-		kind = 'y';
-	else if (strcmp(period, "quarter") == 0)
-		kind = 'q';
-	else if (strcmp(period, "month") == 0)
-		kind = 'm';
-	else
-		cli_usage(cli, "--period: expected year, quarter or month, not "
-			  "'%s'", period);
-	if (merge && serious)
-		cli_usage(cli, "--serious was applied by --partial");
+	stats_setup(cli, period, serious, partial, merge, &kind);
+	memset(&sx, 0, sizeof sx);
 	if (serious)
-		cfg = cs_need_cfg(cli, cpath);
+		sx.cfg = cs_need_cfg(cli, cpath);
 	in = cli_open_inputs(cli);
 	out = cli_open_output(cli);
 	if (by != NULL) {
-		keys = fsel_parse(cli, in, "-b", by, &nk);
+		bx = fsel_parse(cli, in, "-b", by, &nk);
 		if (nk > 16)
 			cli_usage(cli, "-b: at most 16 fields");
 	}
-	memset(&sx, 0, sizeof sx);
-	htab_init(&sx.t, sizeof(struct stat_row));
-	buf_init(&sx.key);
-	sx.nby = nk;
-	for (i = 0; i < nk; i++) {
-		rec_writer_add(out, rec_reader_name(in, keys[i]));
-		want[nw++] = keys[i];
-	}
-	rec_writer_add(out, "period");
-	icat = ifil = isol = iop = icmp = REC_NONE;
-	if (merge) {
-		iper = rec_reader_need(in, "period");
-		want[nw++] = iper;
-		for (i = 0; i < ST_N; i++)
-			want[nw++] = ist[i] = rec_reader_need(in,
-							      stat_names[i]);
-	} else {
-		want[nw++] = icat = rec_reader_need(in, "category");
-		want[nw++] = ifil = rec_reader_need(in, "filed_at");
-		want[nw++] = isol = rec_reader_need(in, "solved_at");
-		want[nw++] = iop = rec_reader_need(in, "opened");
-		want[nw++] = icmp = rec_reader_need(in, "complaints");
-	}
-	if (partial) {
-		for (i = 0; i < ST_N; i++)
-			rec_writer_add(out, stat_names[i]);
-	} else {
-		rec_writer_add(out, "filed");
-		rec_writer_add(out, "solved_of_filed");
-		rec_writer_add(out, "rate_of_filed_pct");
-		rec_writer_add(out, "solved_in_period");
-		rec_writer_add(out, "older_solved");
-		rec_writer_add(out, "rate_in_period_pct");
-		rec_writer_add(out, "complaints");
-		rec_writer_add(out, "filed_year_before");
-		rec_writer_add(out, "filed_change_pct");
-	}
-	rec_reader_want(in, want, nw);
-	kv = xcalloc(nk + 1, sizeof *kv);
+	sx.nk = nk;
+	sx.pat = group_new(nk + 1);
+	cli_defer(cli, group_free_v, sx.pat);
+	sx.g = group_new_aggs(nk + 1, stat_counts, ST_N);
+	cli_defer(cli, group_free_v, sx.g);
+	sx.ans = group_new_aggs(nk + 1, stat_answer, SA_N);
+	cli_defer(cli, group_free_v, sx.ans);
+	/* --opretty names a NULL and an empty -b value. */
+	group_label_keys(sx.g, cli->wo.fmt == REC_PRETTY);
+	group_label_keys(sx.ans, cli->wo.fmt == REC_PRETTY);
+	sx.k = xcalloc(nk + 1, sizeof *sx.k);
+	cli_defer(cli, free, sx.k);
+	stats_fields(cli, &sx, in, out, bx, partial, merge);
+	for (i = 0; i < 3; i++)
+		case_period_init(&sx.cp[i], kind);
 	while ((r = rec_reader_next(in)) != NULL) {
-		for (i = 0; i < nk; i++)
-			kv[i] = r->f[keys[i]];
-		if (merge) {
-			struct stat_row add;
-
-			/* A period as --partial writes it: 4 to 11 bytes
-			 * (a whole time, 19, would overrun pf). */
-			if (r->f[iper].len < 4 || r->f[iper].len >= 12) {
-				rec_reject(in, r, "field 'period': not a "
-					   "period");
-				continue;
-			}
-			memcpy(pf, r->f[iper].p, r->f[iper].len);
-			pf[r->f[iper].len] = '\0';
-			for (i = 0; i < ST_N; i++) {
-				if (rec_str_long(r->f[ist[i]], &n) < 0 ||
-				    n < 0) {
-					buf_reset(&q);
-					buf_add_quoted(&q, r->f[ist[i]].p,
-						       r->f[ist[i]].len);
-					rec_reject(in, r, "field '%s': not a "
-						   "count: '%s'",
-						   stat_names[i], q.p);
-					break;
-				}
-				add.v[i] = (uint64_t)n;
-			}
-			if (i < ST_N)
-				continue;
-			stat_by(&sx, kv);
-			row = stat_at(&sx, pf);
-			for (i = 0; i < ST_N; i++)
-				row->v[i] += add.v[i];
+		if (!merge) {
+			stat_rec(&sx, in, r);
 			continue;
 		}
-		if (serious) {
-			k = case_category(cfg, r->f[icat].p, r->f[icat].len);
-			if (k < 0 || !cfg->serious[k]) {
-				rec_filtered(in, r);
-				continue;
-			}
-			for (i = 0; i < nk; i++)
-				if (keys[i] == icat)
-					kv[i] = cs_str(cfg->serious_name);
-		}
-		if (r->f[ifil].len && period_of(r->f[ifil], kind, pf) < 0) {
-			rec_reject(in, r, "field 'filed_at': not a time");
-			continue;
-		}
-		if (r->f[isol].len && period_of(r->f[isol], kind, ps) < 0) {
-			rec_reject(in, r, "field 'solved_at': not a time");
-			continue;
-		}
-		if (r->f[iop].len && period_of(r->f[iop], kind, po) < 0) {
-			rec_reject(in, r, "field 'opened': not a time");
-			continue;
-		}
-		if (rec_str_long(r->f[icmp], &n) < 0 || n < 0) {
-			rec_reject(in, r, "field 'complaints': not a count");
-			continue;
-		}
-		stat_by(&sx, kv);
-		if (r->f[ifil].len) {
-			row = stat_at(&sx, pf);
-			row->v[ST_FILED]++;
-			if (r->f[isol].len && strcmp(pf, ps) == 0)
-				row->v[ST_SOLVED_OF_FILED]++;
-		}
-		if (r->f[isol].len) {
-			row = stat_at(&sx, ps);
-			row->v[ST_SOLVED]++;
-			if (!r->f[ifil].len || strcmp(pf, ps) < 0)
-				row->v[ST_OLDER]++;
-		}
-		if (r->f[iop].len && n > 0) {
-			row = stat_at(&sx, po);
-			row->v[ST_COMPLAINTS] += (uint64_t)n;
-		}
+		/* A period as --partial writes it: 4 to 11 bytes. */
+		per = r->f[sx.keys[nk]];
+		if (per.len < 4 || per.len >= 12)
+			rec_reject(in, r, "field 'period': not a period");
+		else
+			group_merge_rec(sx.g, in, r);
 	}
-	stats_write(&sx, out, partial);
-	free(kv);
-	buf_release(&q);
-	buf_release(&sx.key);
-	htab_release(&sx.t);
+	group_each(sx.pat, stat_pattern_row, &sx);
+	if (partial) {
+		group_write(sx.g, out, GROUP_W_PARTIAL);
+	} else {
+		group_each(sx.g, stat_answer_row, &sx);
+		group_write(sx.ans, out, 0);
+	}
 	return cli_finish(cli, in, out);
 }
 
