@@ -7,49 +7,20 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/htab.h"
+#include "base/htab_inline.h"
 #include "base/util.h"
 
-/* The XXH64 primes. */
-#define P1 0x9e3779b185ebca87ULL
-#define P2 0xc2b2ae3d27d4eb4fULL
-#define P3 0x165667b19e3779f9ULL
-#define P4 0x85ebca77c2b2ae63ULL
-#define P5 0x27d4eb2f165667c5ULL
-
+/* One XXH64 round of a lane, and a lane merged into the hash. */
 static inline uint64_t
-rotl(uint64_t x, int r)
+lane(uint64_t v, uint64_t x)
 {
-	return x << r | x >> (64 - r);
-}
-
-static inline uint32_t
-load32(const unsigned char *s)
-{
-	uint32_t w;
-
-	memcpy(&w, s, 4);
-	return w;
+	return htab_rotl(v + x * HTAB_P2, 31) * HTAB_P1;
 }
 
 static inline uint64_t
-load64(const unsigned char *s)
+merge(uint64_t h, uint64_t v)
 {
-	uint64_t w;
-
-	memcpy(&w, s, 8);
-	return w;
-}
-
-/* XXH64's final mix: every input bit reaches every output bit. */
-static inline uint64_t
-avalanche(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	h ^= h >> 32;
-	return h;
+	return (h ^ htab_rotl(v * HTAB_P2, 31) * HTAB_P1) * HTAB_P1 + HTAB_P4;
 }
 
 /*
@@ -65,32 +36,33 @@ hash_bytes(const void *p, size_t n)
 	uint64_t h, v1, v2, v3, v4, w;
 
 	if (n >= 32) {
-		v1 = P1 + P2;
-		v2 = P2;
+		v1 = HTAB_P1 + HTAB_P2;
+		v2 = HTAB_P2;
 		v3 = 0;
-		v4 = 0 - P1;
+		v4 = 0 - HTAB_P1;
 		do {
-			v1 = rotl(v1 + load64(s) * P2, 31) * P1;
-			v2 = rotl(v2 + load64(s + 8) * P2, 31) * P1;
-			v3 = rotl(v3 + load64(s + 16) * P2, 31) * P1;
-			v4 = rotl(v4 + load64(s + 24) * P2, 31) * P1;
+			v1 = lane(v1, htab_load64(s));
+			v2 = lane(v2, htab_load64(s + 8));
+			v3 = lane(v3, htab_load64(s + 16));
+			v4 = lane(v4, htab_load64(s + 24));
 			s += 32;
 			n -= 32;
 		} while (n >= 32);
-		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
-		h = (h ^ rotl(v1 * P2, 31) * P1) * P1 + P4;
-		h = (h ^ rotl(v2 * P2, 31) * P1) * P1 + P4;
-		h = (h ^ rotl(v3 * P2, 31) * P1) * P1 + P4;
-		h = (h ^ rotl(v4 * P2, 31) * P1) * P1 + P4;
+		h = htab_rotl(v1, 1) + htab_rotl(v2, 7) + htab_rotl(v3, 12) +
+		    htab_rotl(v4, 18);
+		h = merge(h, v1);
+		h = merge(h, v2);
+		h = merge(h, v3);
+		h = merge(h, v4);
 	} else {
-		h = P5;
+		h = HTAB_P5;
 	}
 	/* n is now the length left; mix in the total length too, via the
 	 * pointer distance, so "a" and "a\0" differ. */
 	h += (uint64_t)(s - (const unsigned char *)p) + n;
 	while (n >= 8) {
-		h ^= rotl(load64(s) * P2, 31) * P1;
-		h = rotl(h, 27) * P1 + P4;
+		h ^= htab_rotl(htab_load64(s) * HTAB_P2, 31) * HTAB_P1;
+		h = htab_rotl(h, 27) * HTAB_P1 + HTAB_P4;
 		s += 8;
 		n -= 8;
 	}
@@ -103,16 +75,17 @@ hash_bytes(const void *p, size_t n)
 		size_t total = (size_t)(e - (const unsigned char *)p);
 
 		if (total >= 8)
-			w = load64(e - 8) >> (8 * (8 - n));
+			w = htab_load64(e - 8) >> (8 * (8 - n));
 		else if (n >= 4)
-			w = (uint64_t)load32(s) | (uint64_t)load32(e - 4) << 32;
+			w = (uint64_t)htab_load32(s) |
+			    (uint64_t)htab_load32(e - 4) << 32;
 		else
 			w = (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
 			    (uint64_t)e[-1] << 16;
-		h ^= rotl(w * P2, 31) * P1;
-		h = rotl(h, 23) * P2 + P3;
+		h ^= htab_rotl(w * HTAB_P2, 31) * HTAB_P1;
+		h = htab_rotl(h, 23) * HTAB_P2 + HTAB_P3;
 	}
-	return avalanche(h);
+	return htab_avalanche(h);
 }
 
 void
@@ -137,34 +110,7 @@ htab_release(struct htab *h)
 	htab_init(h, h->valsize);
 }
 
-/* Short keys (up to HTAB_SHORT_KEY bytes: a group key such as a grid's
- * name in Chinese) are held as four words as well: overlapping loads that
- * take every byte, so that with the length they name the key, and a
- * lookup compares them without a call to memcmp or a visit to the key
- * bytes. */
-static inline void
-key_words(const unsigned char *s, size_t n, uint64_t w[4])
-{
-	w[2] = w[3] = 0;
-	if (n > 16) {
-		w[0] = load64(s);
-		w[1] = load64(s + 8);
-		w[2] = load64(s + n - 16);
-		w[3] = load64(s + n - 8);
-	} else if (n >= 8) {
-		w[0] = load64(s);
-		w[1] = load64(s + n - 8);
-	} else if (n >= 4) {
-		w[0] = load32(s);
-		w[1] = load32(s + n - 4);
-	} else {
-		w[0] = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 |
-			   (uint64_t)s[n - 1] << 16 : 0;
-		w[1] = 0;
-	}
-}
-
-/* The bytes of a short key back from its words (key_words() loads cover
+/* The bytes of a short key back from its words (htab_key_words() loads cover
  * every byte). */
 static void
 words_key(const uint64_t w[4], size_t n, unsigned char *s)
@@ -189,24 +135,6 @@ words_key(const uint64_t w[4], size_t n, unsigned char *s)
 	}
 }
 
-/* The hash of a key: from its words when short, else hash_bytes(). */
-static inline uint64_t
-key_hash(const void *p, size_t n, uint64_t w[4])
-{
-	uint64_t h;
-
-	if (n > HTAB_SHORT_KEY) {
-		w[0] = w[1] = w[2] = w[3] = 0;
-		return hash_bytes(p, n);
-	}
-	key_words(p, n, w);
-	h = w[0] * P1 ^ rotl(w[1] * P2, 31) ^ rotl(w[2] * P3, 17) ^
-	    rotl(w[3] * P4, 43) ^ (uint64_t)n * P5;
-	return avalanche(h);
-}
-
-#define TAG(hash) ((uint64_t)(uint32_t)((hash) >> 32) << 32)
-
 /* Slot index for an absent key with this hash (linear probing). */
 static size_t
 slot_free(const struct htab *h, uint64_t hash)
@@ -230,7 +158,7 @@ slots_grow(struct htab *h)
 	h->nslots = n;
 	for (i = 0; i < h->count; i++)
 		h->slots[slot_free(h, htab_key_at(h, i)->hash)] =
-			TAG(htab_key_at(h, i)->hash) | (uint32_t)(i + 1);
+			HTAB_TAG(htab_key_at(h, i)->hash) | (uint32_t)(i + 1);
 }
 
 /* Room for twice the entries, on a cache-line boundary so that an
@@ -260,7 +188,7 @@ slot_find(const struct htab *h, const void *p, size_t n, uint64_t hash,
 {
 	size_t mask = h->nslots - 1, i = (size_t)hash & mask;
 	const struct htab_key *k;
-	uint64_t e, tag = TAG(hash);
+	uint64_t e, tag = HTAB_TAG(hash);
 
 	while ((e = h->slots[i]) != 0) {
 		if ((e & ~(uint64_t)UINT32_MAX) == tag) {
@@ -281,23 +209,14 @@ htab_probe_init(struct htab_probe *k, const void *p, size_t n)
 {
 	k->p = p;
 	k->n = n;
-	k->hash = key_hash(p, n, k->w);
+	k->hash = htab_key_hash(p, n, k->w);
 }
 
 void
 htab_prefetch(const struct htab *h, const struct htab_probe *slot_of,
 	      const struct htab_probe *entry_of)
 {
-	size_t mask = h->nslots - 1;
-	uint64_t e;
-
-	if (h->nslots == 0)
-		return;
-	if (slot_of != NULL)
-		__builtin_prefetch(&h->slots[slot_of->hash & mask]);
-	if (entry_of != NULL && (e = h->slots[entry_of->hash & mask]) != 0 &&
-	    (uint32_t)e <= h->count)
-		__builtin_prefetch(h->ents + ((uint32_t)e - 1) * h->stride);
+	HTAB_PREFETCH(h, slot_of, entry_of);
 }
 
 void *
@@ -337,7 +256,7 @@ htab_put_probe(struct htab *h, const struct htab_probe *pr, int *isnew)
 	memcpy(k->w, pr->w, sizeof k->w);
 	v = (unsigned char *)(k + 1);
 	memset(v, 0, h->valsize);
-	h->slots[i] = TAG(pr->hash) | (uint32_t)(++h->count);
+	h->slots[i] = HTAB_TAG(pr->hash) | (uint32_t)(++h->count);
 	if (isnew)
 		*isnew = 1;
 	return v;
@@ -360,7 +279,7 @@ htab_find(const struct htab *h, const void *p, size_t n)
 
 	if (h->nslots == 0)
 		return NULL;
-	hash = key_hash(p, n, w);
+	hash = htab_key_hash(p, n, w);
 	i = slot_find(h, p, n, hash, w);
 	if (h->slots[i] == 0)
 		return NULL;

@@ -68,8 +68,9 @@ struct htab_probe {
 void htab_probe_init(struct htab_probe *k, const void *p, size_t n);
 void *htab_put_probe(struct htab *h, const struct htab_probe *k, int *isnew);
 
-/* Either probe may be NULL.  (Out of line: inlined into a caller, GCC
- * dropped one of the two prefetches.) */
+/* Either probe may be NULL.  A caller with a lookup a record includes
+ * base/htab_inline.h for these steps inline (htab_probe_set(),
+ * htab_find_index(), HTAB_PREFETCH()). */
 void htab_prefetch(const struct htab *h, const struct htab_probe *slot_of,
 		   const struct htab_probe *entry_of);
 

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/htab.h"
+#include "base/htab_inline.h"
 #include "base/util.h"
 #include "rec/group_impl.h"
 
@@ -140,11 +141,15 @@ group_new_aggs(size_t nkeys, const struct group_agg *a, size_t na)
 	for (i = 0; i < g->nslots; i++)
 		g->all_add &= g->ops[i] == OP_ADD;
 	g->sums_only = 1;
-	for (i = 0; i < na; i++)
+	g->sums = xcalloc(na + 1, sizeof *g->sums);
+	for (i = 0; i < na; i++) {
 		g->sums_only &= a[i].kind == GROUP_COUNT ||
 				a[i].kind == GROUP_SUM ||
 				a[i].kind == GROUP_RATIO ||
 				a[i].kind == GROUP_CHANGE;
+		if (a[i].kind == GROUP_SUM)
+			g->sums[g->nsums++] = i;
+	}
 	memcpy(g->tot, g->init, g->nslots * sizeof *g->tot);
 	htab_init(&g->h, g->nslots * sizeof(int64_t));
 	for (i = 0; i < RING; i++)
@@ -170,6 +175,7 @@ group_free(struct group *g)
 		buf_release(&g->ring[i].key);
 	free(g->a);
 	free(g->off);
+	free(g->sums);
 	free(g->parts);
 	free(g->tot);
 	free(g->init);
@@ -216,24 +222,14 @@ copy_short(char *o, const char *p, size_t n)
 	}
 }
 
-/* The key of values k: one short value is held by the probe itself; more
- * values, or a long one, are joined into b (each followed by NUL, which
- * no value holds, so that the byte order of joined keys is the
- * field-by-field order), with room made once. */
-void
-group_probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
-		const struct rec_str *k)
+/* The key of values k joined into b (see probe_key()). */
+static void
+join_key(const struct group *g, struct htab_probe *pr, struct buf *b,
+	 const struct rec_str *k)
 {
 	size_t i, n = 0, sep = g->nkeys > 1;
 	char *o;
 
-	if (g->nkeys == 1 && k[0].len <= HTAB_SHORT_KEY) {
-		if (k[0].p == rec_null)
-			htab_probe_init(pr, NULL_KEY, 1);
-		else
-			htab_probe_init(pr, k[0].p, k[0].len);
-		return;
-	}
 	for (i = 0; i < g->nkeys; i++)
 		n += (k[i].p == rec_null ? 1 : k[i].len) + sep;
 	b->len = 0;
@@ -252,28 +248,69 @@ group_probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
 	}
 	*o = '\0';
 	b->len = n;
-	htab_probe_init(pr, b->p, n);
+	htab_probe_set(pr, b->p, n);
 }
 
-/* The slots of probe pr's group, made when new. */
-static int64_t *
-slots_of(struct group *g, const struct htab_probe *pr)
+/* The key of values k: one short value is held by the probe itself; more
+ * values, or a long one, are joined into b (each followed by NUL, which
+ * no value holds, so that the byte order of joined keys is the
+ * field-by-field order), with room made once.  Inline: it is on every
+ * record's way. */
+static inline void
+probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
+	  const struct rec_str *k)
 {
-	int isnew;
-	int64_t *v = htab_put_probe(&g->h, pr, &isnew);
+	if (g->nkeys == 1 && k[0].len <= HTAB_SHORT_KEY) {
+		if (k[0].p == rec_null)
+			htab_probe_set(pr, NULL_KEY, 1);
+		else
+			htab_probe_set(pr, k[0].p, k[0].len);
+	} else {
+		join_key(g, pr, b, k);
+	}
+}
 
-	if (isnew && g->nslots > 1)
+void
+group_probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
+		const struct rec_str *k)
+{
+	probe_key(g, pr, b, k);
+}
+
+/* A new group for probe pr: its index. */
+static size_t
+group_make(struct group *g, const struct htab_probe *pr)
+{
+	int64_t *v = htab_put_probe(&g->h, pr, NULL);
+
+	if (g->nslots > 1)
 		memcpy(v, g->init, g->nslots * sizeof *v);
-	return v;
+	return g->h.count - 1;
+}
+
+/* The index of probe pr's group, made when new (its slots set to their
+ * start values). */
+static inline size_t
+group_of(struct group *g, const struct htab_probe *pr)
+{
+	size_t i = htab_find_index(&g->h, pr);
+
+	return i != (size_t)-1 ? i : group_make(g, pr);
+}
+
+static inline int64_t *
+slots_at(const struct group *g, size_t i)
+{
+	return htab_val_at(&g->h, i);
 }
 
 /* Add the count of the oldest add in flight. */
-static void
+static inline __attribute__((always_inline)) void
 land(struct group *g)
 {
 	struct pending *e = &g->ring[(g->head + RING - g->inflight) % RING];
 
-	*slots_of(g, &e->pr) += (int64_t)e->n;
+	*slots_at(g, group_of(g, &e->pr)) += (int64_t)e->n;
 	g->inflight--;
 }
 
@@ -284,22 +321,34 @@ group_land_all(struct group *g)
 		land(g);
 }
 
-void
-group_add(struct group *g, const struct rec_str *k, uint64_t n)
+/* group_add(), inline for group_rec()'s count.  An add of the key of
+ * the add before it (records often come in runs) joins that one. */
+static inline __attribute__((always_inline)) void
+add(struct group *g, const struct rec_str *k, uint64_t n)
 {
 	struct pending *e, *prev = &g->ring[(g->head + RING - 1) % RING];
 
+	g->tot[0] += (int64_t)n;
 	if (g->inflight == RING - 1)
 		land(g);
 	e = &g->ring[g->head];
+	probe_key(g, &e->pr, &e->key, k);
+	if (g->inflight > 0 && htab_probe_same_short(&e->pr, &prev->pr)) {
+		prev->n += n;
+		return;
+	}
 	g->head = (g->head + 1) % RING;
 	g->inflight++;
-	group_probe_key(g, &e->pr, &e->key, k);
 	e->n = n;
-	g->tot[0] += (int64_t)n;
 	/* This key's slot now, the previous key's entry (its slot is on
 	 * its way). */
-	htab_prefetch(&g->h, &e->pr, g->inflight > 1 ? &prev->pr : NULL);
+	HTAB_PREFETCH(&g->h, &e->pr, g->inflight > 1 ? &prev->pr : NULL);
+}
+
+void
+group_add(struct group *g, const struct rec_str *k, uint64_t n)
+{
+	add(g, k, n);
 }
 
 /* Combine x into *s by op; -1 on overflow (nothing changed). */
@@ -332,18 +381,17 @@ add_bad(int64_t a, int64_t b, int64_t *r)
 	return __builtin_add_overflow(a, b, r) | (*r == INT64_MIN);
 }
 
-int
-group_combine_row(struct group *g, const struct htab_probe *pr,
-		  const int64_t *d)
+/* Combine the slots d[] into group i's and the total's, all or nothing
+ * (see group_combine_row()). */
+static inline int
+combine_at(struct group *g, size_t gi, const int64_t *d)
 {
 	const int *opof = g->ops;
-	int64_t *v, *tot = g->tot, *t = g->tmp, *tt = g->tmp + g->nslots;
-	int64_t x;
+	int64_t *v = slots_at(g, gi), *tot = g->tot, *t = g->tmp;
+	int64_t *tt = g->tmp + g->nslots, x;
 	size_t i, n = g->nslots;
 	int bad = 0;
 
-	group_land_all(g);
-	v = slots_of(g, pr);
 	if (g->all_add) {
 		/* The common case, without a branch a slot: whether any of
 		 * the group's or the total's sums would overflow (the
@@ -376,26 +424,42 @@ group_combine_row(struct group *g, const struct htab_probe *pr,
 }
 
 int
-group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
+group_combine_row(struct group *g, const struct htab_probe *pr,
+		  const int64_t *d)
+{
+	group_land_all(g);
+	return combine_at(g, group_of(g, pr), d);
+}
+
+/* The group of key values k for a synchronous add: the group of the last
+ * such add when k is its key again (records often come in runs: no hash
+ * and no lookup then), else found or made. */
+static inline size_t
+group_of_key(struct group *g, const struct rec_str *k)
 {
 	struct htab_probe pr;
-	int64_t *d = g->row, x;
+	size_t i;
+
+	if (g->inflight > 0)
+		group_land_all(g);
+	probe_key(g, &pr, &g->key, k);
+	if (g->last != 0 && pr.hash == g->last_hash &&
+	    htab_key_is(htab_key_at(&g->h, g->last - 1), &pr))
+		return g->last - 1;
+	i = group_of(g, &pr);
+	g->last = i + 1;
+	g->last_hash = pr.hash;
+	return i;
+}
+
+/* One record's slots, from values v (group_add_vals()), into d: 0, or -1
+ * when a value cannot be held. */
+static int
+row_of(const struct group *g, const int64_t *v, int64_t *d)
+{
+	int64_t x;
 	size_t i, s;
 
-	if (g->sums_only) {
-		/* A SUM's value is its slot's addend; every slot is set. */
-		d[0] = 1;
-		for (i = 0; i < g->na; i++) {
-			if (g->a[i].kind != GROUP_SUM)
-				continue;
-			x = v != NULL ? v[i] : GROUP_NOVAL;
-			if (x == INT64_MAX)
-				return -1;	/* as below */
-			d[g->off[i]] = x == GROUP_NOVAL ? 0 : x;
-		}
-		group_probe_key(g, &pr, &g->key, k);
-		return group_combine_row(g, &pr, d);
-	}
 	memset(d, 0, g->nslots * sizeof *d);
 	d[0] = 1;
 	for (i = 0; i < g->na; i++) {
@@ -427,8 +491,54 @@ group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 		if (x == INT64_MAX && nslots_of(g->a[i].kind) > 0)
 			return -1;	/* the "none yet" of a minimum */
 	}
-	group_probe_key(g, &pr, &g->key, k);
-	return group_combine_row(g, &pr, d);
+	return 0;
+}
+
+int
+group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
+{
+	int64_t *d = g->row, x;
+	size_t i;
+
+	if (!g->sums_only) {
+		if (row_of(g, v, d) < 0)
+			return -1;
+		return combine_at(g, group_of_key(g, k), d);
+	}
+	/* A SUM's value is its slot's addend; every slot is set. */
+	d[0] = 1;
+	for (i = 0; i < g->nsums; i++) {
+		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
+		if (x == INT64_MAX)
+			return -1;	/* as row_of() */
+		d[g->off[g->sums[i]]] = x == GROUP_NOVAL ? 0 : x;
+	}
+	return combine_at(g, group_of_key(g, k), d);
+}
+
+int
+group_rec(struct group *g, struct rec_reader *in, const struct rec *r,
+	  const int64_t *v)
+{
+	const struct rec_str *k = &r->f[g->keys[0]];
+	size_t i;
+
+	if (g->o.merge)
+		return group_merge_rec(g, in, r);
+	if (g->nkeys > 1) {
+		for (i = 0; i < g->nkeys; i++)
+			g->kv[i] = r->f[g->keys[i]];
+		k = g->kv;
+	}
+	if (v == NULL && g->nslots == 1) {
+		add(g, k, 1);
+		return 0;
+	}
+	if (group_add_vals(g, k, v) < 0) {
+		rec_reject(in, r, "a value or sum out of range (64 bits)");
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -137,13 +137,16 @@ void group_free_v(void *g);
 
 /* Count n records in the group whose key values are k[0..nkeys), with no
  * values (GROUP_NOVAL for every aggregate that takes one).  The fast path
- * of a count: adds land a few calls late, behind a prefetch.  Values must
- * be valid UTF-8 (records always are) or rec_null. */
+ * of a count: adds land a few calls late, behind a prefetch, and an add
+ * of the key of the add before it joins that one.  Values must be valid
+ * UTF-8 (records always are) or rec_null. */
 void group_add(struct group *g, const struct rec_str *k, uint64_t n);
 /* One record in group k with v[i] the value of aggregate i (scaled by its
  * .scale; ignored for COUNT, RATIO and CHANGE; GROUP_NOVAL for none).  v
  * may be NULL when no aggregate takes a value.  Returns 0, or -1 when a
- * sum (or the total row's) would overflow 64 bits: nothing is added. */
+ * sum (or the total row's) would overflow 64 bits: nothing is added.
+ * The group of the last call is kept: a run of records of one key finds
+ * it without a lookup. */
 int group_add_vals(struct group *g, const struct rec_str *k,
 		   const int64_t *v);
 /* The group of key values k[0..nkeys) (rec_null for a NULL value), for a

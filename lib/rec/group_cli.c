@@ -163,27 +163,6 @@ group_merging(const struct group *g)
 }
 
 int
-group_rec(struct group *g, struct rec_reader *in, const struct rec *r,
-	  const int64_t *v)
-{
-	size_t i;
-
-	if (g->o.merge)
-		return group_merge_rec(g, in, r);
-	for (i = 0; i < g->nkeys; i++)
-		g->kv[i] = r->f[g->keys[i]];
-	if (v == NULL && g->nslots == 1) {
-		group_add(g, g->kv, 1);
-		return 0;
-	}
-	if (group_add_vals(g, g->kv, v) < 0) {
-		rec_reject(in, r, "a value or sum out of range (64 bits)");
-		return -1;
-	}
-	return 0;
-}
-
-int
 group_value(struct rec_reader *in, const struct rec *r, size_t i,
 	    int scale, int64_t *v)
 {

@@ -70,6 +70,10 @@ struct group {
 	int all_add;		/* every slot's OP_ADD */
 	int sums_only;		/* COUNT, SUM, RATIO and CHANGE only: a
 				 * value is its slot's addend */
+	size_t *sums, nsums;	/* the SUM aggregates' indexes */
+	size_t last;		/* group index + 1 of the last synchronous
+				 * add (0: none), and its key's hash */
+	uint64_t last_hash;
 	struct part *parts;
 	size_t nparts;
 	struct arena mem;	/* part names */

@@ -860,3 +860,123 @@ Test(group, label_keys)
 	assert_written(g, 2, 0, "k1\tk2\tcount\na\t\t1\n\\N\t\t2\n");
 	group_free(g);
 }
+
+/* ---- runs of one key ---- */
+
+/* Key number i of the runs test: runs of up to 4 records of one key
+ * (every ninth record breaks one), over 3000 keys (the table grows while
+ * a run's group is cached); one of them NULL, one empty, a fifth long
+ * (over 32 bytes). */
+static size_t
+run_key(size_t i)
+{
+	return ((i / 4) * 2654435761u + (i % 9 == 8)) % 3000;
+}
+
+static void
+run_kv(size_t n, char *buf, size_t cap, struct rec_str k[2])
+{
+	if (n == 97) {
+		k[0].p = rec_null;
+		k[0].len = 0;
+	} else if (n == 89) {
+		k[0].p = "";
+		k[0].len = 0;
+	} else {
+		snprintf(buf, cap, n % 5 ? "g%zu" :
+			 "a-key-of-more-than-thirty-two-bytes-%zu", n);
+		k[0].p = buf;
+		k[0].len = strlen(buf);
+	}
+	k[1].p = n % 3 ? "x" : "yy";
+	k[1].len = n % 3 ? 1 : 2;
+}
+
+struct run_sums {
+	uint64_t count[3000], sum[3000];
+	size_t seen, nv, nkeys;	/* groups seen; values and keys a
+				 * group has */
+};
+
+static void
+run_check(void *ctx, const struct rec_str *k, const int64_t *v)
+{
+	struct run_sums *s = ctx;
+	char buf[64];
+	struct rec_str want[2];
+	size_t n;
+
+	for (n = 0; n < 3000; n++) {
+		run_kv(n, buf, sizeof buf, want);
+		if (rec_str_is_null(k[0]) == rec_str_is_null(want[0]) &&
+		    rec_str_eq(k[0], want[0]) &&
+		    (s->nkeys == 1 || rec_str_eq(k[1], want[1])))
+			break;
+	}
+	cr_assert_lt(n, 3000, "a group of no key given");
+	cr_assert_eq((uint64_t)v[0], s->count[n], "key %zu: count", n);
+	if (s->nv > 1)
+		cr_assert_eq((uint64_t)v[1], s->sum[n], "key %zu: sum", n);
+	s->seen++;
+}
+
+/* Records in runs of one key (group_add() joins an add to the one before
+ * it, group_add_vals() keeps the last group): the same counts and sums as
+ * one by one, for one key and for two. */
+Test(group, runs_of_one_key)
+{
+	static const struct group_agg aggs[] = {
+		{ .kind = GROUP_COUNT, .name = "count" },
+		{ .kind = GROUP_SUM, .name = "sum" },
+	};
+	static struct run_sums s;
+	struct group *g;
+	struct rec_str k[2];
+	char buf[64];
+	int64_t v[2];
+	size_t i, n, nkeys, groups;
+
+	for (nkeys = 1; nkeys <= 2; nkeys++) {
+		memset(&s, 0, sizeof s);
+		s.nv = 2;
+		s.nkeys = nkeys;
+		g = group_new_aggs(nkeys, aggs, 2);
+		for (i = 0; i < 40000; i++) {
+			n = run_key(i);
+			run_kv(n, buf, sizeof buf, k);
+			v[0] = GROUP_NOVAL;
+			v[1] = (int64_t)(i % 11);
+			cr_assert_eq(group_add_vals(g, k, v), 0);
+			memset(buf, '#', sizeof buf);	/* copied */
+			s.count[n]++;
+			s.sum[n] += i % 11;
+		}
+		for (groups = 0, n = 0; n < 3000; n++)
+			groups += s.count[n] > 0;
+		cr_assert_eq(group_count(g), groups);
+		cr_assert_eq(group_total(g), 40000);
+		group_each(g, run_check, &s);
+		cr_assert_eq(s.seen, groups);
+		group_free(g);
+
+		/* The count alone, through group_add()'s adds in flight:
+		 * every run added as one record at a time and as n. */
+		memset(&s, 0, sizeof s);
+		s.nv = 1;
+		s.nkeys = nkeys;
+		g = group_new_aggs(nkeys, aggs, 1);
+		for (i = 0; i < 40000; i++) {
+			n = run_key(i);
+			run_kv(n, buf, sizeof buf, k);
+			group_add(g, k, 1 + i % 3);
+			memset(buf, '#', sizeof buf);
+			s.count[n] += 1 + i % 3;
+		}
+		for (groups = 0, n = 0; n < 3000; n++)
+			groups += s.count[n] > 0;
+		cr_assert_eq(group_count(g), groups);
+		group_each(g, run_check, &s);
+		cr_assert_eq(s.seen, groups);
+		group_free(g);
+	}
+}
