@@ -102,12 +102,14 @@ case_time_usual_(const char *p)
 		return 0;
 	mo = CASE_B_(a, 5) * 10 + CASE_B_(a, 6);
 	d = CASE_B_(b, 0) * 10 + CASE_B_(b, 1);
-	/* Month 1-12, day 1 to its last, hour 0-23, minute and second
-	 * tens 0-5, year not 0000. */
+	/* Month 1-12, day 1 to its last, hour 0-23, year not 0000, and the
+	 * tens of the minute and the second 0-5 (bytes 3 and 6 of c: 0x7a
+	 * added to a digit sets its top bit from 6 on). */
 	if ((unsigned)mo - 1 >= 12 ||
 	    (unsigned)d - 1 >= (unsigned)dim[mo - 1] ||
-	    CASE_B_(b, 3) * 10 + CASE_B_(b, 4) > 23 ||
-	    CASE_B_(b, 6) > 5 || CASE_B_(c, 6) > 5 ||
+	    CASE_B_(c, 0) * 10 + CASE_B_(c, 1) > 23 ||
+	    ((c + UINT64_C(0x007a00007a000000)) &
+	     UINT64_C(0x0080000080000000)) ||
 	    (a & 0xffffffffu) == 0)
 		return 0;
 	if (mo != 2 || d != 29)
