@@ -11,17 +11,14 @@
 #include "base/diag.h"
 #include "base/durable.h"
 #include "base/htab.h"
-#include "base/num.h"
 #include "base/smpp.h"
-#include "base/tmpl.h"
 #include "base/util.h"
-#include "domain/phone.h"
+#include "domain/smsnotice.h"
 #include "domain/smspend.h"
 #include "domain/smsrules.h"
 #include "domain/smsspool.h"
 #include "domain/smsstate.h"
 #include "domain/smstext.h"
-#include "domain/vehicle.h"
 #include "rec/cli.h"
 
 enum {
@@ -32,8 +29,6 @@ enum {
 };
 
 enum out_mode { OUT_OUTBOX, OUT_SPOOL, OUT_SMPP };
-
-#define MAX_LOOKUP 64		/* fields a lookup gives (smsrules checks) */
 
 /* What a run was asked to do. */
 struct run {
@@ -47,10 +42,9 @@ struct run {
 	double rate;
 	int max_per_phone, max_segments, retry_uncertain;
 	struct smsstate *st;
-	struct htab optout;	/* 11-digit phones that declined */
+	struct smsnotice_env env;	/* the rules, the day, the opt-outs */
 	struct rec_writer *out;
 	int64_t now;		/* --asof time */
-	int32_t today;
 	char time[20], day[11];
 	int quiet;		/* now is inside the quiet hours */
 	struct htab today_count; /* phone -> notices this run */
@@ -68,415 +62,16 @@ struct job {
 	const struct sms_rule *rule;
 	struct rec_reader *in;
 	const struct rec *r;
-	size_t phone;			/* where the phone comes from */
-	size_t date;			/* field index (REC_NONE) */
-	/* The fields the kinds read, resolved once from the header
-	 * (REC_NONE when absent; need_fields() checks the needed ones). */
-	size_t f_use, f_type, f_seats, f_registered, f_last, f_time, f_grid;
-	size_t *var;			/* template name -> field, or a VAR_ */
-	size_t *key;			/* key name -> field, or a VAR_ */
-	/* lookup: key value -> the fields, TAB-joined */
-	struct htab look;
-	size_t look_by;
+	struct smsnotice_rule nb;	/* the rule bound to in's header */
+	struct smsnotice nt;		/* the record's notice */
 	char *rejects;			/* its --rejects file, when renamed */
-	/* this record's computed values */
-	char due[11], days_left[16];
-	int32_t due_day;
-	const char *lookf[MAX_LOOKUP];
-	size_t nlookf;
 };
-
-#define VAR_DUE ((size_t)-2)
-#define VAR_DAYS_LEFT ((size_t)-3)
-#define VAR_AT ((size_t)-4)
-#define VAR_PLACE ((size_t)-5)
-#define VAR_LOOKUP ((size_t)-1000)	/* VAR_LOOKUP - i: lookup field i */
-
-static int
-is_lookup(size_t v)
-{
-	return v <= VAR_LOOKUP && v > VAR_LOOKUP - MAX_LOOKUP;
-}
 
 /* A part the SMSC took: what a receipt for it is recorded under. */
 struct handed {
 	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1];
 	const char *rule;
 };
-
-/* ---- small pieces ---- */
-
-static int
-is_quiet(const struct sms_rules *r, int64_t t)
-{
-	int m = (int)(((t % 86400) + 86400) % 86400 / 60);
-
-	if (r->quiet_from == r->quiet_to)
-		return 0;
-	if (r->quiet_from < r->quiet_to)
-		return m >= r->quiet_from && m < r->quiet_to;
-	return m >= r->quiet_from || m < r->quiet_to;
-}
-
-static void
-load_optout(struct run *run, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[256], ph[12];
-	unsigned long long ln = 0;
-	size_t n;
-	int isnew;
-
-	htab_init(&run->optout, 1);
-	if (f == NULL)
-		diag_die(JW_EXIT_CONFIG, "%s: cannot open: %s", path,
-			 strerror(errno));
-	while (fgets(line, sizeof line, f) != NULL) {
-		ln++;
-		n = strcspn(line, "\r\n");
-		line[n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		if (phone_norm(line, n, ph) < 0)
-			diag_die(JW_EXIT_CONFIG, "%s:%llu: not a mobile number: "
-				 "'%s'", path, ln, line);
-		htab_put(&run->optout, ph, 11, &isnew);
-	}
-	fclose(f);
-}
-
-/* ---- template values ---- */
-
-static struct rec_str
-value_of(struct job *j, size_t v)
-{
-	struct rec_str s = { "", 0 };
-
-	if (v == VAR_DUE)
-		s.p = j->due;
-	else if (v == VAR_DAYS_LEFT)
-		s.p = j->days_left;
-	else if (v == VAR_AT)
-		s.p = j->rule->at;
-	else if (v == VAR_PLACE)
-		s.p = j->rule->place;
-	else if (is_lookup(v))
-		s.p = VAR_LOOKUP - v < j->nlookf ? j->lookf[VAR_LOOKUP - v] : "";
-	else
-		return j->r->f[v];
-	s.len = strlen(s.p);
-	return s;
-}
-
-static void
-tmpl_value(void *ctx, size_t i, const char **p, size_t *n)
-{
-	struct job *j = ctx;
-	struct rec_str s = value_of(j, j->var[i]);
-
-	*p = s.p;
-	*n = s.len;
-}
-
-/* Where name comes from in job j: a field, a lookup field or a computed
- * value; REC_NONE when nowhere. */
-static size_t
-resolve_name(struct job *j, const char *name)
-{
-	const struct sms_rule *u = j->rule;
-	size_t i;
-
-	if (strcmp(name, "due") == 0 && (u->kind == SMS_INSPECTION ||
-	    u->kind == SMS_SCRAP || u->kind == SMS_LICENCE ||
-	    u->kind == SMS_GENERIC))
-		return VAR_DUE;
-	if (strcmp(name, "days_left") == 0 && (u->kind == SMS_INSPECTION ||
-	    u->kind == SMS_SCRAP || u->kind == SMS_LICENCE ||
-	    u->kind == SMS_GENERIC))
-		return VAR_DAYS_LEFT;
-	if (u->kind == SMS_MEETING && strcmp(name, "at") == 0)
-		return VAR_AT;
-	if (u->kind == SMS_MEETING && strcmp(name, "place") == 0)
-		return VAR_PLACE;
-	for (i = 0; i < u->nlookup; i++)
-		if (strcmp(name, u->lookup_fields[i]) == 0)
-			return VAR_LOOKUP - i;
-	return rec_reader_field(j->in, name);
-}
-
-/* The fields a rule's kind reads, besides its template and key. */
-static const char *const kind_fields[SMS_GENERIC + 1][6] = {
-	[SMS_INSPECTION] = { "plate", "use", "vehicle_type", "seats",
-			     "registered", "last_inspected" },
-	[SMS_SCRAP] = { "plate", "use", "vehicle_type", "seats",
-			"registered" },
-	[SMS_VIOLATION] = { "plate", "time" },
-	[SMS_CASE] = { "case_no", "stage", "time" },
-	[SMS_MEETING] = { "id_no" },
-};
-
-static void
-need_fields(struct job *j)
-{
-	const struct sms_rule *u = j->rule;
-	size_t i, n, v;
-
-	for (i = 0; i < 6 && kind_fields[u->kind][i] != NULL; i++)
-		if (rec_reader_field(j->in, kind_fields[u->kind][i]) ==
-		    REC_NONE)
-			diag_die(JW_EXIT_CONFIG, "%s: rule '%s' (%s): its "
-				 "input has no field '%s'", j->run->rules->path,
-				 u->name, sms_kind_name(u->kind),
-				 kind_fields[u->kind][i]);
-	n = tmpl_nnames(u->tmpl);
-	j->var = xcalloc(n + 1, sizeof *j->var);
-	for (i = 0; i < n; i++) {
-		v = resolve_name(j, tmpl_name(u->tmpl, i));
-		if (v == REC_NONE)
-			diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': the "
-				 "template names '%s', which its input lacks",
-				 j->run->rules->path, u->line, u->col,
-				 u->name, tmpl_name(u->tmpl, i));
-		j->var[i] = v;
-	}
-	j->key = xcalloc(u->nkey + 1, sizeof *j->key);
-	for (i = 0; i < u->nkey; i++) {
-		j->key[i] = resolve_name(j, u->key[i]);
-		if (j->key[i] == REC_NONE)
-			diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': the key "
-				 "names '%s', which its input lacks",
-				 j->run->rules->path, u->line, u->col,
-				 u->name, u->key[i]);
-	}
-	j->phone = resolve_name(j, u->phone);
-	if (j->phone == REC_NONE || j->phone == VAR_DUE ||
-	    j->phone == VAR_DAYS_LEFT || j->phone == VAR_AT ||
-	    j->phone == VAR_PLACE)
-		diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': its input has "
-			 "no phone field '%s'", j->run->rules->path, u->line,
-			 u->col, u->name, u->phone);
-	j->date = REC_NONE;
-	if (u->date != NULL) {
-		j->date = rec_reader_field(j->in, u->date);
-		if (j->date == REC_NONE)
-			diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': its "
-				 "input has no date field '%s'",
-				 j->run->rules->path, u->line, u->col,
-				 u->name, u->date);
-	}
-	j->f_use = rec_reader_field(j->in, "use");
-	j->f_type = rec_reader_field(j->in, "vehicle_type");
-	j->f_seats = rec_reader_field(j->in, "seats");
-	j->f_registered = rec_reader_field(j->in, "registered");
-	j->f_last = rec_reader_field(j->in, "last_inspected");
-	j->f_time = rec_reader_field(j->in, "time");
-	j->f_grid = rec_reader_field(j->in, u->grid_field);
-	if (u->kind == SMS_MEETING && j->f_grid == REC_NONE)
-		diag_die(JW_EXIT_CONFIG, "%s:%u:%u: rule '%s': its input has "
-			 "no field '%s'", j->run->rules->path, u->line, u->col,
-			 u->name, u->grid_field);
-}
-
-/* ---- lookup ---- */
-
-static void
-load_lookup(struct job *j)
-{
-	const struct sms_rule *u = j->rule;
-	const char *files[2] = { u->lookup_file, NULL };
-	struct rec_reader *in;
-	const struct rec *r;
-	struct buf v = BUF_INIT;
-	size_t by, *ix, i;
-	char **slot;
-	int isnew;
-
-	htab_init(&j->look, sizeof(char *));
-	in = cli_open_files(j->run->cli, files);
-	by = rec_reader_need(in, u->lookup_by);
-	ix = xcalloc(u->nlookup, sizeof *ix);
-	for (i = 0; i < u->nlookup; i++)
-		ix[i] = rec_reader_need(in, u->lookup_fields[i]);
-	while ((r = rec_reader_next(in)) != NULL) {
-		buf_reset(&v);
-		for (i = 0; i < u->nlookup; i++) {
-			buf_add(&v, r->f[ix[i]].p, r->f[ix[i]].len);
-			buf_addc(&v, '\0');
-		}
-		slot = htab_put(&j->look, r->f[by].p, r->f[by].len, &isnew);
-		if (!isnew)
-			free(*slot);	/* the last record of a key wins */
-		*slot = xmemdup(v.p, v.len);
-	}
-	free(ix);
-	buf_release(&v);
-	cli_tally(j->run->cli, in);
-	rec_reader_close(in);
-	j->look_by = rec_reader_need(j->in, u->lookup_by);
-}
-
-/* Set j->lookf from the lookup; 0, or -1 when the key is not there. */
-static int
-look_up(struct job *j)
-{
-	struct rec_str k = j->r->f[j->look_by];
-	char **v = htab_find(&j->look, k.p, k.len);
-	const char *p;
-	size_t i;
-
-	j->nlookf = 0;
-	if (v == NULL)
-		return -1;
-	for (p = *v, i = 0; i < j->rule->nlookup; i++, p += strlen(p) + 1)
-		j->lookf[j->nlookf++] = p;
-	return 0;
-}
-
-static void
-free_lookup(struct job *j)
-{
-	size_t i;
-
-	if (j->rule->lookup_file == NULL)
-		return;
-	for (i = 0; i < j->look.count; i++)
-		free(*(char **)htab_val_at(&j->look, i));
-	htab_release(&j->look);
-}
-
-/* ---- the date kinds ---- */
-
-static int
-field_day(struct job *j, size_t i, const char *name, int32_t *d,
-	  int optional)
-{
-	struct rec_str s;
-	struct buf q = BUF_INIT;
-
-	*d = DATE_NONE;
-	if (i == REC_NONE)
-		return 0;
-	s = j->r->f[i];
-	if (s.len == 0 && optional)
-		return 0;
-	if (s.len >= 10 && date_parse(s.p, 10, d) == 0 &&
-	    (s.len == 10 || s.p[10] == ' ' || s.p[10] == 'T'))
-		return 0;
-	buf_add_quoted(&q, s.p, s.len);
-	rec_reject(j->in, j->r, "field '%s': %s: '%s'", name,
-		   s.len ? "not a date" : "empty", q.p);
-	buf_release(&q);
-	return -1;
-}
-
-static int
-seats_of(struct job *j)
-{
-	size_t i = j->f_seats;
-	long long v;
-
-	if (i == REC_NONE || num_ll(j->r->f[i].p, j->r->f[i].len, &v) < 0 ||
-	    v < 0 || v > 1000)
-		return -1;
-	return (int)v;
-}
-
-/* The date a date kind counts to; 1 when the record is a notice, 0 when
- * not (no date, outside the window), -1 when it was rejected. */
-static int
-due_of(struct job *j)
-{
-	const struct sms_rule *u = j->rule;
-	const struct sms_rules *rs = j->run->rules;
-	struct rec_str use = REC_STR(""), type = REC_STR("");
-	const struct insp_sched *sc;
-	const struct scrap_rule *sr;
-	int32_t reg, last, due = DATE_NONE;
-
-	if (j->f_use != REC_NONE)
-		use = j->r->f[j->f_use];
-	if (j->f_type != REC_NONE)
-		type = j->r->f[j->f_type];
-	switch (u->kind) {
-	case SMS_INSPECTION:
-		if (field_day(j, j->f_registered, "registered", &reg, 0) < 0 ||
-		    field_day(j, j->f_last, "last_inspected", &last, 1) < 0)
-			return -1;
-		sc = insp_find(rs->insp, rs->ninsp, use.p, use.len, type.p,
-			       type.len, seats_of(j));
-		if (sc != NULL)
-			due = insp_next_due(sc, reg, last);
-		break;
-	case SMS_SCRAP:
-		if (field_day(j, j->f_registered, "registered", &reg, 0) < 0)
-			return -1;
-		sr = scrap_find(rs->scrap, rs->nscrap, use.p, use.len, type.p,
-				type.len, seats_of(j));
-		if (sr != NULL)
-			due = scrap_date(sr, reg);
-		break;
-	default:
-		/* 长期 (long-term) licences and ID cards never expire. */
-		if (rec_str_eq(j->r->f[j->date], REC_STR("长期")))
-			return 0;
-		if (field_day(j, j->date, u->date, &due, 0) < 0)
-			return -1;
-		break;
-	}
-	if (due == DATE_NONE || due < j->run->today ||
-	    due > j->run->today + u->window)
-		return 0;
-	j->due_day = due;
-	date_format(due, j->due);
-	snprintf(j->days_left, sizeof j->days_left, "%d",
-		 (int)(due - j->run->today));
-	return 1;
-}
-
-/* 1 when the record is a notice of its rule, 0 when not, -1 rejected. */
-static int
-is_notice(struct job *j)
-{
-	const struct sms_rule *u = j->rule;
-	int32_t t;
-
-	j->due[0] = j->days_left[0] = '\0';
-	switch (u->kind) {
-	case SMS_INSPECTION: case SMS_SCRAP: case SMS_LICENCE:
-	case SMS_GENERIC:
-		return due_of(j);
-	case SMS_MEETING:
-		return rec_str_eq(j->r->f[j->f_grid], rec_str_of(u->grid));
-	default:
-		/* A violation or a case change is news for window days after
-		 * its time; an older one is history, not a notice. */
-		if (field_day(j, j->f_time, "time", &t, 0) < 0)
-			return -1;
-		return t <= j->run->today && t >= j->run->today - u->window;
-	}
-}
-
-/* ---- hand-over ---- */
-
-/* The notice key: the rule and the key values, joined by ':' to be read
- * (shown) and by NUL bytes to be hashed (unambiguous: records hold no
- * NUL). */
-static void
-notice_key(struct job *j, struct buf *shown, struct buf *hashed)
-{
-	struct rec_str v;
-	size_t i;
-
-	buf_adds(shown, j->rule->name);
-	buf_adds(hashed, j->rule->name);
-	for (i = 0; i < j->rule->nkey; i++) {
-		v = value_of(j, j->key[i]);
-		buf_addc(shown, ':');
-		buf_add(shown, v.p, v.len);
-		buf_addc(hashed, '\0');
-		buf_add(hashed, v.p, v.len);
-	}
-}
 
 static const char *const out_cols[] = {
 	"phone", "text", "chars", "segments", "encoding", "rule", "key",
@@ -655,73 +250,32 @@ static void
 one_record(struct job *j)
 {
 	struct run *run = j->run;
-	struct buf text = BUF_INIT, key = BUF_INIT, hkey = BUF_INIT,
-		   row = BUF_INIT, q = BUF_INIT, err = BUF_INIT,
-		   name = BUF_INIT;
-	char ph[12], khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1] = "";
+	struct smsnotice *n = &j->nt;
+	struct buf row = BUF_INIT, err = BUF_INIT, name = BUF_INIT;
+	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1] = "";
 	const char *status = "ready", *detail = "";
-	struct rec_str pv;
-	struct sms_info info;
+	const char *ph = n->phone;
 	enum sms_mark mark = SMS_NEW;
 	unsigned *cnt, before;
-	size_t bad, ix;
-	int r, isnew;
+	size_t ix;
+	int isnew;
 
-	r = is_notice(j);
-	if (r <= 0) {
-		if (r == 0)
-			rec_filtered(j->in, j->r);
-		goto out;
-	}
-	if (j->rule->lookup_file != NULL && look_up(j) < 0) {
-		buf_add_quoted(&q, j->r->f[j->look_by].p,
-			       j->r->f[j->look_by].len);
-		rec_reject(j->in, j->r, "field '%s': '%s' is not in %s",
-			   j->rule->lookup_by, q.p, j->rule->lookup_file);
-		goto out;
-	}
-	pv = value_of(j, j->phone);
-	if (phone_norm(pv.p, pv.len, ph) < 0) {
-		buf_add_quoted(&q, pv.p, pv.len);
-		rec_reject(j->in, j->r, "field '%s': %s: '%s'", j->rule->phone,
-			   pv.len ? "not a mobile number" : "empty", q.p);
-		goto out;
-	}
-	if (htab_find(&run->optout, ph, 11) != NULL) {
-		rec_filtered(j->in, j->r);	/* declined: never listed */
-		goto out;
-	}
-	buf_adds(&text, run->rules->signature);
-	if (tmpl_expand(j->rule->tmpl, tmpl_value, j, &text, &bad) < 0) {
-		rec_reject(j->in, j->r, "field '%s': not a date for the "
-			   "template", tmpl_name(j->rule->tmpl, bad));
-		goto out;
-	}
-	if (sms_measure(text.p, text.len, &info) < 0) {
-		rec_reject(j->in, j->r, "the text is not valid UTF-8");
-		goto out;
-	}
-	if (info.segments > (size_t)run->max_segments) {
-		rec_reject(j->in, j->r, "the text takes %zu messages (at most "
-			   "%d, --max-segments): shorten the template",
-			   info.segments, run->max_segments);
-		goto out;
-	}
-	notice_key(j, &key, &hkey);
+	if (!smsnotice_make(&j->nb, j->r, n))
+		return;
 	buf_adds(&row, ph);
 	buf_addc(&row, '\0');
-	buf_add(&row, text.p, text.len + 1);
-	buf_printf(&row, "%zu", info.units);
+	buf_add(&row, n->text.p, n->text.len + 1);
+	buf_printf(&row, "%zu", n->info.units);
 	buf_addc(&row, '\0');
-	buf_printf(&row, "%zu", info.segments);
+	buf_printf(&row, "%zu", n->info.segments);
 	buf_addc(&row, '\0');
-	buf_adds(&row, info.enc == SMS_UCS2 ? "ucs2" : "gsm7");
+	buf_adds(&row, n->info.enc == SMS_UCS2 ? "ucs2" : "gsm7");
 	buf_addc(&row, '\0');
 	buf_adds(&row, j->rule->name);
 	buf_addc(&row, '\0');
-	buf_add(&row, key.p, key.len + 1);
+	buf_add(&row, n->key.p, n->key.len + 1);
 	if (run->st != NULL) {
-		smsstate_hash(run->st, hkey.p, hkey.len, khash);
+		smsstate_hash(run->st, n->hkey.p, n->hkey.len, khash);
 		smsstate_hash(run->st, ph, 11, phash);
 		mark = smsstate_mark(run->st, khash);
 	}
@@ -769,8 +323,8 @@ one_record(struct job *j)
 		smsstate_event(run->st, run->time, "begin", khash,
 			       j->rule->name, run->day, phash, "");
 		buf_printf(&name, "jingwu-%s", khash);
-		if (smsspool_put(run->spooler, name.p, ph, text.p, text.len,
-				 &info, &err) < 0)
+		if (smsspool_put(run->spooler, name.p, ph, n->text.p,
+				 n->text.len, &n->info, &err) < 0)
 			diag_die(JW_EXIT_IO, "%s (that notice is uncertain)",
 				 err.p);
 		smsstate_event(run->st, run->time, "sent", khash,
@@ -785,11 +339,11 @@ one_record(struct job *j)
 		memcpy(p->khash, khash, sizeof khash);
 		memcpy(p->phash, phash, sizeof phash);
 		p->rule = j->rule->name;
-		p->parts = info.segments;
+		p->parts = n->info.segments;
 		buf_add(&p->row, row.p, row.len);
-		buf_add(&p->text, text.p, text.len);
-		memcpy(p->ph, ph, sizeof ph);
-		p->info = info;
+		buf_add(&p->text, n->text.p, n->text.len);
+		memcpy(p->ph, ph, sizeof p->ph);
+		p->info = n->info;
 		smspend_keep(p, j->in, j->r);
 		smsstate_queue(run->st, run->time, "begin", khash,
 			       j->rule->name, run->day, phash, "");
@@ -797,16 +351,24 @@ one_record(struct job *j)
 			flush_batch(run);
 	}
 out:
-	buf_release(&text);
-	buf_release(&key);
-	buf_release(&hkey);
 	buf_release(&row);
-	buf_release(&q);
 	buf_release(&err);
 	buf_release(&name);
 }
 
 /* ---- a rule's run ---- */
+
+/* Read the rule's lookup file into its table. */
+static void
+load_lookup(struct job *j)
+{
+	const char *files[2] = { j->rule->lookup_file, NULL };
+	struct rec_reader *lk = cli_open_files(j->run->cli, files);
+
+	smsnotice_lookup_load(&j->nb, lk);
+	cli_tally(j->run->cli, lk);
+	rec_reader_close(lk);
+}
 
 /* Open a rule's input and check that it has every field the rule names:
  * a configuration error before anything is handed over. */
@@ -840,7 +402,8 @@ job_open(struct run *run, const struct sms_rule *u, const char *const *ops)
 	run->cli->ro.rejects = rejects;
 	/* The reader opens its rejects file at the first reject. */
 	j->rejects = buf_detach(&rj, NULL);
-	need_fields(j);
+	smsnotice_rule_bind(&j->nb, &run->env, u, j->in);
+	smsnotice_init(&j->nt);
 	if (u->lookup_file != NULL)
 		load_lookup(j);
 	return j;
@@ -860,9 +423,8 @@ job_run(struct job *j)
 		smpp_died(run, &err);
 	if (run->st != NULL)
 		smsstate_flush(run->st);
-	free_lookup(j);
-	free(j->var);
-	free(j->key);
+	smsnotice_rule_release(&j->nb);
+	smsnotice_release(&j->nt);
 	cli_tally(run->cli, j->in);
 	if (rec_reader_count_rejected(j->in) > 0 && run->cli->status == 0)
 		run->cli->status = JW_EXIT_REJECTS;
@@ -1079,17 +641,14 @@ verb_send(struct cli *cli, int argc, char *argv[])
 		run.max_per_phone = run.rules->max_per_phone;
 	if (run.max_segments < 0)
 		run.max_segments = run.rules->max_segments;
-	if (run.rules->opt_out != NULL)
-		load_optout(&run, run.rules->opt_out);
-	else
-		htab_init(&run.optout, 1);
+	smsnotice_env_init(&run.env, run.rules, cli_asof(cli),
+			   (size_t)run.max_segments);
 	htab_init(&run.today_count, sizeof(unsigned));
 	htab_init(&run.by_msgid, sizeof(size_t));
 	run.now = cli_asof_time(cli);
-	run.today = cli_asof(cli);
 	datetime_format(run.now, run.time);
-	date_format(run.today, run.day);
-	run.quiet = is_quiet(run.rules, run.now);
+	date_format(run.env.today, run.day);
+	run.quiet = smsnotice_is_quiet(run.rules, run.now);
 	/* Every input's fields are checked before anything is touched. */
 	njobs = one != NULL ? 1 : run.rules->nrules;
 	jobs = xcalloc(njobs, sizeof *jobs);
@@ -1111,7 +670,7 @@ verb_send(struct cli *cli, int argc, char *argv[])
 	free(jobs);
 	end_smpp(&run);
 	smspend_release(&run.pend);
-	htab_release(&run.optout);
+	smsnotice_env_release(&run.env);
 	htab_release(&run.today_count);
 	htab_release(&run.by_msgid);
 	free(run.handed);

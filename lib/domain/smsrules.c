@@ -254,7 +254,7 @@ parse_lookup(struct cfg *c, struct arena *a, const char *path,
 	if (u->nlookup == 0)
 		cfg_error(c, m, "fields", "expected the fields to take from "
 			  "the lookup file");
-	else if (u->nlookup > 64)
+	else if (u->nlookup > SMS_MAX_LOOKUP)
 		cfg_error(c, m, "fields", "at most 64 fields");
 }
 

@@ -40,6 +40,8 @@
 #include "base/tmpl.h"
 #include "domain/vehicle.h"
 
+#define SMS_MAX_LOOKUP 64	/* fields a lookup may give */
+
 enum sms_kind {
 	SMS_INSPECTION, SMS_SCRAP, SMS_LICENCE, SMS_VIOLATION, SMS_CASE,
 	SMS_MEETING, SMS_GENERIC
