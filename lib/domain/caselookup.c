@@ -467,31 +467,112 @@ span_cmp(const void *x, const void *y)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
-/* The case numbers of the lines of data naming a's ID (pi's hits), each
- * once, into nos (CASE_NO_LEN bytes each).  The case number is the
- * line's first field, as the logs have it. */
+/* The first line of the file at path (without its LF), into b: 0, or -1
+ * when it has no LF in its first MiB.  Exits 4 when it cannot be read. */
+static int
+first_line(const char *path, struct buf *b)
+{
+	size_t want = 4096;
+	ssize_t got;
+	char *nl;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		diag_die(JW_EXIT_IO, "%s: cannot open: %s", path,
+			 strerror(errno));
+	buf_reset(b);
+	for (;;) {
+		buf_grow(b, want);
+		got = pread(fd, b->p + b->len, want, (off_t)b->len);
+		if (got < 0)
+			diag_die(JW_EXIT_IO, "%s: read error: %s", path,
+				 strerror(errno));
+		nl = memchr(b->p + b->len, '\n', (size_t)got);
+		b->len += (size_t)got;
+		if (nl != NULL || got == 0 || b->len >= (1u << 20))
+			break;
+		want *= 2;
+	}
+	close(fd);
+	if (nl == NULL)
+		return -1;
+	b->len = (size_t)(nl - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* The column of case_no in data's header line (a BOM and a CR not part
+ * of it), or -1 when it has none. */
+static long
+case_no_col(const char *data)
+{
+	struct buf h = BUF_INIT;
+	const char *p, *e, *t;
+	long col = -1, k;
+
+	if (first_line(data, &h) == 0) {
+		p = h.p;
+		e = h.p + h.len;
+		if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;
+		if (e > p && e[-1] == '\r')
+			e--;
+		/* No escaped name reads "case_no" once unescaped but the
+		 * raw bytes "case_no": those are compared. */
+		for (k = 0;; k++, p = t + 1) {
+			t = memchr(p, '\t', (size_t)(e - p));
+			if ((t ? t : e) - p == 7 && memcmp(p, "case_no", 7) == 0) {
+				col = k;
+				break;
+			}
+			if (t == NULL)
+				break;
+		}
+	}
+	buf_release(&h);
+	return col;
+}
+
+/* Field col of the line p[0..n) when it has the length of a case
+ * number; else NULL. */
+static const char *
+line_case_no(const char *p, size_t n, long col)
+{
+	const char *e = p + n, *t;
+	long i;
+
+	if (n > 0 && e[-1] == '\r')
+		e--;
+	for (i = 0; i < col; i++) {
+		t = memchr(p, '\t', (size_t)(e - p));
+		if (t == NULL)
+			return NULL;
+		p = t + 1;
+	}
+	t = memchr(p, '\t', (size_t)(e - p));
+	if ((t ? t : e) - p != CASE_NO_LEN)
+		return NULL;
+	return p;
+}
+
+/* The case numbers of the lines of data naming a's ID (pi's hits, with
+ * their texts), each once, into nos (CASE_NO_LEN bytes each).  The case
+ * number is found by its name in the header, wherever the log has it. */
 static void
 asker_cases(const char *data, struct sidx *pi,
 	    const struct caselookup_asker *a, struct buf *nos)
 {
 	const struct sidx_hit *h;
-	struct sidx_hit *ph;
-	char no[CASE_NO_LEN + 1];
+	const char *no;
 	size_t n, i, j;
-	int dfd;
+	long col;
 
 	n = sidx_lookup(pi, a->id, 18, &h);
-	if (n == 0)
+	if (n == 0 || (col = case_no_col(data)) < 0)
 		return;
-	if ((dfd = open(data, O_RDONLY | O_CLOEXEC)) < 0)
-		diag_die(JW_EXIT_IO, "%s: cannot open: %s", data,
-			 strerror(errno));
-	ph = xreallocarray(NULL, n, sizeof *ph);
-	memcpy(ph, h, n * sizeof *ph);
 	for (i = 0; i < n; i++) {
-		if (ph[i].len < CASE_NO_LEN + 1 ||
-		    pread(dfd, no, CASE_NO_LEN + 1, (off_t)ph[i].off) !=
-		    CASE_NO_LEN + 1 || no[CASE_NO_LEN] != '\t')
+		no = line_case_no(h[i].text, (size_t)h[i].len, col);
+		if (no == NULL)
 			continue;
 		for (j = 0; j < nos->len; j += CASE_NO_LEN)
 			if (memcmp(nos->p + j, no, CASE_NO_LEN) == 0)
@@ -499,8 +580,6 @@ asker_cases(const char *data, struct sidx *pi,
 		if (j == nos->len)
 			buf_add(nos, no, CASE_NO_LEN);
 	}
-	free(ph);
-	close(dfd);
 }
 
 int

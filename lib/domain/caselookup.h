@@ -21,7 +21,8 @@
  * those of the cases whose lines name the asker's ID, or of the one case
  * asked for, found through two sidecar indexes (sidx.h) of HMAC-SHA256
  * keys under a key file: FILE.parties.idx (each party's ID) and
- * FILE.cases.idx (the case number).
+ * FILE.cases.idx (the case number).  The fields are found by name in the
+ * log's header, wherever they are, as the scan finds them.
  *
  * Lifetimes: a struct caselookup owns what it shows until
  * caselookup_release(); the asker's name is the caller's to free
