@@ -1,9 +1,8 @@
 /* case-status: case progress for citizens and for the bureau (阳光警务).
  * See case-status(1).  The event store and the fold are casefold.h, who
- * may see what is caselookup.h; here are the verbs. */
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/random.h>
+ * may see what is caselookup.h, a complaint's receipt and event
+ * casecomplain.h, the changes not yet reported casechange.h; here are the
+ * verbs. */
 #include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,11 +13,11 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/date.h"
-#include "base/durable.h"
 #include "base/diag.h"
 #include "base/utf8.h"
 #include "base/util.h"
 #include "domain/casechange.h"
+#include "domain/casecomplain.h"
 #include "domain/casefold.h"
 #include "domain/caselookup.h"
 #include "domain/caseperiod.h"
@@ -504,13 +503,8 @@ public_read(struct cli *cli, struct public *pb, struct rec_reader *in,
 		diag_die(JW_EXIT_USAGE, "%s: no field 'receipt': a log that "
 			 "takes complaints needs one", log);
 	}
-	casefold_init(&pb->st, pb->cfg, in, &pb->ix, &cli->ro);
-	pb->st.drop_late = 1;
-	pb->st.only = pb->caseno;
-	pb->st.copy_id = pb->a.id;
-	pb->st.only_named = 1;
-	caselookup_init(&pb->lk, &pb->a);
-	casefold_read(&pb->st, 0, caselookup_take, &pb->lk);
+	caselookup_read(&pb->lk, &pb->st, pb->cfg, in, &pb->ix, &cli->ro,
+			&pb->a);
 }
 
 /* Free what pb holds and finish: status 0 whatever was rejected. */
@@ -664,63 +658,12 @@ static const struct cli_opt complain_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
-/* A receipt number: TS, the day, 12 random digits. */
-static void
-make_receipt(int64_t now, char out[32])
-{
-	unsigned char r[8];
-	uint64_t x = 0;
-	char day[20];
-	size_t i;
-
-	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-		diag_die(JW_EXIT_INTERNAL, "no random bytes: %s",
-			 strerror(errno));
-	for (i = 0; i < sizeof r; i++)
-		x = x << 8 | r[i];
-	datetime_format(now, day);
-	snprintf(out, 32, "TS%.4s%.2s%.2s%012llu", day, day + 5, day + 8,
-		 (unsigned long long)(x % 1000000000000ULL));
-}
-
-/* The complaint event, in the log's own field order, into line. */
-static void
-complaint_line(const struct public *pb, const char *t, const char *msg,
-	       const char *receipt, struct buf *line)
-{
-	const struct casefold_fields *ix = &pb->ix;
-	const struct case_stage *cst = NULL;
-	size_t i;
-
-	for (i = 0; i < pb->cfg->nstages; i++)
-		if (pb->cfg->stages[i].state == CS_COMPLAINT)
-			cst = &pb->cfg->stages[i];
-	for (i = 0; i < rec_reader_nfields(pb->in); i++) {
-		if (i)
-			buf_addc(line, '\t');
-		if (i == ix->no)
-			buf_adds(line, pb->caseno);
-		else if (i == ix->time)
-			buf_adds(line, t);
-		else if (i == ix->stage)
-			buf_adds(line, cst->name);
-		else if (i == ix->secret || i == ix->privacy)
-			buf_adds(line, "0");
-		else if (i == ix->parties)
-			buf_printf(line, "投诉人:%s:%s", pb->a.id, pb->a.name);
-		else if (i == ix->note)
-			caselookup_tsv_escape(line, msg, strlen(msg));
-		else if (i == ix->receipt)
-			buf_adds(line, receipt);
-	}
-}
-
 static int
 verb_complain(struct cli *cli, int argc, char *argv[])
 {
 	const char *msg = NULL, *log = NULL, *why;
 	const char *files[2] = { NULL, NULL };
-	char receipt[32], t[20];
+	char receipt[CASECOMPLAIN_RECEIPT_LEN + 1], t[20];
 	struct rec_writer *out = NULL;
 	struct buf line = BUF_INIT, text = BUF_INIT;
 	struct public pb;
@@ -753,21 +696,20 @@ verb_complain(struct cli *cli, int argc, char *argv[])
 	files[0] = log;
 	public_read(cli, &pb, cli_open_files(cli, files), log);
 	if (pb.lk.nsh == 1) {
-		make_receipt(now, receipt);
+		casecomplain_receipt(now, receipt);
 		datetime_format(now, t);
-		complaint_line(&pb, t, msg, receipt, &line);
+		casecomplain_line(pb.cfg, &pb.ix, rec_reader_nfields(pb.in),
+				  &pb.a, pb.caseno, now, msg, receipt, &line);
 	}
 	if (pb.audit != NULL)
 		caselookup_audit(pb.audit, now, "complain", NULL, pb.a.id,
 				 pb.caseno, pb.lk.nsh,
 				 (long long)rec_reader_count_rejected(pb.in));
-	if (pb.lk.nsh == 1 && dur_append(log, line.p, line.len, 0600) < 0)
-		diag_die(JW_EXIT_IO, "%s: cannot append the complaint: %s",
-			 log, strerror(errno));
+	if (pb.lk.nsh == 1)
+		casecomplain_append(log, &line);
 	if (pb.text) {
 		if (pb.lk.nsh == 1)
-			buf_printf(&text, "您的投诉已受理，回执编号：%s\n"
-				   "请凭回执编号查询处理情况。\n", receipt);
+			casecomplain_text(receipt, &text);
 		else
 			caselookup_text(&pb.lk, &text);
 		fwrite(text.p, 1, text.len, stdout);

@@ -250,6 +250,22 @@ caselookup_release(struct caselookup *lk)
 	memset(lk, 0, sizeof *lk);
 }
 
+void
+caselookup_read(struct caselookup *lk, struct casefold *st,
+		const struct case_cfg *c, struct rec_reader *in,
+		const struct casefold_fields *ix,
+		const struct rec_reader_opts *ro,
+		const struct caselookup_asker *a)
+{
+	casefold_init(st, c, in, ix, ro);
+	st->drop_late = 1;
+	st->only = a->caseno;
+	st->copy_id = a->id;
+	st->only_named = 1;
+	caselookup_init(lk, a);
+	casefold_read(st, 0, caselookup_take, lk);
+}
+
 static void
 pad(struct buf *b, const char *s, size_t n, size_t cols)
 {

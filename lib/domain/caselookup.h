@@ -84,6 +84,20 @@ void caselookup_take(void *ctx, struct casefold *st,
 		     const struct casefold_case *k, const struct case_fold *f,
 		     struct case_event *ev, size_t nev);
 
+/* The public path's walk: read in (whose fields ix names; ro: the
+ * options it was opened with) into the store st under c, and fold every
+ * case into lk (caselookup_init() for a first): the same work whatever
+ * the answer.  The store keeps only a->caseno's events when it is set
+ * (every event is still checked), copies the parties of the events
+ * naming a, folds only the cases naming a, and only counts the fold's
+ * rejects (casefold.drop_late), so that none shows.  The caller releases
+ * st (casefold_release()) and lk. */
+void caselookup_read(struct caselookup *lk, struct casefold *st,
+		     const struct case_cfg *c, struct rec_reader *in,
+		     const struct casefold_fields *ix,
+		     const struct rec_reader_opts *ro,
+		     const struct caselookup_asker *a);
+
 /* The --text screen of the answer (Chinese, aligned by display width)
  * appended to b; the same text for no case as for cases not shown. */
 void caselookup_text(const struct caselookup *lk, struct buf *b);

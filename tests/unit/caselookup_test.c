@@ -56,12 +56,7 @@ look(struct caselookup *lk, struct caselookup_asker *a, const char *id,
 	files[0] = put_str("log.tsv", log1);
 	in = rec_reader_open(files, &o);
 	casefold_fields_find(in, &ix, 1);
-	casefold_init(&st, cfg, in, &ix, &o);
-	st.drop_late = 1;
-	st.only = caseno;
-	st.copy_id = a->id;
-	caselookup_init(lk, a);
-	casefold_read(&st, 0, caselookup_take, lk);
+	caselookup_read(lk, &st, cfg, in, &ix, &o, a);
 }
 
 static void
