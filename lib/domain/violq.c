@@ -184,20 +184,6 @@ read_batch(struct violq *q, struct rec_reader *main_in)
 	rec_reader_close(in);
 }
 
-/* A line found through the index, and its text as read back. */
-struct found {
-	struct rec_span s;
-	const char *text;
-};
-
-static int
-found_cmp(const void *x, const void *y)
-{
-	const struct found *a = x, *b = y;
-
-	return a->s.off < b->s.off ? -1 : a->s.off > b->s.off;
-}
-
 /* The data's name for the program's field name (after -F). */
 static const char *
 data_name(const struct cli *cli, const char *name)
@@ -262,47 +248,41 @@ violq_index_build(struct cli *cli, const char *data, const char *ipath,
 }
 
 /* The lines of the data holding the plates asked, from the index ix (the
- * covered part) and a scan of what was appended since (sidx_lookup()),
- * in file order, into q->spans and their texts (as the lookup read them
- * back) into q->texts.  Exits 4 when the index is stale, corrupt or
- * truncated.  Returns the count. */
+ * covered part) and one scan of what was appended since
+ * (sidx_lookup_keys()), in file order, into q->spans and their texts (as
+ * the lookup read them back) into q->texts.  Exits 4 when the index is
+ * stale, corrupt or truncated.  Returns the count. */
 static size_t
 index_spans(struct violq *q, const char *ix)
 {
 	struct buf norm = BUF_INIT, cmd = BUF_INIT;
+	const char **keys = xreallocarray(NULL, q->na + 1, sizeof *keys);
+	size_t *lens = xreallocarray(NULL, q->na + 1, sizeof *lens);
 	const struct sidx_hit *h;
-	struct found *f = NULL;
 	struct sidx_opts o;
 	struct sidx *x;
-	size_t cap = 0, n = 0, k, j, nh;
+	size_t n, k;
 
 	index_opts(&o, &norm, &cmd, q->o.data, q->o.index,
 		   data_name(q->cli, "plate"));
 	x = sidx_open(q->o.data, ix, &o);
 	for (k = 0; k < q->na; k++) {
-		nh = sidx_lookup(x, q->a[k].plate, q->a[k].len, &h);
-		for (j = 0; j < nh; j++) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				f = xreallocarray(f, cap, sizeof *f);
-			}
-			f[n].s.off = h[j].off;
-			f[n].s.len = h[j].len;
-			f[n].s.line = h[j].line;
-			f[n++].text = arena_memdup(&q->mem, h[j].text,
-						   (size_t)h[j].len);
-		}
+		keys[k] = q->a[k].plate;
+		lens[k] = q->a[k].len;
 	}
-	sidx_close(x);
-	if (n > 1)
-		qsort(f, n, sizeof *f, found_cmp);
+	n = sidx_lookup_keys(x, keys, lens, q->na, &h);
 	q->spans = xreallocarray(NULL, n + 1, sizeof *q->spans);
 	q->texts = xreallocarray(NULL, n + 1, sizeof *q->texts);
 	for (k = 0; k < n; k++) {
-		q->spans[k] = f[k].s;
-		q->texts[k] = f[k].text;
+		q->spans[k].off = h[k].off;
+		q->spans[k].len = h[k].len;
+		q->spans[k].line = h[k].line;
+		q->texts[k] = arena_memdup(&q->mem, h[k].text,
+					   (size_t)h[k].len);
 	}
-	free(f);
+	sidx_close(x);
+	free(keys);
+	free(lens);
 	buf_release(&norm);
 	buf_release(&cmd);
 	return n;

@@ -18,7 +18,7 @@
  * the index for the covered part and scan only the appended bytes); data
  * changed in any other way, a corrupt or truncated index, or one built for
  * another field or key is refused with a message saying how to rebuild.
- * Reading is an mmap and a binary search: nothing is parsed at open.
+ * Reading is a few preads and binary searches: nothing is parsed at open.
  * Every part of the index an answer comes from (header, directory, table
  * page, posting list) is covered by a hash checked before use, and every
  * offset is checked against the sizes, so a corrupt or truncated index is
@@ -107,6 +107,14 @@ const char *sidx_error(const struct sidx *x);
  * need not).  Returns the count. */
 size_t sidx_lookup(struct sidx *x, const char *key, size_t n,
 		   const struct sidx_hit **hits);
+/* Every line holding any of the keys keys[0..n) (lens[i] bytes each,
+ * normalised; empty ones are skipped), in file order and each line once:
+ * those of the covered part from the index, key by key, then those of the
+ * appended part by one scan for all the keys (n lookups would scan it n
+ * times).  Otherwise as sidx_lookup(). */
+size_t sidx_lookup_keys(struct sidx *x, const char *const *keys,
+			const size_t *lens, size_t n,
+			const struct sidx_hit **hits);
 /* Bytes of the data the index covers, and the data's size now. */
 uint64_t sidx_covered(const struct sidx *x);
 uint64_t sidx_data_size(const struct sidx *x);

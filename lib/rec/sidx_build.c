@@ -207,9 +207,11 @@ remove_segs(const char *idx, size_t k)
 /* Keep every posting of the open index old (in file order per key, the
  * segments in order) in b. */
 static void
-keep_old(struct build *b, const struct sidx *old)
+keep_old(struct build *b, struct sidx *old)
 {
 	const struct seg *s;
+	struct entry *tab;
+	struct post *post;
 	size_t k, total = 0;
 	uint64_t i, j;
 
@@ -219,11 +221,24 @@ keep_old(struct build *b, const struct sidx *old)
 	b->v = xreallocarray(NULL, b->cap, sizeof *b->v);
 	for (k = 0; k < old->nseg; k++) {
 		s = &old->seg[k];
-		for (i = 0; i < s->h->nkeys; i++)
-			for (j = 0; j < s->tab[i].count; j++) {
-				b->v[b->n].h = s->tab[i].h;
-				b->v[b->n++].p = s->post[s->tab[i].first + j];
+		tab = xreallocarray(NULL, s->h->nkeys + 1, sizeof *tab);
+		post = xreallocarray(NULL, s->h->npost + 1, sizeof *post);
+		sx_seg_read(old, s, tab, s->h->nkeys * sizeof *tab,
+			    s->h->table_off);
+		sx_seg_read(old, s, post, s->h->npost * sizeof *post,
+			    s->h->post_off);
+		for (i = 0; i < s->h->nkeys; i++) {
+			if (tab[i].first > s->h->npost ||
+			    tab[i].count > s->h->npost - tab[i].first)
+				sx_refuse(old, "corrupt (a posting list is "
+					  "out of bounds)");
+			for (j = 0; j < tab[i].count; j++) {
+				b->v[b->n].h = tab[i].h;
+				b->v[b->n++].p = post[tab[i].first + j];
 			}
+		}
+		free(tab);
+		free(post);
 	}
 }
 

@@ -7,10 +7,11 @@
  *                  line, its lines one by one, the hashes of its edges),
  *                  and the key file
  *   sidx_build.c   one pass over the data writes the index (sidx_build())
- *   sidx_open.c    the mmap, the checks of the index and of the data it
- *                  covers, refusals (sidx_open(), sidx_try_open())
+ *   sidx_open.c    its files open, the checks of the index and of the
+ *                  data it covers, refusals (sidx_open(), sidx_try_open())
  *   sidx_lookup.c  a key's lines from the index, each read back, then a
- *                  scan of what was appended since (sidx_lookup())
+ *                  scan of what was appended since (sidx_lookup(); for
+ *                  many keys, sidx_lookup_keys(): one scan for all)
  *
  * Functions here are named sx_.
  *
@@ -130,14 +131,23 @@ struct head {
 	size_t hlen;
 };
 
-/* One file of an index, mapped. */
+/* One file of an index, open: its header and top level read at open, the
+ * rest read where a lookup needs it (a pread is a microsecond; a page
+ * fault in a mapping of it, with the map and unmap, 5 to 10 times that,
+ * and a lookup's process start is mostly such costs).  The last directory
+ * block and table page read stay, checked, for the next key. */
 struct seg {
-	const unsigned char *map;
-	size_t mapn;
-	const struct hdr *h;
-	const struct dirent_ *top, *dir;
-	const struct entry *tab;
-	const struct post *post;
+	int fd;			/* -1: none */
+	uint64_t size;		/* the file's at open */
+	struct hdr hd;
+	const struct hdr *h;	/* &hd once read */
+	struct dirent_ *top;	/* nblocks, checked at open */
+	struct dirent_ *blk;	/* directory block blk_no - 1 (0: none) */
+	uint64_t blk_no;
+	struct entry *page;	/* table page page_no - 1 (0: none) */
+	uint64_t page_no;
+	struct post *post;	/* one key's postings, capacity npostc */
+	size_t npostc;
 };
 
 struct sidx {
@@ -145,7 +155,6 @@ struct sidx {
 	int soft;		/* sidx_try_open(): refusals longjmp to jb */
 	jmp_buf jb;
 	char *err;		/* why it was refused */
-	int ifd;
 	struct keyer k;
 	int fd;			/* the data */
 	char *data;
@@ -219,6 +228,10 @@ void sx_seg_path(struct buf *b, const char *idx, size_t k);
 /* The sizes and offsets of a file of nkeys keys and npost postings into
  * h (npages, nblocks, the offsets, file_size). */
 void sx_layout(struct hdr *h, uint64_t nkeys, uint64_t npost);
+/* n bytes at off of segment s into p (off + n within its size, as checked
+ * at open): a short read (the file shrank since) is a refusal. */
+void sx_seg_read(struct sidx *x, const struct seg *s, void *p, size_t n,
+		 uint64_t off);
 
 /* ---- sidx_open.c ---- */
 

@@ -1,8 +1,8 @@
 /* sidx_lookup: a key's lines: in each file of the index, the binary
- * search of the top, its directory block and its table page, the posting
- * list checked and every hit read back from
- * the data, then a scan of what was appended since the build.  See
- * sidx.h. */
+ * search of the top, its directory block and its table page (read where
+ * needed, the last of each kept), the posting list checked and every hit
+ * read back from the data, then a scan of what was appended since the
+ * build (once for a batch of keys).  See sidx.h. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/htab.h"
 #include "base/util.h"
 #include "rec/sidx_in.h"
 
@@ -115,10 +116,49 @@ find_group(const struct dirent_ *d, uint64_t nd, uint64_t h)
 	return (int64_t)lo - 1;
 }
 
+/* Directory block b of segment s (k entries), read and checked unless it
+ * is the one read last. */
+static const struct dirent_ *
+dir_block(struct sidx *x, struct seg *s, uint64_t b, uint64_t k)
+{
+	if (s->blk_no == b + 1)
+		return s->blk;
+	s->blk_no = 0;
+	if (s->blk == NULL)
+		s->blk = xreallocarray(NULL, DBLK, sizeof *s->blk);
+	sx_seg_read(x, s, s->blk, k * sizeof *s->blk,
+		    s->h->dir_off + b * DBLK * sizeof *s->blk);
+	if (sx_fmt_hash(s->blk, k * sizeof *s->blk, 5) != s->top[b].hash ||
+	    s->blk[0].first != s->top[b].first)
+		corrupt(x, "a directory block's hash does not match");
+	s->blk_no = b + 1;
+	return s->blk;
+}
+
+/* Table page pg of segment s (k entries; d its directory entry), read and
+ * checked unless it is the one read last. */
+static const struct entry *
+table_page(struct sidx *x, struct seg *s, uint64_t pg, uint64_t k,
+	   const struct dirent_ *d)
+{
+	if (s->page_no == pg + 1)
+		return s->page;
+	s->page_no = 0;
+	if (s->page == NULL)
+		s->page = xreallocarray(NULL, PAGE, sizeof *s->page);
+	sx_seg_read(x, s, s->page, k * sizeof *s->page,
+		    s->h->table_off + pg * PAGE * sizeof *s->page);
+	if (sx_fmt_hash(s->page, k * sizeof *s->page, 4) != d->hash ||
+	    s->page[0].h != d->first)
+		corrupt(x, "a table page's hash does not match");
+	s->page_no = pg + 1;
+	return s->page;
+}
+
 /* The table entry of m's key hash in segment s, its directory block and
  * table page checked, or NULL. */
 static const struct entry *
-find_entry(struct sidx *x, const struct seg *s, const struct match *m)
+find_entry(struct sidx *x, struct seg *s, const struct match *m)
 {
 	const struct hdr *hd = s->h;
 	const struct dirent_ *blk;
@@ -128,21 +168,14 @@ find_entry(struct sidx *x, const struct seg *s, const struct match *m)
 
 	if ((b = find_group(s->top, hd->nblocks, m->h)) < 0)
 		return NULL;
-	blk = s->dir + (uint64_t)b * DBLK;
 	k = hd->npages - (uint64_t)b * DBLK < DBLK ?
 	    hd->npages - (uint64_t)b * DBLK : DBLK;
-	if (sx_fmt_hash(blk, k * sizeof *blk, 5) != s->top[b].hash ||
-	    blk[0].first != s->top[b].first)
-		corrupt(x, "a directory block's hash does not match");
+	blk = dir_block(x, s, (uint64_t)b, k);
 	if ((page = find_group(blk, k, m->h)) < 0)
 		return NULL;
-	page += b * DBLK;
-	pg = s->tab + (uint64_t)page * PAGE;
-	k = hd->nkeys - (uint64_t)page * PAGE < PAGE ?
-	    hd->nkeys - (uint64_t)page * PAGE : PAGE;
-	if (sx_fmt_hash(pg, k * sizeof *pg, 4) != s->dir[page].hash ||
-	    pg[0].h != s->dir[page].first)
-		corrupt(x, "a table page's hash does not match");
+	k = hd->nkeys - ((uint64_t)page + b * DBLK) * PAGE < PAGE ?
+	    hd->nkeys - ((uint64_t)page + b * DBLK) * PAGE : PAGE;
+	pg = table_page(x, s, (uint64_t)(page + b * DBLK), k, blk + page);
 	for (lo = 0, hi = k; lo < hi;) {
 		mid = lo + (hi - lo) / 2;
 		if (pg[mid].h < m->h)
@@ -155,7 +188,7 @@ find_entry(struct sidx *x, const struct seg *s, const struct match *m)
 
 /* The lines of m's key that segment s covers. */
 static void
-lookup_indexed(struct sidx *x, const struct seg *s, struct match *m)
+lookup_indexed(struct sidx *x, struct seg *s, struct match *m)
 {
 	const struct hdr *hd = s->h;
 	const struct entry *e = find_entry(x, s, m);
@@ -167,7 +200,14 @@ lookup_indexed(struct sidx *x, const struct seg *s, struct match *m)
 	if (e->first > hd->npost || e->count > hd->npost - e->first ||
 	    e->count == 0)
 		corrupt(x, "a posting list is out of bounds");
-	p = s->post + e->first;
+	if (e->count > s->npostc) {
+		s->npostc = (size_t)e->count;
+		free(s->post);
+		s->post = xreallocarray(NULL, s->npostc, sizeof *s->post);
+	}
+	sx_seg_read(x, s, s->post, (size_t)e->count * sizeof *s->post,
+		    hd->post_off + e->first * sizeof *s->post);
+	p = s->post;
 	for (ph = e->h, i = 0; i < e->count; i++)
 		ph = sx_post_hash_step(ph, p + i);
 	if (ph != e->hash)
@@ -186,10 +226,22 @@ lookup_indexed(struct sidx *x, const struct seg *s, struct match *m)
 	}
 }
 
+/* The appended part's scan: the keys looked for (one, or a set). */
 struct scan_ctx {
 	struct sidx *x;
-	struct match *m;
+	struct match *m;	/* the one key, or */
+	struct htab *set;	/* the keys */
+	int found;
 };
+
+static void
+match_set(void *ctx, const char *k, size_t n)
+{
+	struct scan_ctx *c = ctx;
+
+	if (n > 0 && htab_find(c->set, k, n) != NULL)
+		c->found = 1;
+}
 
 static void
 scan_line(void *ctx, const char *p, size_t len, uint64_t off, uint64_t line)
@@ -197,11 +249,68 @@ scan_line(void *ctx, const char *p, size_t len, uint64_t off, uint64_t line)
 	struct scan_ctx *c = ctx;
 	struct rec_str v;
 
-	c->m->found = 0;
+	c->found = 0;
+	if (c->m != NULL)
+		c->m->found = 0;
 	if (sx_line_field(p, len, c->x->h->col, &c->x->tmp, &v))
-		sx_keys_of(c->x->o, v, match_key, c->m);
-	if (c->m->found)
+		sx_keys_of(c->x->o, v, c->set ? match_set : match_key,
+			   c->set ? (void *)c : (void *)c->m);
+	if (c->found || (c->m != NULL && c->m->found))
 		add_hit(c->x, off, len, line, p);
+}
+
+/* The lines of the appended part holding c's key or keys. */
+static void
+scan_appended(struct sidx *x, struct scan_ctx *c)
+{
+	struct head hd;
+	uint64_t line;
+
+	if (x->size <= x->h->covered)
+		return;
+	hd.body_off = x->h->body_off;
+	hd.col = x->h->col;
+	hd.hl = x->hl;
+	hd.hlen = x->hlen;
+	line = x->h->nlines + 1;
+	sx_scan_lines(x->fd, x->data, &hd, x->h->covered, &line, x->size,
+		      scan_line, c);
+}
+
+static int
+match_cmp(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct sidx_hit *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The hits' texts where the buffer ended up; in file order and each line
+ * once (a line may hold two of the keys) when sort. */
+static size_t
+finish_hits(struct sidx *x, int sort, const struct sidx_hit **hits)
+{
+	size_t i, j;
+
+	for (i = 0; i < x->nhits; i++)
+		x->hits[i].text = x->texts.p + (uintptr_t)x->hits[i].text;
+	if (sort && x->nhits > 1) {
+		qsort(x->hits, x->nhits, sizeof *x->hits, hit_cmp);
+		for (i = j = 1; i < x->nhits; i++)
+			if (x->hits[i].off != x->hits[j - 1].off)
+				x->hits[j++] = x->hits[i];
+		x->nhits = j;
+	}
+	*hits = x->hits;
+	return x->nhits;
 }
 
 size_t
@@ -209,9 +318,7 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 	    const struct sidx_hit **hits)
 {
 	struct match m = { &x->k, key, n, 0, 0, 0 };
-	struct scan_ctx c = { x, &m };
-	struct head hd;
-	uint64_t line;
+	struct scan_ctx c = { x, &m, NULL, 0 };
 	size_t k;
 
 	x->nhits = 0;
@@ -226,20 +333,48 @@ sidx_lookup(struct sidx *x, const char *key, size_t n,
 	m.h = sx_key_hash(&x->k, key, n);
 	for (k = 0; k < x->nseg; k++)
 		lookup_indexed(x, &x->seg[k], &m);
-	if (x->size > x->h->covered) {
-		/* XXX each lookup scans the appended part again: a program
-		 * that looks up many keys in a much-grown file should have
-		 * the index extended first. */
-		hd.body_off = x->h->body_off;
-		hd.col = x->h->col;
-		hd.hl = x->hl;
-		hd.hlen = x->hlen;
-		line = x->h->nlines + 1;
-		sx_scan_lines(x->fd, x->data, &hd, x->h->covered, &line,
-			      x->size, scan_line, &c);
+	scan_appended(x, &c);
+	return finish_hits(x, 0, hits);
+}
+
+size_t
+sidx_lookup_keys(struct sidx *x, const char *const *keys, const size_t *lens,
+		 size_t n, const struct sidx_hit **hits)
+{
+	struct match *m = xreallocarray(NULL, n ? n : 1, sizeof *m);
+	struct htab set;
+	struct scan_ctx c = { x, NULL, &set, 0 };
+	size_t i, k, nm = 0;
+
+	x->nhits = 0;
+	buf_reset(&x->texts);
+	*hits = x->hits;
+	htab_init(&set, 1);
+	if (x->err != NULL)
+		goto out;
+	if (x->soft && setjmp(x->jb) != 0) {
+		x->nhits = 0;
+		goto out;
 	}
-	for (k = 0; k < x->nhits; k++)
-		x->hits[k].text = x->texts.p + (uintptr_t)x->hits[k].text;
+	for (i = 0; i < n; i++) {
+		if (lens[i] == 0)
+			continue;
+		m[nm] = (struct match){ &x->k, keys[i], lens[i], 0, 0, 0 };
+		m[nm++].h = sx_key_hash(&x->k, keys[i], lens[i]);
+		htab_put(&set, keys[i], lens[i], NULL);
+	}
+	/* In hash order, keys of one directory block and table page
+	 * follow each other: each is read and checked once. */
+	qsort(m, nm, sizeof *m, match_cmp);
+	for (k = 0; k < x->nseg; k++)
+		for (i = 0; i < nm; i++)
+			lookup_indexed(x, &x->seg[k], &m[i]);
+	if (nm > 0)
+		scan_appended(x, &c);
+	finish_hits(x, 1, hits);
+out:
+	htab_release(&set);
+	free(m);
 	*hits = x->hits;
 	return x->nhits;
 }

@@ -1,4 +1,4 @@
-/* sidx_open: opening an index: the mmap, the checks of the index itself
+/* sidx_open: opening an index: its files open, the checks of the index itself
  * and its segments (header, sizes, the top's hash, the chain) and of the
  * data it covers (inode,
  * mtime, edge hashes, header line), and the refusals.  See sidx.h. */
@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,17 +69,19 @@ stale:
 }
 
 /* Checks of one file of the index that cost nothing per key: header,
- * sizes, the top's hash.  Returns the reason it is refused, or NULL. */
+ * sizes, the top's hash (the header and the top are read here).  Returns
+ * the reason it is refused, or NULL. */
 static const char *
 check_file(struct sidx *x, struct seg *s)
 {
 	const struct hdr *h;
 	struct hdr want;
-	uint64_t n = s->mapn;
+	uint64_t n = s->size;
 
 	if (n < sizeof *h)
 		return "truncated (shorter than its header)";
-	h = s->h = (const struct hdr *)s->map;
+	sx_seg_read(x, s, &s->hd, sizeof s->hd, 0);
+	h = s->h = &s->hd;
 	if (memcmp(h->magic, MAGIC, 8) != 0)
 		return "not a jingwu index";
 	if (h->hdr_hash != sx_fmt_hash(h, offsetof(struct hdr, hdr_hash), 6))
@@ -110,20 +111,28 @@ check_file(struct sidx *x, struct seg *s)
 	    (h->seg == 0 && (h->from != h->body_off ||
 			     h->base_id != h->build_id)))
 		return "corrupt (what it covers makes no sense)";
-	s->top = (const struct dirent_ *)(s->map + h->top_off);
-	s->dir = (const struct dirent_ *)(s->map + h->dir_off);
-	s->tab = (const struct entry *)(s->map + h->table_off);
-	s->post = (const struct post *)(s->map + h->post_off);
+	s->top = xreallocarray(NULL, h->nblocks ? h->nblocks : 1,
+			       sizeof *s->top);
+	sx_seg_read(x, s, s->top, h->nblocks * sizeof *s->top, h->top_off);
 	if (h->top_hash != sx_fmt_hash(s->top, h->nblocks * sizeof *s->top,
 				       7))
 		return "corrupt (its top's hash does not match)";
 	return NULL;
 }
 
-/* Map the file path into s: 0, or -1 when it does not exist (missing_ok);
- * other errors are refusals. */
+void
+sx_seg_read(struct sidx *x, const struct seg *s, void *p, size_t n,
+	    uint64_t off)
+{
+	if (sx_pread_full(s->fd, p, n, off) < 0)
+		sx_refuse(x, "%s", errno == EIO ? "truncated (it shrank while "
+			  "open)" : strerror(errno));
+}
+
+/* Open the file path into s: 0, or -1 when it does not exist
+ * (missing_ok); other errors are refusals. */
 static int
-map_file(struct sidx *x, const char *path, struct seg *s, int missing_ok)
+open_file(struct sidx *x, const char *path, struct seg *s, int missing_ok)
 {
 	struct stat ist;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -132,22 +141,26 @@ map_file(struct sidx *x, const char *path, struct seg *s, int missing_ok)
 		return -1;
 	if (fd < 0)
 		sx_refuse(x, "cannot open: %s", strerror(errno));
-	x->ifd = fd;
+	s->fd = fd;
 	if (fstat(fd, &ist) < 0)
 		sx_refuse(x, "%s", strerror(errno));
 	if (!S_ISREG(ist.st_mode))
 		sx_refuse(x, "not a regular file");
-	s->mapn = (size_t)ist.st_size;
-	if (s->mapn > 0) {
-		s->map = mmap(NULL, s->mapn, PROT_READ, MAP_SHARED, fd, 0);
-		if (s->map == MAP_FAILED) {
-			s->map = NULL;
-			sx_refuse(x, "cannot map: %s", strerror(errno));
-		}
-	}
-	close(fd);
-	x->ifd = -1;
+	s->size = (uint64_t)ist.st_size;
 	return 0;
+}
+
+static void
+seg_close(struct seg *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->top);
+	free(s->blk);
+	free(s->page);
+	free(s->post);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
 }
 
 /* The segments after the base: IDX.1, IDX.2, ... while they exist and
@@ -163,12 +176,11 @@ open_segs(struct sidx *x)
 	for (x->nseg = 1; x->nseg <= SEGMAX; x->nseg++) {
 		s = &x->seg[x->nseg];
 		sx_seg_path(&p, x->idx, x->nseg);
-		if (map_file(x, p.p, s, 1) < 0)
+		if (open_file(x, p.p, s, 1) < 0)
 			break;
-		why = s->mapn > 0 ? check_file(x, s) : "truncated (empty)";
+		why = s->size > 0 ? check_file(x, s) : "truncated (empty)";
 		if (why == NULL && s->h->base_id != x->seg[0].h->build_id) {
-			munmap((void *)(uintptr_t)s->map, s->mapn);
-			s->map = NULL;
+			seg_close(s);
 			break;
 		}
 		if (why == NULL && (s->h->seg != x->nseg ||
@@ -197,9 +209,11 @@ sx_open_idx(const char *data, const char *idx, const struct sidx_opts *o,
 	struct stat st;
 	struct head hd;
 	const char *why;
+	size_t k;
 
 	x->o = o;
-	x->ifd = -1;
+	for (k = 0; k <= SEGMAX; k++)
+		x->seg[k].fd = -1;
 	sx_keyer_init(&x->k, o);
 	x->data = xstrdup(data);
 	x->idx = xstrdup(idx);
@@ -213,12 +227,12 @@ sx_open_idx(const char *data, const char *idx, const struct sidx_opts *o,
 			return NULL;
 		}
 	}
-	if (map_file(x, idx, &x->seg[0], missing_ok) < 0) {
+	if (open_file(x, idx, &x->seg[0], missing_ok) < 0) {
 		sidx_close(x);
 		return NULL;
 	}
 	x->nseg = 1;
-	why = x->seg[0].mapn > 0 ? check_file(x, &x->seg[0]) :
+	why = x->seg[0].size > 0 ? check_file(x, &x->seg[0]) :
 	      "truncated (empty)";
 	if (why != NULL)
 		sx_refuse(x, "%s", why);
@@ -283,13 +297,9 @@ sidx_close(struct sidx *x)
 	if (x == NULL)
 		return;
 	for (i = 0; i <= SEGMAX; i++)
-		if (x->seg[i].map != NULL)
-			munmap((void *)(uintptr_t)x->seg[i].map,
-			       x->seg[i].mapn);
+		seg_close(&x->seg[i]);
 	if (x->fd >= 0)
 		close(x->fd);
-	if (x->ifd >= 0)
-		close(x->ifd);
 	free(x->err);
 	sodium_memzero(&x->k, sizeof x->k);
 	free(x->hits);

@@ -1,6 +1,6 @@
-/* sidx: build and look up, escapes and line ends, grown data, changed data,
- * corrupt and truncated indexes, extend, HMAC keys, a multi-key field, and
- * a build killed half-way. */
+/* sidx: build and look up (one key, or a batch), escapes and line ends,
+ * grown data, changed data, corrupt and truncated indexes, extend, HMAC
+ * keys, a multi-key field, and a build killed half-way. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -136,6 +136,58 @@ Test(sidx, grown_data_scans_only_the_appended_part)
 	cr_assert_eq(sidx_data_size(x), strlen(DATA) + 43);
 	assert_hits(x, "湘M12345", "2@17+90 4@153+14 7@196+12 ");
 	assert_hits(x, "湘A00001", "3@108+44 9@226+12 ");
+	sidx_close(x);
+}
+
+/* The hits of the keys, one batch, as hits_of() writes them. */
+static char *
+batch_hits_of(struct sidx *x, const char *const *keys, size_t nk)
+{
+	const struct sidx_hit *h;
+	struct buf b = BUF_INIT;
+	size_t lens[16], n, i;
+
+	cr_assert_leq(nk, 16);
+	for (i = 0; i < nk; i++)
+		lens[i] = strlen(keys[i]);
+	n = sidx_lookup_keys(x, keys, lens, nk, &h);
+	buf_adds(&b, "");
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(memchr(h[i].text, '\n', h[i].len), NULL);
+		buf_printf(&b, "%llu@%llu+%llu ", (unsigned long long)h[i].line,
+			   (unsigned long long)h[i].off,
+			   (unsigned long long)h[i].len);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Many keys in one call: the union of their lines, in file order, each
+ * once, the appended part's too (scanned once for all). */
+Test(sidx, lookup_keys_batch)
+{
+	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i"));
+	const char *keys[] = { "湘A00001", "nope", "", "湘M12345",
+			       "湘A00001", "x\ty" };
+	const char *one[] = { "湘A00001" };
+	struct sidx *x;
+	char *got;
+
+	sidx_build(d, i, &plate_opts, 0);
+	append_file(d, "6\t湘M12345\t\nid\tplate\tparties\n7\t湘A00001\t\n"
+		    "8\t湘M12345");
+	x = sidx_open(d, i, &plate_opts);
+	got = batch_hits_of(x, keys, 6);
+	cr_assert_str_eq(got, "2@17+90 3@108+44 4@153+14 5@168+18 "
+			 "7@196+12 9@226+12 ");
+	free(got);
+	got = batch_hits_of(x, one, 1);
+	cr_assert_str_eq(got, "3@108+44 9@226+12 ");
+	free(got);
+	got = batch_hits_of(x, keys, 0);
+	cr_assert_str_eq(got, "");
+	free(got);
+	/* A single lookup after a batch: the same answer as before. */
+	assert_hits(x, "湘M12345", "2@17+90 4@153+14 7@196+12 ");
 	sidx_close(x);
 }
 
@@ -491,6 +543,15 @@ Test(sidx, multi_key_field)
 	assert_hits(x, "1", "5@168+18 ");	/* twice in the line: once */
 	assert_hits(x, "2", "6@187+8 ");
 	assert_hits(x, "张三", "");
+	{
+		/* Two keys of one line, in one batch: the line once. */
+		const char *k2[] = { "43000020000101567X",
+				     "430000199001011234" };
+		char *got = batch_hits_of(x, k2, 2);
+
+		cr_assert_str_eq(got, "2@17+90 3@108+44 ");
+		free(got);
+	}
 	sidx_close(x);
 	/* Another extractor's name: refused. */
 	o.keys_name = "parties-phone/1";
@@ -640,6 +701,19 @@ Test(sidx, try_open_never_exits)
 	cr_assert_str_eq(sidx_error(x), "corrupt (a posting list's hash does "
 			 "not match) (rebuild it with 'viol-query index')");
 	cr_assert_eq(sidx_lookup(x, "湘A00001", strlen("湘A00001"), &h), 0);
+	sidx_close(x);
+	/* A batch meets the corrupt list too: no hits, the same message. */
+	x = sidx_try_open(d, tpath("bad"), &plate_opts, &err);
+	cr_assert_not_null(x);
+	{
+		const char *k3[] = { "湘A00001", "湘M12345", "x\ty" };
+		char *got = batch_hits_of(x, k3, 3);
+
+		cr_assert_str_eq(got, "");
+		free(got);
+	}
+	cr_assert_str_eq(sidx_error(x), "corrupt (a posting list's hash does "
+			 "not match) (rebuild it with 'viol-query index')");
 	sidx_close(x);
 	(void)n;
 }
