@@ -216,9 +216,14 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 			group_merge_rec(g, in, r);
 			continue;
 		}
-		/* The same checks as every verb's (fine, points, time). */
-		if (viol_rec_read(in, r, &vc, &vv, &q) < 0)
-			continue;
+		/* The same checks as every verb's (fine, points, time);
+		 * plain amounts without a time to check need no more. */
+		if (itime != REC_NONE ||
+		    !viol_plain_amounts(r->f[ifine], r->f[ipts], &vv.fine,
+					&vv.points)) {
+			if (viol_rec_read(in, r, &vc, &vv, &q) < 0)
+				continue;
+		}
 		for (i = 0; i < nk; i++)
 			kv[i] = keys[i] == STATS_MONTH ?
 				(struct rec_str){ r->f[itime].p, 7 } :

@@ -55,6 +55,54 @@ int viol_rec_read(struct rec_reader *in, const struct rec *r,
 		  const struct viol_cols *c, struct viol_rec *v,
 		  struct buf *q);
 
+/* The fine (in fen) and points of a record whose two fields are plain and
+ * short: the fine up to 12 digits with at most 2 decimals ("200",
+ * "12.5"), the points 0 to 12 without a sign or leading zero.  Returns 0
+ * for anything else, which viol_rec_read() then parses (a long or
+ * unusual spelling) or rejects with its reason: the fast lane of stats,
+ * where the calls of the general parse were a tenth of the time. */
+static inline int
+viol_plain_amounts(struct rec_str fine, struct rec_str pts, long long *fen,
+		   int *points)
+{
+	const unsigned char *p = (const unsigned char *)fine.p;
+	unsigned long long x = 0;
+	size_t i = 0, n = fine.len, nf;
+	unsigned d;
+
+	if (pts.len == 1 && (d = (unsigned char)pts.p[0] - '0') <= 9)
+		*points = (int)d;
+	else if (pts.len == 2 && pts.p[0] == '1' &&
+		 (d = (unsigned char)pts.p[1] - '0') <= 2)
+		*points = 10 + (int)d;
+	else
+		return 0;
+	if (n == 0 || n > 12)
+		return 0;
+	while (i < n && (d = p[i] - '0') <= 9) {
+		x = x * 10 + d;
+		i++;
+	}
+	if (i == 0)
+		return 0;
+	if (i == n) {
+		*fen = (long long)(x * 100);
+		return 1;
+	}
+	nf = n - i - 1;
+	if (p[i] != '.' || nf == 0 || nf > 2 || (d = p[i + 1] - '0') > 9)
+		return 0;
+	x = x * 10 + d;
+	if (nf == 1) {
+		*fen = (long long)(x * 10);
+		return 1;
+	}
+	if ((d = p[i + 2] - '0') > 9)
+		return 0;
+	*fen = (long long)(x * 10 + d);
+	return 1;
+}
+
 /* Write an amount of fen as yuan ("12.30"), and a day as YYYY-MM-DD (""
  * for DATE_NONE), as the next field of w. */
 void viol_put_fen(struct rec_writer *w, long long fen);

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "domain/violq.h"
 #include "domain/violrec.h"
 #include "rec/cli.h"
@@ -275,4 +276,58 @@ Test(violq, rec_a_bad_field_is_a_reject_with_the_reason)
 		exit(0);
 	});
 	free(out);
+}
+
+/* The plain lane of stats: what it takes, it reads as num_dec() and
+ * num_ll() do; the rest it leaves to viol_rec_read(). */
+Test(violq, rec_plain_amounts_agree_with_the_full_parse)
+{
+	static const struct {
+		const char *fine, *pts;
+		int plain;
+		long long fen;
+		int points;
+	} c[] = {
+		{ "200", "6", 1, 20000, 6 },
+		{ "0", "0", 1, 0, 0 },
+		{ "12.5", "12", 1, 1250, 12 },
+		{ "12.05", "10", 1, 1205, 10 },
+		{ "007", "3", 1, 700, 3 },
+		{ "999999999999", "1", 1, 99999999999900, 1 },
+		{ "1000000000000", "1", 0, 0, 0 },	/* 13 digits */
+		{ "12.", "1", 0, 0, 0 },
+		{ ".5", "1", 0, 0, 0 },
+		{ "1.234", "1", 0, 0, 0 },
+		{ "1.2x", "1", 0, 0, 0 },
+		{ "-1", "1", 0, 0, 0 },
+		{ "+1", "1", 0, 0, 0 },
+		{ "", "1", 0, 0, 0 },
+		{ "1 ", "1", 0, 0, 0 },
+		{ "100", "13", 0, 0, 0 },
+		{ "100", "03", 0, 0, 0 },
+		{ "100", "-1", 0, 0, 0 },
+		{ "100", "", 0, 0, 0 },
+		{ "100", "x", 0, 0, 0 },
+	};
+	long long fen, ll;
+	size_t i;
+	int pts;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct rec_str f = { c[i].fine, strlen(c[i].fine) };
+		struct rec_str p = { c[i].pts, strlen(c[i].pts) };
+		int got = viol_plain_amounts(f, p, &fen, &pts);
+
+		cr_expect_eq(got, c[i].plain, "'%s' '%s': %d", c[i].fine,
+			     c[i].pts, got);
+		if (!got || !c[i].plain)
+			continue;
+		cr_expect_eq(fen, c[i].fen, "'%s': %lld", c[i].fine, fen);
+		cr_expect_eq(pts, c[i].points, "'%s': %d", c[i].pts, pts);
+		cr_assert_eq(num_dec(f.p, f.len, 2, &ll), 0);
+		cr_expect_eq(fen, ll, "'%s': %lld, num_dec %lld", c[i].fine,
+			     fen, ll);
+		cr_assert_eq(num_ll(p.p, p.len, &ll), 0);
+		cr_expect_eq(pts, ll);
+	}
 }
