@@ -31,27 +31,28 @@ static const struct group_agg aggs[NAGG] = {
 	{ .kind = GROUP_SUM, .name = "excluded" },
 };
 
-/* The caches of the fast lane: direct-mapped by length and last byte
- * (slot()), each entry checked against the text it stands for, which is
- * the poll's own (it lives as long as the tally). */
+/* The caches of the fast lane, by length and last byte (slot()): the
+ * items direct-mapped, each with its answers in sets of two (answers can
+ * share both: 不太安全, 很不安全).  An entry is checked against the text it
+ * stands for, which is the poll's own (it lives as long as the tally). */
 #define ICACHE 8
-#define ACACHE 32
-
-/* A question's item, and whether its answers are filtered (not the
- * overall item, and the question is not a -b field). */
-struct item_hit {
-	const struct poll_item *it;
-	int filtered;
-};
+#define ASETS 8
 
 /* An answer of an item, with what one such answer adds to the sums, and
- * how many the fast lane counted in the open run (run_flush() adds them
+ * how many the fast lane counted in the open run (ans_fold() adds them
  * up: one increment an answer, not five sums). */
 struct ans_hit {
-	const struct poll_item *it;
-	const struct poll_answer *a;
+	const struct poll_answer *a;	/* NULL: empty */
 	int64_t v[NAGG];
 	int64_t hits;
+};
+
+/* A question's item, whether its answers are filtered (not the overall
+ * item, and the question is not a -b field), and its answers. */
+struct item_hit {
+	const struct poll_item *it;	/* NULL: empty */
+	int filtered;
+	struct ans_hit ans[2 * ASETS];
 };
 
 struct poll_tally {
@@ -63,12 +64,15 @@ struct poll_tally {
 	int fast;
 	size_t iyear, iunit, iq, ians, icount;
 	size_t runlen;		/* answers in the run */
+	int bycheck;		/* -b fields to compare, beside question */
 	const char *hotname;
 	size_t hotlen;
 	uint32_t runyear;
 	struct rec_reader *in;
-	struct item_hit icache[ICACHE];
-	struct ans_hit acache[ACACHE];
+	/* The items by question text; the last one the overall item's,
+	 * when the answers have no question field. */
+	struct item_hit icache[ICACHE + 1];
+	struct item_hit *lastih;	/* the long way's last record's */
 
 	const struct poll *p;
 	struct group *g;
@@ -81,8 +85,6 @@ struct poll_tally {
 	size_t *keys;		/* key fields under merge (the group keeps
 				 * the pointer) */
 	const struct poll_unit *lastu;	/* the previous record's unit */
-	const struct poll_item *lasti[2];	/* the last two items seen
-						 * (answers alternate them) */
 	struct buf m, l;		/* message scratch */
 	/* A run of plain answers (no count field) of one year, unit and -b
 	 * values, added to the group at once: answers come in runs (a
@@ -90,6 +92,7 @@ struct poll_tally {
 	 * answer is most of the tally's time. */
 	struct buf runkey;	/* the run's key bytes */
 	struct rec_str *runkv;
+	struct rec_str *fkv;	/* a key for ans_fold() */
 	const struct poll_unit *runu;
 	int64_t run[NAGG];
 	size_t runslow;		/* of them, added to run[] the long way */
@@ -145,9 +148,12 @@ poll_tally_new(const struct poll *p, struct rec_reader *in, const size_t *by,
 	if (!merge)
 		want(t, t->iq);
 	t->fast = !merge && t->icount == REC_NONE;
+	t->icache[ICACHE].it = p->overall;
 	t->g = group_new_aggs(2 + nb, aggs, NAGG);
 	t->kv = xcalloc(2 + nb, sizeof *t->kv);
 	t->runkv = xcalloc(2 + nb, sizeof *t->runkv);
+	t->fkv = xcalloc(2 + nb, sizeof *t->fkv);
+	t->bycheck = nb > (t->qb == REC_NONE ? 0 : 1);
 	buf_init(&t->runkey);
 	if (merge) {
 		t->keys = xcalloc(2 + nb, sizeof *t->keys);
@@ -178,6 +184,7 @@ poll_tally_free(struct poll_tally *t)
 	group_free(t->g);
 	free(t->kv);
 	free(t->runkv);
+	free(t->fkv);
 	buf_release(&t->runkey);
 	free(t->keys);
 	buf_release(&t->m);
@@ -224,17 +231,18 @@ year_unit(struct poll_tally *t, const struct rec *r)
 	return u;
 }
 
-/* The cache slot of a text s (not empty) among mask + 1, with a salt. */
+/* The cache slot of a text s (not empty) among mask + 1. */
 static inline size_t
-slot(struct rec_str s, size_t salt, size_t mask)
+slot(struct rec_str s, size_t mask)
 {
-	return (s.len * 31 + (unsigned char)s.p[s.len - 1] + salt) & mask;
+	return (s.len * 31 + (unsigned char)s.p[s.len - 1]) & mask;
 }
 
-static inline size_t
-item_salt(const struct poll_item *it)
+static inline int
+is_ans(const struct ans_hit *h, struct rec_str s)
 {
-	return (size_t)((uintptr_t)it >> 4) * 7;
+	return h->a != NULL && h->a->len == s.len &&
+	       poll_same(h->a->text, s.p, s.len);
 }
 
 static int
@@ -243,39 +251,36 @@ is_item(const struct poll_item *it, struct rec_str s)
 	return it != NULL && it->len == s.len && poll_same(it->id, s.p, s.len);
 }
 
-/* The record's item, or NULL after rejecting or filtering it. */
+static void item_clear(struct poll_tally *t, struct item_hit *h);
+
+/* The record's item, or NULL after rejecting or filtering it; its cache
+ * entry in t->lastih (NULL for an empty question). */
 static const struct poll_item *
 item_of(struct poll_tally *t, const struct rec *r)
 {
+	struct item_hit *h = &t->icache[ICACHE];
 	const struct poll_item *it;
 	struct rec_str qs;
-	int filtered;
 
+	t->lastih = h;
 	if (t->iq == REC_NONE)
 		return t->p->overall;
 	qs = r->f[t->iq];
-	if (is_item(t->lasti[0], qs)) {
-		it = t->lasti[0];
-	} else if (is_item(t->lasti[1], qs)) {
-		it = t->lasti[1];
-		t->lasti[1] = t->lasti[0];
-		t->lasti[0] = it;
-	} else if ((it = poll_item(t->p, qs.p, qs.len)) != NULL) {
-		t->lasti[1] = t->lasti[0];
-		t->lasti[0] = it;
-	} else {
+	h = qs.len > 0 ? &t->icache[slot(qs, ICACHE - 1)] : NULL;
+	t->lastih = NULL;
+	if (h != NULL && is_item(h->it, qs)) {
+		it = h->it;
+	} else if ((it = poll_item(t->p, qs.p, qs.len)) == NULL) {
 		rec_reject(t->in, r, "field 'question': not an item of the "
 			   "poll: '%s'", poll_quote(&t->m, qs));
 		return NULL;
-	}
-	filtered = t->qb == REC_NONE && it != t->p->overall;
-	if (qs.len > 0) {
-		struct item_hit *h = &t->icache[slot(qs, 0, ICACHE - 1)];
-
+	} else if (h != NULL) {
+		item_clear(t, h);
 		h->it = it;
-		h->filtered = filtered;
+		h->filtered = t->qb == REC_NONE && it != t->p->overall;
 	}
-	if (filtered) {
+	t->lastih = h;
+	if (t->qb == REC_NONE && it != t->p->overall) {
 		rec_filtered(t->in, r);
 		return NULL;
 	}
@@ -319,32 +324,74 @@ addends(const struct poll_answer *a, long long cnt, int64_t *v)
 	return 0;
 }
 
-/* Add the fast lane's counts of h to the run. */
+/* Add the fast lane's counts of h, an answer of item it, to the sums: to
+ * the run's; or, with -b question, to its item's group at once (the fast
+ * lane then counts the answers of every item in the run, whose key is the
+ * others'). */
 static void
-ans_fold(struct poll_tally *t, struct ans_hit *h)
+ans_fold(struct poll_tally *t, const struct poll_item *it, struct ans_hit *h)
 {
+	int64_t v[NAGG];
 	size_t i;
 
-	for (i = 0; i < NAGG; i++)
-		t->run[i] += h->hits * h->v[i];
+	if (t->qb == REC_NONE) {
+		for (i = 0; i < NAGG; i++)
+			t->run[i] += h->hits * h->v[i];
+	} else {
+		for (i = 0; i < NAGG; i++)
+			v[i] = h->hits * h->v[i];
+		memcpy(t->fkv, t->runkv, (2 + t->nb) * sizeof *t->fkv);
+		t->fkv[2 + t->qb].p = it->id;
+		t->fkv[2 + t->qb].len = it->len;
+		if (group_add_vals(t->g, t->fkv, v) < 0)
+			diag_die(JW_EXIT_INTERNAL, "%s: the sums of %s in %.*s "
+				 "pass 64 bits", t->runfile, t->runu->name,
+				 (int)t->runkv[0].len, t->runkv[0].p);
+	}
 	h->hits = 0;
 }
 
-/* Remember that answer a (the text of as) of item it adds v (one answer),
- * for the fast lane. */
+/* Fold the counts of item entry h's answers (all: keep, 0: only those
+ * with counts), and empty them unless keep. */
 static void
-ans_remember(struct poll_tally *t, const struct poll_item *it,
-	     struct rec_str as, const struct poll_answer *a,
-	     const int64_t *v)
+item_fold(struct poll_tally *t, struct item_hit *h, int keep)
+{
+	size_t k;
+
+	for (k = 0; k < 2 * ASETS; k++) {
+		if (h->ans[k].hits > 0)
+			ans_fold(t, h->it, &h->ans[k]);
+		if (!keep)
+			h->ans[k].a = NULL;
+	}
+}
+
+/* The entry h takes another item: its answers go. */
+static void
+item_clear(struct poll_tally *t, struct item_hit *h)
+{
+	if (h->it != NULL)
+		item_fold(t, h, 0);
+}
+
+/* Remember that answer a (the text of as) of the item of entry ih adds v
+ * (one answer), for the fast lane. */
+static void
+ans_remember(struct poll_tally *t, struct item_hit *ih, struct rec_str as,
+	     const struct poll_answer *a, const int64_t *v)
 {
 	struct ans_hit *h;
 
-	if (as.len == 0)
+	if (ih == NULL || as.len == 0)
 		return;
-	h = &t->acache[slot(as, item_salt(it), ACACHE - 1)];
-	if (h->hits > 0)
-		ans_fold(t, h);
-	h->it = it;
+	h = &ih->ans[2 * slot(as, ASETS - 1)];
+	if (h->a != NULL && h->a != a) {
+		h++;	/* the first holds another: the second, then */
+		if (h->a == a)
+			return;
+		if (h->hits > 0)
+			ans_fold(t, ih->it, h);
+	}
 	h->a = a;
 	memcpy(h->v, v, sizeof h->v);
 }
@@ -357,9 +404,9 @@ run_flush(struct poll_tally *t)
 	if (t->runlen == 0)
 		return;
 	if (t->runlen > t->runslow)
-		for (i = 0; i < ACACHE; i++)
-			if (t->acache[i].hits > 0)
-				ans_fold(t, &t->acache[i]);
+		for (i = 0; i <= ICACHE; i++)
+			if (t->icache[i].it != NULL)
+				item_fold(t, &t->icache[i], 1);
 	if (group_add_vals(t->g, t->runkv, t->run) < 0)
 		diag_die(JW_EXIT_INTERNAL, "%s: the sums of %s in %.*s pass 64 "
 			 "bits", t->runfile, t->runu->name,
@@ -369,14 +416,17 @@ run_flush(struct poll_tally *t)
 	memset(t->run, 0, sizeof t->run);
 }
 
-/* Whether the -b values kv[0..nb) are the run's. */
+/* Whether the -b values kv[0..nb) are the run's, but for the one at
+ * skip (or REC_NONE). */
 static inline int
-same_by(const struct poll_tally *t, const struct rec_str *kv)
+same_by(const struct poll_tally *t, const struct rec_str *kv, size_t skip)
 {
 	size_t i;
 
 	for (i = 0; i < t->nb; i++)
-		if (kv[i].len != t->runkv[2 + i].len ||
+		if (i == skip)
+			continue;
+		else if (kv[i].len != t->runkv[2 + i].len ||
 		    !poll_same(kv[i].p, t->runkv[2 + i].p, kv[i].len) ||
 		    rec_str_is_null(kv[i]) != rec_str_is_null(t->runkv[2 + i]))
 			return 0;
@@ -390,7 +440,7 @@ in_run(const struct poll_tally *t, const struct poll_unit *u)
 	return t->runlen > 0 && u == t->runu &&
 	       t->kv[0].len == t->runkv[0].len &&
 	       poll_same(t->kv[0].p, t->runkv[0].p, t->kv[0].len) &&
-	       same_by(t, t->kv + 2);
+	       same_by(t, t->kv + 2, REC_NONE);
 }
 
 /* Start a run with the key in t->kv (copied: the record moves on). */
@@ -431,8 +481,9 @@ run_add(struct poll_tally *t, const struct poll_unit *u, const int64_t *v,
 	t->runslow++;
 }
 
-/* Whether the -b values of a record's fields f are the run's.  (Not
- * inlined: the fast lane without -b keeps few registers.) */
+/* Whether the -b values of a record's fields f are the run's, but for
+ * the question's (its item's answers are counted apart, see ans_fold()).
+ * (Not inlined: the fast lane without -b keeps few registers.) */
 static __attribute__((noinline)) int
 by_in_run(struct poll_tally *t, const struct rec_str *f)
 {
@@ -440,11 +491,12 @@ by_in_run(struct poll_tally *t, const struct rec_str *f)
 
 	for (i = 0; i < t->nb; i++)
 		t->kv[2 + i] = f[t->by[i]];
-	return same_by(t, t->kv + 2);
+	return same_by(t, t->kv + 2, t->qb);
 }
 
 /* The fast lane: a plain answer of the open run's year, unit (as named)
- * and -b values, whose question and answer texts are in the caches.  The
+ * and -b values (but the question's: with -b question its answers are
+ * counted by item), whose question and answer texts are in the caches.  The
  * long way's checks depend on a field's bytes alone, so bytes equal to
  * ones that passed them pass them again: the record is counted (or
  * filtered) as slow_add() would, and 1 returned.  Else 0, nothing done.
@@ -455,8 +507,7 @@ fast_add(struct poll_tally *t, const struct rec *r)
 {
 	const struct rec_str *f = r->f;
 	struct rec_str ys = f[t->iyear], us = f[t->iunit], s;
-	const struct poll_item *it;
-	const struct item_hit *ih;
+	struct item_hit *ih;
 	struct ans_hit *ah;
 	uint32_t y;
 
@@ -467,29 +518,27 @@ fast_add(struct poll_tally *t, const struct rec *r)
 	memcpy(&y, ys.p, sizeof y);
 	if (y != t->runyear || !poll_same(us.p, t->hotname, us.len))
 		return 0;
-	if (t->nb > 0 && !by_in_run(t, f))
+	if (t->bycheck && !by_in_run(t, f))
 		return 0;
 	if (t->iq == REC_NONE) {
-		it = t->p->overall;
+		ih = &t->icache[ICACHE];
 	} else {
 		s = f[t->iq];
 		if (s.len == 0)
 			return 0;
-		ih = &t->icache[slot(s, 0, ICACHE - 1)];
+		ih = &t->icache[slot(s, ICACHE - 1)];
 		if (!is_item(ih->it, s))
 			return 0;
 		if (ih->filtered) {
 			rec_filtered(t->in, r);
 			return 1;
 		}
-		it = ih->it;
 	}
 	s = f[t->ians];
 	if (s.len == 0)
 		return 0;
-	ah = &t->acache[slot(s, item_salt(it), ACACHE - 1)];
-	if (ah->it != it || ah->a->len != s.len ||
-	    !poll_same(ah->a->text, s.p, s.len))
+	ah = &ih->ans[2 * slot(s, ASETS - 1)];
+	if (!is_ans(ah, s) && !is_ans(++ah, s))
 		return 0;
 	ah->hits++;
 	t->runlen++;
@@ -547,7 +596,7 @@ slow_add(struct poll_tally *t, const struct rec *r)
 		run_add(t, u, v, r->file);
 		t->hotname = t->lastu->name;
 		t->hotlen = t->lastu->len;
-		ans_remember(t, it, r->f[t->ians], a, v);
+		ans_remember(t, t->lastih, r->f[t->ians], a, v);
 		return;
 	}
 	/* A pre-counted answer may be huge: added alone, so that a sum
