@@ -222,16 +222,17 @@ copy_short(char *o, const char *p, size_t n)
 	}
 }
 
-/* The key of values k joined into b (see probe_key()). */
+/* The key of values k joined into b (see probe_key()): room for the
+ * longest it can be (a NULL value is one byte) made once, then one pass. */
 static void
 join_key(const struct group *g, struct htab_probe *pr, struct buf *b,
 	 const struct rec_str *k)
 {
-	size_t i, n = 0, sep = g->nkeys > 1;
+	size_t i, n = 2 * g->nkeys, sep = g->nkeys > 1;
 	char *o;
 
 	for (i = 0; i < g->nkeys; i++)
-		n += (k[i].p == rec_null ? 1 : k[i].len) + sep;
+		n += k[i].len;
 	b->len = 0;
 	if (b->cap <= n)
 		buf_grow(b, n);
@@ -247,8 +248,8 @@ join_key(const struct group *g, struct htab_probe *pr, struct buf *b,
 			*o++ = '\0';
 	}
 	*o = '\0';
-	b->len = n;
-	htab_probe_set(pr, b->p, n);
+	b->len = (size_t)(o - b->p);
+	htab_probe_set(pr, b->p, b->len);
 }
 
 /* The key of values k: one short value is held by the probe itself; more
@@ -434,7 +435,7 @@ group_combine_row(struct group *g, const struct htab_probe *pr,
 /* The group of key values k for a synchronous add: the group of the last
  * such add when k is its key again (records often come in runs: no hash
  * and no lookup then), else found or made. */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 group_of_key(struct group *g, const struct rec_str *k)
 {
 	struct htab_probe pr;
@@ -494,26 +495,50 @@ row_of(const struct group *g, const int64_t *v, int64_t *d)
 	return 0;
 }
 
+/* group_add_vals() of a table of COUNT, SUM, RATIO and CHANGE only (a
+ * value is its slot's addend): the record and its values into group gi
+ * and the total, all or nothing. */
+static inline int
+add_sums(struct group *g, size_t gi, const int64_t *v)
+{
+	int64_t *s = slots_at(g, gi), *tot = g->tot, x, r;
+	size_t i, o;
+	int bad = add_bad(s[0], 1, &r) | add_bad(tot[0], 1, &r);
+
+	for (i = 0; i < g->nsums; i++) {
+		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
+		x = x == GROUP_NOVAL ? 0 : x;
+		o = g->off[g->sums[i]];
+		bad |= add_bad(s[o], x, &r) | add_bad(tot[o], x, &r);
+	}
+	if (bad)
+		return -1;
+	s[0]++;
+	tot[0]++;
+	for (i = 0; i < g->nsums; i++) {
+		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
+		x = x == GROUP_NOVAL ? 0 : x;
+		o = g->off[g->sums[i]];
+		s[o] += x;
+		tot[o] += x;
+	}
+	return 0;
+}
+
 int
 group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 {
-	int64_t *d = g->row, x;
-	size_t i;
+	size_t i, gi;
 
-	if (!g->sums_only) {
-		if (row_of(g, v, d) < 0)
-			return -1;
-		return combine_at(g, group_of_key(g, k), d);
+	if (g->sums_only) {
+		for (i = 0; v != NULL && i < g->nsums; i++)
+			if (v[g->sums[i]] == INT64_MAX)
+				return -1;	/* as row_of() */
+	} else if (row_of(g, v, g->row) < 0) {
+		return -1;
 	}
-	/* A SUM's value is its slot's addend; every slot is set. */
-	d[0] = 1;
-	for (i = 0; i < g->nsums; i++) {
-		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
-		if (x == INT64_MAX)
-			return -1;	/* as row_of() */
-		d[g->off[g->sums[i]]] = x == GROUP_NOVAL ? 0 : x;
-	}
-	return combine_at(g, group_of_key(g, k), d);
+	gi = group_of_key(g, k);
+	return g->sums_only ? add_sums(g, gi, v) : combine_at(g, gi, g->row);
 }
 
 int
