@@ -3,22 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/buf.h"
-#include "base/date.h"
 #include "base/diag.h"
-#include "base/durable.h"
 #include "base/htab.h"
 #include "base/smpp.h"
 #include "base/util.h"
 #include "domain/smsnotice.h"
-#include "domain/smspend.h"
 #include "domain/smsrules.h"
+#include "domain/smssend.h"
 #include "domain/smsspool.h"
 #include "domain/smsstate.h"
-#include "domain/smstext.h"
 #include "rec/cli.h"
 
 enum {
@@ -28,32 +23,18 @@ enum {
 	OPT_RETRY_UNCERTAIN, OPT_TIMEOUT
 };
 
-enum out_mode { OUT_OUTBOX, OUT_SPOOL, OUT_SMPP };
-
-/* What a run was asked to do. */
+/* What a send was asked to do. */
 struct run {
 	struct cli *cli;
+	const char *rpath, *rname, *sdir;
 	struct sms_rules *rules;
-	enum out_mode mode;
+	const struct sms_rule *one;	/* --rule */
 	const char *spool, *smpp_addr, *system_id, *password_file;
-	struct smsspool *spooler;
-	struct smpp *smpp;
-	int receipts, receipt_wait, window, enquire, timeout;
+	int enquire, timeout, max_segments;
 	double rate;
-	int max_per_phone, max_segments, retry_uncertain;
-	struct smsstate *st;
+	struct smssend_conf sc;		/* the hand-over's options */
 	struct smsnotice_env env;	/* the rules, the day, the opt-outs */
-	struct rec_writer *out;
-	int64_t now;		/* --asof time */
-	char time[20], day[11];
-	int quiet;		/* now is inside the quiet hours */
-	struct htab today_count; /* phone -> notices this run */
-	/* SMPP: notices under way, by tag. */
-	struct sms_pendtab pend;	/* under way, and the batch */
-	struct htab by_msgid;	/* message_id -> index into handed */
-	struct handed *handed;	/* the parts the SMSC took, for receipts */
-	size_t nhanded;
-	unsigned long long nsent, nfailed, nuncertain, nreceipts;
+	struct smssend *send;
 };
 
 /* One rule's reading of its input. */
@@ -61,300 +42,10 @@ struct job {
 	struct run *run;
 	const struct sms_rule *rule;
 	struct rec_reader *in;
-	const struct rec *r;
 	struct smsnotice_rule nb;	/* the rule bound to in's header */
 	struct smsnotice nt;		/* the record's notice */
 	char *rejects;			/* its --rejects file, when renamed */
 };
-
-/* A part the SMSC took: what a receipt for it is recorded under. */
-struct handed {
-	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1];
-	const char *rule;
-};
-
-static const char *const out_cols[] = {
-	"phone", "text", "chars", "segments", "encoding", "rule", "key",
-	"status", "detail", NULL
-};
-
-/* Write a row from the NUL-separated fields of row, with status and
- * detail. */
-static void
-put_row(struct run *run, const struct buf *row, const char *status,
-	const char *detail)
-{
-	const char *p = row->p;
-	int i;
-
-	for (i = 0; i < 7; i++, p += strlen(p) + 1)
-		rec_writer_puts(run->out, p);
-	rec_writer_puts(run->out, status);
-	rec_writer_puts(run->out, detail);
-	rec_writer_end(run->out);
-}
-
-static void
-pending_done(struct run *run, struct sms_pending *p)
-{
-	/* Queued: the next batch's write carries them (a "sent" lost in a
-	 * crash leaves the notice uncertain, never sent twice). */
-	if (p->status == 0) {
-		smsstate_queue(run->st, run->time, "sent", p->khash, p->rule,
-			       run->day, p->phash, p->ids.p);
-		put_row(run, &p->row, "sent", p->ids.p);
-		run->nsent++;
-	} else if (p->status == SMPP_LOST) {
-		/* Stays "begin": uncertain, not sent again by itself. */
-		put_row(run, &p->row, "uncertain", "the connection ended "
-			"before the SMSC answered");
-		run->nuncertain++;
-	} else {
-		smsstate_queue(run->st, run->time, "failed", p->khash, p->rule,
-			       run->day, p->phash, smpp_status_name(p->status));
-		rec_reject(p->in, &p->copy, "the SMSC refused it: %s "
-			   "(0x%08x)", smpp_status_name(p->status),
-			   (unsigned)p->status);
-		run->nfailed++;
-	}
-	smspend_done(p);
-}
-
-static void
-on_result(void *ctx, uint64_t tag, uint32_t st, const char *id)
-{
-	struct run *run = ctx;
-	struct sms_pending *p = smspend_at(&run->pend, tag >> 8);
-	size_t *slot;
-	int isnew;
-
-	if (st == 0) {
-		if (run->receipts) {
-			run->handed = xreallocarray(run->handed,
-						    run->nhanded + 1,
-						    sizeof *run->handed);
-			memcpy(run->handed[run->nhanded].khash, p->khash,
-			       sizeof p->khash);
-			memcpy(run->handed[run->nhanded].phash, p->phash,
-			       sizeof p->phash);
-			run->handed[run->nhanded].rule = p->rule;
-			slot = htab_put(&run->by_msgid, id, strlen(id), &isnew);
-			*slot = run->nhanded++;
-		}
-	}
-	if (smspend_answer(p, st, id))
-		pending_done(run, p);
-}
-
-/* A receipt: recorded in the state when it names a message of this run. */
-static void
-on_receipt(void *ctx, const char *id, const char *stat, const char *text)
-{
-	struct run *run = ctx;
-	size_t *ix = htab_find(&run->by_msgid, id, strlen(id));
-	struct handed *h;
-	struct buf d = BUF_INIT;
-
-	(void)text;
-	if (ix == NULL || run->st == NULL)
-		return;
-	h = &run->handed[*ix];
-	buf_printf(&d, "%s %s", id, stat);
-	smsstate_queue(run->st, run->time, strcmp(stat, "DELIVRD") == 0 ?
-		       "delivered" : "undelivered", h->khash, h->rule, run->day,
-		       h->phash, d.p);
-	run->nreceipts++;
-	buf_release(&d);
-}
-
-static void
-smpp_died(struct run *run, struct buf *err)
-{
-	smsstate_flush(run->st);	/* what was sent stays sent */
-	diag_die(JW_EXIT_IO, "%s: %s (notices handed over but not answered "
-		 "are uncertain; see sms-notify report)", run->smpp_addr,
-		 err->p);
-}
-
-/* Submit text's parts for a pending notice. */
-static void
-submit(struct run *run, size_t ix, const char *phone, const char *text,
-       size_t n, const struct sms_info *info, const char *khash)
-{
-	struct buf b = BUF_INIT, dest = BUF_INIT, err = BUF_INIT;
-	size_t off[SMS_MAX_PARTS + 1], k;
-	unsigned char part[160];
-	struct smpp_part sp;
-	unsigned ref;
-
-	(void)sms_encode(text, n, info, &b, off);
-	buf_printf(&dest, "86%s", phone);
-	/* The concatenation reference: from the notice key, so a re-send
-	 * of the same notice carries the same one. */
-	ref = (unsigned)strtoul((char[]){ khash[0], khash[1], 0 }, NULL, 16);
-	smspend_at(&run->pend, ix)->parts = info->segments;
-	for (k = 0; k < info->segments; k++) {
-		memset(&sp, 0, sizeof sp);
-		sp.source = run->rules->sender;
-		sp.source_ton = run->rules->sender_ton;
-		sp.source_npi = run->rules->sender_npi;
-		sp.dest = dest.p;
-		sp.dest_ton = 1;
-		sp.dest_npi = 1;
-		sp.data_coding = (uint8_t)info->enc;
-		sp.registered_delivery = run->receipts ? 1 : 0;
-		if (info->segments == 1) {
-			sp.data = (const unsigned char *)b.p;
-			sp.len = off[1] - off[0];
-		} else {
-			part[0] = 5, part[1] = 0, part[2] = 3;
-			part[3] = (unsigned char)ref;
-			part[4] = (unsigned char)info->segments;
-			part[5] = (unsigned char)(k + 1);
-			memcpy(part + 6, b.p + off[k], off[k + 1] - off[k]);
-			sp.esm_class = 0x40;
-			sp.data = part;
-			sp.len = 6 + off[k + 1] - off[k];
-		}
-		if (smpp_submit(run->smpp, &sp, (uint64_t)ix << 8 | k, &err) < 0)
-			smpp_died(run, &err);
-	}
-	buf_release(&b);
-	buf_release(&dest);
-	buf_release(&err);
-}
-
-/* Hand over the batch: its "begin" events (and the "sent" ones queued
- * since the last batch) in one durable write, then its parts. */
-static void
-flush_batch(struct run *run)
-{
-	struct sms_pending *p;
-	size_t i, ix;
-
-	if (run->pend.nbatch == 0)
-		return;
-	smsstate_flush(run->st);
-	for (i = 0; i < run->pend.nbatch; i++) {
-		ix = run->pend.batch[i];
-		p = smspend_at(&run->pend, ix);
-		submit(run, ix, p->ph, p->text.p, p->text.len, &p->info,
-		       p->khash);
-	}
-	smspend_batch_clear(&run->pend);
-}
-
-/* ---- one record ---- */
-
-static void
-one_record(struct job *j)
-{
-	struct run *run = j->run;
-	struct smsnotice *n = &j->nt;
-	struct buf row = BUF_INIT, err = BUF_INIT, name = BUF_INIT;
-	char khash[SMSSTATE_HASH + 1], phash[SMSSTATE_HASH + 1] = "";
-	const char *status = "ready", *detail = "";
-	const char *ph = n->phone;
-	enum sms_mark mark = SMS_NEW;
-	unsigned *cnt, before;
-	size_t ix;
-	int isnew;
-
-	if (!smsnotice_make(&j->nb, j->r, n))
-		return;
-	buf_adds(&row, ph);
-	buf_addc(&row, '\0');
-	buf_add(&row, n->text.p, n->text.len + 1);
-	buf_printf(&row, "%zu", n->info.units);
-	buf_addc(&row, '\0');
-	buf_printf(&row, "%zu", n->info.segments);
-	buf_addc(&row, '\0');
-	buf_adds(&row, n->info.enc == SMS_UCS2 ? "ucs2" : "gsm7");
-	buf_addc(&row, '\0');
-	buf_adds(&row, j->rule->name);
-	buf_addc(&row, '\0');
-	buf_add(&row, n->key.p, n->key.len + 1);
-	if (run->st != NULL) {
-		smsstate_hash(run->st, n->hkey.p, n->hkey.len, khash);
-		smsstate_hash(run->st, ph, 11, phash);
-		mark = smsstate_mark(run->st, khash);
-	}
-	/* Today's notices for this phone: those handed over (the state
-	 * counts them, this run's too), or in a dry run those listed. */
-	cnt = htab_put(&run->today_count, ph, 11, &isnew);
-	before = run->mode == OUT_OUTBOX ? *cnt : 0;
-	if (run->st != NULL)
-		before += smsstate_phone_count(run->st, phash, run->day);
-	if (mark == SMS_SENT) {
-		const char *stime, *sdetail;
-
-		/* Handed over by a send as of this same time (a rerun of
-		 * it): listed as that send listed it, not handed over. */
-		status = "already_sent";
-		if (smsstate_sent(run->st, khash, &stime, &sdetail) == 0 &&
-		    strcmp(stime, run->time) == 0) {
-			put_row(run, &row, run->mode == OUT_SPOOL ? "spooled" :
-				"sent", sdetail);
-			goto out;
-		}
-	} else if (mark == SMS_UNCERTAIN && !run->retry_uncertain) {
-		status = "uncertain";
-		detail = "handed over before, outcome unknown "
-			 "(--retry-uncertain sends it again)";
-	} else if (run->quiet) {
-		status = "deferred";
-		detail = "quiet hours";
-	} else if (run->max_per_phone > 0 &&
-		   before >= (unsigned)run->max_per_phone) {
-		status = "deferred";
-		detail = "daily limit for this phone (--max-per-phone)";
-	}
-	if (strcmp(status, "deferred") == 0 && run->st != NULL &&
-	    run->mode != OUT_OUTBOX)
-		smsstate_event(run->st, run->time, "deferred", khash,
-			       j->rule->name, run->day, phash, detail);
-	if (strcmp(status, "ready") != 0 || run->mode == OUT_OUTBOX) {
-		if (strcmp(status, "ready") == 0)
-			(*cnt)++;
-		put_row(run, &row, status, detail);
-		goto out;
-	}
-	if (run->mode == OUT_SPOOL) {
-		smsstate_event(run->st, run->time, "begin", khash,
-			       j->rule->name, run->day, phash, "");
-		buf_printf(&name, "jingwu-%s", khash);
-		if (smsspool_put(run->spooler, name.p, ph, n->text.p,
-				 n->text.len, &n->info, &err) < 0)
-			diag_die(JW_EXIT_IO, "%s (that notice is uncertain)",
-				 err.p);
-		smsstate_event(run->st, run->time, "sent", khash,
-			       j->rule->name, run->day, phash, name.p);
-		put_row(run, &row, "spooled", name.p);
-		run->nsent++;
-		goto out;
-	}
-	{
-		struct sms_pending *p = smspend_new(&run->pend, &ix);
-
-		memcpy(p->khash, khash, sizeof khash);
-		memcpy(p->phash, phash, sizeof phash);
-		p->rule = j->rule->name;
-		p->parts = n->info.segments;
-		buf_add(&p->row, row.p, row.len);
-		buf_add(&p->text, n->text.p, n->text.len);
-		memcpy(p->ph, ph, sizeof p->ph);
-		p->info = n->info;
-		smspend_keep(p, j->in, j->r);
-		smsstate_queue(run->st, run->time, "begin", khash,
-			       j->rule->name, run->day, phash, "");
-		if (smspend_batch_add(&run->pend, ix) >= (size_t)run->window)
-			flush_batch(run);
-	}
-out:
-	buf_release(&row);
-	buf_release(&err);
-	buf_release(&name);
-}
 
 /* ---- a rule's run ---- */
 
@@ -414,15 +105,12 @@ static void
 job_run(struct job *j)
 {
 	struct run *run = j->run;
-	struct buf err = BUF_INIT;
+	const struct rec *r;
 
-	while ((j->r = rec_reader_next(j->in)) != NULL)
-		one_record(j);
-	flush_batch(run);
-	if (run->smpp != NULL && smpp_drain(run->smpp, &err) < 0)
-		smpp_died(run, &err);
-	if (run->st != NULL)
-		smsstate_flush(run->st);
+	while ((r = rec_reader_next(j->in)) != NULL)
+		if (smsnotice_make(&j->nb, r, &j->nt))
+			smssend_offer(run->send, &j->nt, j->in, r);
+	smssend_input_done(run->send);
 	smsnotice_rule_release(&j->nb);
 	smsnotice_release(&j->nt);
 	cli_tally(run->cli, j->in);
@@ -430,7 +118,6 @@ job_run(struct job *j)
 		run->cli->status = JW_EXIT_REJECTS;
 	rec_reader_close(j->in);
 	free(j->rejects);
-	buf_release(&err);
 	free(j);
 }
 
@@ -494,6 +181,7 @@ read_password(struct run *run)
 	return xstrdup(line);
 }
 
+/* Bind to the SMSC of --smpp with the options given. */
 static void
 open_smpp(struct run *run)
 {
@@ -501,6 +189,7 @@ open_smpp(struct run *run)
 	struct buf err = BUF_INIT;
 	char *host = xstrdup(run->smpp_addr), *port = strrchr(host, ':');
 	char *pw;
+	int r;
 
 	if (port == NULL || port[1] == '\0')
 		cli_usage(run->cli, "--smpp: expected HOST:PORT, not '%s'",
@@ -515,168 +204,162 @@ open_smpp(struct run *run)
 	c.system_id = run->system_id;
 	c.password = pw;
 	c.system_type = "";
-	c.transceiver = run->receipts;
-	c.window = run->window;
+	c.transceiver = run->sc.receipts;
+	c.window = run->sc.window;
 	c.rate = run->rate;
 	c.enquire_secs = run->enquire;
 	c.timeout_ms = run->timeout * 1000;
 	c.max_retries = 20;
-	run->smpp = smpp_open(&c, on_result, on_receipt, run, &err);
+	r = smssend_connect(run->send, run->smpp_addr, &c, &err);
 	memset(pw, 0, strlen(pw));
 	free(pw);
 	free(host);
-	if (run->smpp == NULL)
+	if (r < 0)
 		diag_die(JW_EXIT_IO, "%s: %s (nothing was sent)",
 			 run->smpp_addr, err.p);
 	buf_release(&err);
 }
 
-static void
-end_smpp(struct run *run)
+static struct smsspool *
+spool_setup(const char *dir)
 {
 	struct buf err = BUF_INIT;
-	long long waited;
-
-	if (run->smpp == NULL)
-		return;
-	if (run->receipts)
-		for (waited = 0; waited < run->receipt_wait * 1000LL &&
-		     run->nreceipts < run->nsent; waited += 100)
-			if (smpp_poll(run->smpp, 100, &err) < 0)
-				smpp_died(run, &err);
-	if (smpp_close(run->smpp, &err) < 0)
-		diag_warn("%s: %s", run->smpp_addr, err.p);
-	run->smpp = NULL;
-	buf_release(&err);
-}
-
-static void
-spool_setup(struct run *run)
-{
-	struct buf err = BUF_INIT;
+	struct smsspool *sp;
 	int usage;
 
-	run->spooler = smsspool_open(run->spool, &err, &usage);
-	if (run->spooler == NULL)
+	sp = smsspool_open(dir, &err, &usage);
+	if (sp == NULL)
 		diag_die(usage ? JW_EXIT_USAGE : JW_EXIT_IO, "%s", err.p);
 	buf_release(&err);
+	return sp;
+}
+
+/* The send options into run. */
+static void
+send_getopt(struct run *run, int argc, char *argv[])
+{
+	struct cli *cli = run->cli;
+	int c;
+
+	while ((c = cli_getopt(cli, send_opts, argc, argv)) != -1) {
+		switch (c) {
+		case 'r': run->rpath = cli->optarg; break;
+		case OPT_RULE: run->rname = cli->optarg; break;
+		case OPT_STATE: run->sdir = cli->optarg; break;
+		case OPT_SPOOL: run->spool = cli->optarg; break;
+		case OPT_SMPP: run->smpp_addr = cli->optarg; break;
+		case OPT_SYSTEM_ID: run->system_id = cli->optarg; break;
+		case OPT_PASSWORD_FILE: run->password_file = cli->optarg; break;
+		case OPT_RECEIPTS: run->sc.receipts = 1; break;
+		case OPT_RECEIPT_WAIT:
+			run->sc.receipt_wait = (int)cli_long(cli,
+				"--receipt-wait", 0, 3600);
+			break;
+		case OPT_WINDOW:
+			run->sc.window = (int)cli_long(cli, "--window", 1, 1000);
+			break;
+		case OPT_RATE:
+			run->rate = (double)cli_long(cli, "--rate", 1, 100000);
+			break;
+		case OPT_ENQUIRE:
+			run->enquire = (int)cli_long(cli, "--enquire-link", 0,
+						     3600);
+			break;
+		case OPT_TIMEOUT:
+			run->timeout = (int)cli_long(cli, "--timeout", 1, 600);
+			break;
+		case OPT_MAX_PER_PHONE:
+			run->sc.max_per_phone = (int)cli_long(cli,
+				"--max-per-phone", 0, 1000);
+			break;
+		case OPT_MAX_SEGMENTS:
+			run->max_segments = (int)cli_long(cli,
+				"--max-segments", 1, 255);
+			break;
+		case OPT_RETRY_UNCERTAIN: run->sc.retry_uncertain = 1; break;
+		}
+	}
+}
+
+/* Check the options together and load the rules: usage errors (2) and a
+ * bad rules file (3) before anything is opened. */
+static void
+send_setup(struct run *run)
+{
+	struct cli *cli = run->cli;
+
+	if (run->rpath == NULL)
+		cli_usage(cli, "-r RULES.yaml is required");
+	if (run->spool != NULL && run->smpp_addr != NULL)
+		cli_usage(cli, "--spool and --smpp do not go together");
+	run->sc.mode = run->spool ? SMSSEND_SPOOL : run->smpp_addr ?
+		       SMSSEND_SMPP : SMSSEND_OUTBOX;
+	if (run->sc.mode != SMSSEND_OUTBOX && run->sdir == NULL)
+		cli_usage(cli, "--%s needs --state DIR: without it nothing "
+			  "would keep a notice from being sent twice",
+			  run->spool ? "spool" : "smpp");
+	if (cli->nargs > 0 && run->rname == NULL)
+		cli_usage(cli, "input files go with --rule NAME (each rule "
+			  "names its own input)");
+	run->rules = sms_rules_load(run->rpath);	/* exits 3 */
+	cli_defer(cli, rules_free_v, run->rules);
+	if (run->rname != NULL &&
+	    (run->one = sms_rules_find(run->rules, run->rname)) == NULL)
+		cli_usage(cli, "--rule: no rule '%s' in %s", run->rname,
+			  run->rpath);
+	if (run->sc.max_per_phone < 0)
+		run->sc.max_per_phone = run->rules->max_per_phone;
+	if (run->max_segments < 0)
+		run->max_segments = run->rules->max_segments;
+	run->sc.rules = run->rules;
+	run->sc.now = cli_asof_time(cli);
+	smsnotice_env_init(&run->env, run->rules, cli_asof(cli),
+			   (size_t)run->max_segments);
 }
 
 static int
 verb_send(struct cli *cli, int argc, char *argv[])
 {
-	const char *rpath = NULL, *rname = NULL, *sdir = NULL;
-	struct run run;
-	const struct sms_rule *one = NULL;
 	static const char *const stdin_only[] = { "-", NULL };
+	struct run run;
 	struct job **jobs;
 	size_t i, njobs;
-	int c;
 
 	memset(&run, 0, sizeof run);
-	smspend_init(&run.pend);
 	run.cli = cli;
-	run.window = 10;
+	run.sc.window = 10;
 	run.enquire = 30;
 	run.timeout = 10;
-	run.receipt_wait = 10;
-	run.max_per_phone = -1;
+	run.sc.receipt_wait = 10;
+	run.sc.max_per_phone = -1;
 	run.max_segments = -1;
-	while ((c = cli_getopt(cli, send_opts, argc, argv)) != -1) {
-		switch (c) {
-		case 'r': rpath = cli->optarg; break;
-		case OPT_RULE: rname = cli->optarg; break;
-		case OPT_STATE: sdir = cli->optarg; break;
-		case OPT_SPOOL: run.spool = cli->optarg; break;
-		case OPT_SMPP: run.smpp_addr = cli->optarg; break;
-		case OPT_SYSTEM_ID: run.system_id = cli->optarg; break;
-		case OPT_PASSWORD_FILE: run.password_file = cli->optarg; break;
-		case OPT_RECEIPTS: run.receipts = 1; break;
-		case OPT_RECEIPT_WAIT:
-			run.receipt_wait = (int)cli_long(cli, "--receipt-wait",
-							 0, 3600);
-			break;
-		case OPT_WINDOW:
-			run.window = (int)cli_long(cli, "--window", 1, 1000);
-			break;
-		case OPT_RATE:
-			run.rate = (double)cli_long(cli, "--rate", 1, 100000);
-			break;
-		case OPT_ENQUIRE:
-			run.enquire = (int)cli_long(cli, "--enquire-link", 0,
-						    3600);
-			break;
-		case OPT_TIMEOUT:
-			run.timeout = (int)cli_long(cli, "--timeout", 1, 600);
-			break;
-		case OPT_MAX_PER_PHONE:
-			run.max_per_phone = (int)cli_long(cli,
-				"--max-per-phone", 0, 1000);
-			break;
-		case OPT_MAX_SEGMENTS:
-			run.max_segments = (int)cli_long(cli, "--max-segments",
-							 1, 255);
-			break;
-		case OPT_RETRY_UNCERTAIN: run.retry_uncertain = 1; break;
-		}
-	}
-	if (rpath == NULL)
-		cli_usage(cli, "-r RULES.yaml is required");
-	if (run.spool != NULL && run.smpp_addr != NULL)
-		cli_usage(cli, "--spool and --smpp do not go together");
-	run.mode = run.spool ? OUT_SPOOL : run.smpp_addr ? OUT_SMPP :
-		   OUT_OUTBOX;
-	if (run.mode != OUT_OUTBOX && sdir == NULL)
-		cli_usage(cli, "--%s needs --state DIR: without it nothing "
-			  "would keep a notice from being sent twice",
-			  run.spool ? "spool" : "smpp");
-	if (cli->nargs > 0 && rname == NULL)
-		cli_usage(cli, "input files go with --rule NAME (each rule "
-			  "names its own input)");
-	run.rules = sms_rules_load(rpath);	/* exits 3 */
-	cli_defer(cli, rules_free_v, run.rules);
-	if (rname != NULL && (one = sms_rules_find(run.rules, rname)) == NULL)
-		cli_usage(cli, "--rule: no rule '%s' in %s", rname, rpath);
-	if (run.max_per_phone < 0)
-		run.max_per_phone = run.rules->max_per_phone;
-	if (run.max_segments < 0)
-		run.max_segments = run.rules->max_segments;
-	smsnotice_env_init(&run.env, run.rules, cli_asof(cli),
-			   (size_t)run.max_segments);
-	htab_init(&run.today_count, sizeof(unsigned));
-	htab_init(&run.by_msgid, sizeof(size_t));
-	run.now = cli_asof_time(cli);
-	datetime_format(run.now, run.time);
-	date_format(run.env.today, run.day);
-	run.quiet = smsnotice_is_quiet(run.rules, run.now);
+	send_getopt(&run, argc, argv);
+	send_setup(&run);
 	/* Every input's fields are checked before anything is touched. */
-	njobs = one != NULL ? 1 : run.rules->nrules;
+	njobs = run.one != NULL ? 1 : run.rules->nrules;
 	jobs = xcalloc(njobs, sizeof *jobs);
 	for (i = 0; i < njobs; i++)
-		jobs[i] = job_open(&run, one ? one : &run.rules->rules[i],
-				   one ? (cli->nargs > 0 ? cli->args : stdin_only)
-				       : NULL);
-	if (run.mode == OUT_SPOOL)
-		spool_setup(&run);
-	if (sdir != NULL)
-		run.st = smsstate_open(sdir);
-	run.out = cli_open_output(cli);
-	for (i = 0; out_cols[i] != NULL; i++)
-		rec_writer_add(run.out, out_cols[i]);
-	if (run.mode == OUT_SMPP && !run.quiet)
+		jobs[i] = job_open(&run, run.one ? run.one :
+				   &run.rules->rules[i], run.one == NULL ? NULL
+				   : cli->nargs > 0 ? cli->args : stdin_only);
+	if (run.sc.mode == SMSSEND_SPOOL)
+		run.sc.spool = spool_setup(run.spool);
+	if (run.sdir != NULL)
+		run.sc.state = smsstate_open(run.sdir);
+	run.sc.out = cli_open_output(cli);
+	run.send = smssend_new(&run.sc);
+	if (run.sc.mode == SMSSEND_SMPP &&
+	    !smsnotice_is_quiet(run.rules, run.sc.now))
 		open_smpp(&run);
 	for (i = 0; i < njobs; i++)
 		job_run(jobs[i]);
 	free(jobs);
-	end_smpp(&run);
-	smspend_release(&run.pend);
+	smssend_end(run.send);
+	smssend_free(run.send);
 	smsnotice_env_release(&run.env);
-	htab_release(&run.today_count);
-	htab_release(&run.by_msgid);
-	free(run.handed);
-	smsspool_close(run.spooler);
-	smsstate_close(run.st);
-	return cli_finish(cli, NULL, run.out);
+	smsspool_close(run.sc.spool);
+	smsstate_close(run.sc.state);
+	return cli_finish(cli, NULL, run.sc.out);
 }
 
 /* ---- report ---- */
