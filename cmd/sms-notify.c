@@ -6,10 +6,10 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
-#include "base/htab.h"
 #include "base/smpp.h"
 #include "base/util.h"
 #include "domain/smsnotice.h"
+#include "domain/smsreport.h"
 #include "domain/smsrules.h"
 #include "domain/smssend.h"
 #include "domain/smsspool.h"
@@ -364,92 +364,16 @@ verb_send(struct cli *cli, int argc, char *argv[])
 
 /* ---- report ---- */
 
-/* Per rule and day: the counts of each outcome. */
-struct tally {
-	char *rule, *day;
-	unsigned long long sent, delivered, undelivered, failed, deferred,
-			   uncertain;
-};
-
-struct reporter {
-	struct htab by_key;	/* khash -> index into t of its last attempt */
-	struct htab by_rd;	/* rule + day -> index into t */
-	struct tally *t;
-	size_t nt, cap;
-	size_t *last;		/* per key: the tally of its hand-over */
-	int *state;		/* per key: 0 none, 1 begun, 2 sent, 3 failed */
-};
-
-static size_t
-tally_of(struct reporter *rp, const char *rule, const char *day)
-{
-	struct buf k = BUF_INIT;
-	size_t *ix;
-	int isnew;
-
-	buf_printf(&k, "%s%c%s", rule, 0, day);
-	ix = htab_put(&rp->by_rd, k.p, k.len, &isnew);
-	if (isnew) {
-		if (rp->nt == rp->cap) {
-			rp->cap = rp->cap ? 2 * rp->cap : 16;
-			rp->t = xreallocarray(rp->t, rp->cap, sizeof *rp->t);
-		}
-		memset(&rp->t[rp->nt], 0, sizeof rp->t[rp->nt]);
-		rp->t[rp->nt].rule = xstrdup(rule);
-		rp->t[rp->nt].day = xstrdup(day);
-		*ix = rp->nt++;
-	}
-	buf_release(&k);
-	return *ix;
-}
-
-static void
-report_ev(void *ctx, const struct smsstate_ev *e)
-{
-	struct reporter *rp = ctx;
-	size_t t = tally_of(rp, e->rule, e->day), *kx, n;
-	int isnew;
-
-	kx = htab_put(&rp->by_key, e->key, strlen(e->key), &isnew);
-	if (isnew) {
-		n = rp->by_key.count;
-		rp->last = xreallocarray(rp->last, n, sizeof *rp->last);
-		rp->state = xreallocarray(rp->state, n, sizeof *rp->state);
-		*kx = n - 1;
-		rp->state[*kx] = 0;
-		rp->last[*kx] = t;
-	}
-	if (strcmp(e->event, "deferred") == 0) {
-		rp->t[t].deferred++;
-	} else if (strcmp(e->event, "begin") == 0) {
-		rp->state[*kx] = 1;
-		rp->last[*kx] = t;
-	} else if (strcmp(e->event, "sent") == 0) {
-		rp->state[*kx] = 2;
-		rp->t[rp->last[*kx]].sent++;
-	} else if (strcmp(e->event, "failed") == 0) {
-		rp->state[*kx] = 3;
-		rp->t[rp->last[*kx]].failed++;
-	} else if (strcmp(e->event, "delivered") == 0) {
-		rp->t[rp->last[*kx]].delivered++;
-	} else if (strcmp(e->event, "undelivered") == 0) {
-		rp->t[rp->last[*kx]].undelivered++;
-	}
-}
-
-static int
-tally_cmp(const void *a, const void *b)
-{
-	const struct tally *x = a, *y = b;
-	int c = strcmp(x->day, y->day);
-
-	return c ? c : strcmp(x->rule, y->rule);
-}
-
 static const struct cli_opt report_opts[] = {
 	{ OPT_STATE, "state", CLI_ARG, "DIR", "the state folder to report" },
 	{ 0, NULL, 0, NULL, NULL }
 };
+
+static void
+report_ev(void *ctx, const struct smsstate_ev *e)
+{
+	smsreport_add(ctx, e);
+}
 
 static int
 verb_report(struct cli *cli, int argc, char *argv[])
@@ -459,7 +383,8 @@ verb_report(struct cli *cli, int argc, char *argv[])
 		"deferred", "uncertain", NULL
 	};
 	const char *sdir = NULL;
-	struct reporter rp;
+	struct smsreport rp;
+	const struct smsreport_row *t;
 	struct rec_writer *out;
 	size_t i;
 	int c;
@@ -471,36 +396,25 @@ verb_report(struct cli *cli, int argc, char *argv[])
 		cli_usage(cli, "--state DIR is required");
 	if (cli->nargs > 0)
 		cli_usage(cli, "report reads the state folder, not files");
-	memset(&rp, 0, sizeof rp);
-	htab_init(&rp.by_key, sizeof(size_t));
-	htab_init(&rp.by_rd, sizeof(size_t));
+	smsreport_init(&rp);
 	smsstate_read(sdir, report_ev, &rp);
-	for (i = 0; i < rp.by_key.count; i++)
-		if (rp.state[i] == 1)
-			rp.t[rp.last[i]].uncertain++;
-	if (rp.nt > 0)
-		qsort(rp.t, rp.nt, sizeof *rp.t, tally_cmp);
+	smsreport_finish(&rp);
 	out = cli_open_output(cli);
 	for (i = 0; cols[i] != NULL; i++)
 		rec_writer_add(out, cols[i]);
-	for (i = 0; i < rp.nt; i++) {
-		rec_writer_puts(out, rp.t[i].day);
-		rec_writer_puts(out, rp.t[i].rule);
-		rec_writer_putll(out, (long long)rp.t[i].sent);
-		rec_writer_putll(out, (long long)rp.t[i].delivered);
-		rec_writer_putll(out, (long long)rp.t[i].undelivered);
-		rec_writer_putll(out, (long long)rp.t[i].failed);
-		rec_writer_putll(out, (long long)rp.t[i].deferred);
-		rec_writer_putll(out, (long long)rp.t[i].uncertain);
+	for (i = 0; i < rp.nrows; i++) {
+		t = &rp.rows[i];
+		rec_writer_puts(out, t->day);
+		rec_writer_puts(out, t->rule);
+		rec_writer_putll(out, (long long)t->sent);
+		rec_writer_putll(out, (long long)t->delivered);
+		rec_writer_putll(out, (long long)t->undelivered);
+		rec_writer_putll(out, (long long)t->failed);
+		rec_writer_putll(out, (long long)t->deferred);
+		rec_writer_putll(out, (long long)t->uncertain);
 		rec_writer_end(out);
-		free(rp.t[i].rule);
-		free(rp.t[i].day);
 	}
-	free(rp.t);
-	free(rp.last);
-	free(rp.state);
-	htab_release(&rp.by_key);
-	htab_release(&rp.by_rd);
+	smsreport_release(&rp);
 	return cli_finish(cli, NULL, out);
 }
 
