@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rec/blk_ix.h"
+#include "base/cpu.h"
 #include "base/diag.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -404,9 +405,8 @@ blk_simd(void)
 	static int use = -1;
 
 	if (use < 0)
-		use = utf8_simd() && __builtin_cpu_supports("bmi") &&
-		      __builtin_cpu_supports("bmi2") &&
-		      __builtin_cpu_supports("popcnt");
+		use = utf8_simd() && cpu_has(CPU_BMI1) &&
+		      cpu_has(CPU_BMI2) && cpu_has(CPU_POPCNT);
 	return use;
 #else
 	return 0;
