@@ -108,9 +108,8 @@ src_table(struct cli *cli, const struct src *s, const struct poll *p,
 {
 	struct poll_table *tb = xcalloc(1, sizeof *tb);
 	struct poll_tally *t;
-	const struct rec *r;
-	const size_t *by, *w;
-	size_t nb, nw;
+	const size_t *by;
+	size_t nb;
 
 	by = src_by(cli, s, in, &nb);
 	poll_table_init(tb, nb);
@@ -123,10 +122,7 @@ src_table(struct cli *cli, const struct src *s, const struct poll *p,
 		return tb;
 	}
 	t = poll_tally_new(p, in, by, nb, (int)s->level, merge);
-	w = poll_tally_fields(t, &nw);
-	rec_reader_want(in, w, nw);
-	while ((r = rec_reader_next(in)) != NULL)
-		poll_tally_add(t, r);
+	poll_tally_read(t, in);
 	poll_tally_table(t, tb);
 	poll_tally_free(t);
 	return tb;
@@ -188,9 +184,8 @@ verb_score(struct cli *cli, int argc, char *argv[])
 	struct poll_tally *t;
 	struct rec_reader *in;
 	struct rec_writer *out;
-	const struct rec *r;
-	const size_t *by, *w;
-	size_t nb, nw, i, k;
+	const size_t *by;
+	size_t nb, i, k;
 	struct poll *p;
 	int c, partial = 0, merge = 0;
 
@@ -233,10 +228,7 @@ verb_score(struct cli *cli, int argc, char *argv[])
 	by = src_by(cli, &s, in, &nb);
 	t = poll_tally_new(p, in, by, nb, (int)s.level, 0);
 	cli_defer(cli, tally_free_v, t);
-	w = poll_tally_fields(t, &nw);
-	rec_reader_want(in, w, nw);
-	while ((r = rec_reader_next(in)) != NULL)
-		poll_tally_add(t, r);
+	poll_tally_read(t, in);
 	out = cli_open_output(cli);
 	poll_tally_partial(t, in, out);
 	return cli_finish(cli, in, out);

@@ -267,6 +267,9 @@ struct poll_tally *poll_tally_new(const struct poll *p, struct rec_reader *in,
 void poll_tally_add(struct poll_tally *t, const struct rec *r);
 /* The fields poll_tally_add() reads, for rec_reader_want(); *n of them. */
 const size_t *poll_tally_fields(const struct poll_tally *t, size_t *n);
+/* Tell in to split only those fields, then add every record of in (the
+ * reader the tally was made for), before its first record is read. */
+void poll_tally_read(struct poll_tally *t, struct rec_reader *in);
 /* Write the partial rows (year, unit, the -b fields, n, satisfied,
  * weight_sum, weight_sumsq, excluded) to w, adding those columns first. */
 void poll_tally_partial(struct poll_tally *t, const struct rec_reader *in,

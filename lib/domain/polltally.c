@@ -606,6 +606,19 @@ slow_add(struct poll_tally *t, const struct rec *r)
 }
 
 void
+poll_tally_read(struct poll_tally *t, struct rec_reader *in)
+{
+	const struct rec *r;
+	const size_t *w;
+	size_t nw;
+
+	w = poll_tally_fields(t, &nw);
+	rec_reader_want(in, w, nw);
+	while ((r = rec_reader_next(in)) != NULL)
+		poll_tally_add(t, r);
+}
+
+void
 poll_tally_add(struct poll_tally *t, const struct rec *r)
 {
 	if (t->fast && fast_add(t, r))

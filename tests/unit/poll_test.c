@@ -289,9 +289,7 @@ tally_file(const struct poll *p, const char *file, const char *by_name,
 	struct rec_reader_opts o;
 	struct rec_reader *in;
 	struct poll_tally *t;
-	const struct rec *r;
-	const size_t *w;
-	size_t by[1], nb = 0, nw;
+	size_t by[1], nb = 0;
 
 	memset(&o, 0, sizeof o);
 	o.fmt = REC_TSV;
@@ -303,10 +301,7 @@ tally_file(const struct poll *p, const char *file, const char *by_name,
 	t = poll_tally_new(p, in, by, nb, level, 0);
 	if (uncached)
 		poll_tally_uncached(t);
-	w = poll_tally_fields(t, &nw);
-	rec_reader_want(in, w, nw);
-	while ((r = rec_reader_next(in)) != NULL)
-		poll_tally_add(t, r);
+	poll_tally_read(t, in);
 	poll_tally_table(t, tb);
 	poll_tally_free(t);
 	*rj = rec_reader_count_rejected(in);
