@@ -1,8 +1,8 @@
 /* case-status: case progress for citizens and for the bureau (阳光警务).
  * See case-status(1).  The event store and the fold are casefold.h, who
  * may see what is caselookup.h, a complaint's receipt and event
- * casecomplain.h, the changes not yet reported casechange.h; here are the
- * verbs. */
+ * casecomplain.h, the changes not yet reported casechange.h, the
+ * clearance statistics casestats.h; here are the verbs. */
 #include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #include "domain/casefold.h"
 #include "domain/caselookup.h"
 #include "domain/caseperiod.h"
+#include "domain/casestats.h"
 #include "domain/cases.h"
 #include "rec/cli.h"
 #include "rec/fsel.h"
@@ -796,168 +797,6 @@ static const struct cli_opt stats_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
-/* The counts of a group and period: what --partial writes. */
-enum { ST_FILED, ST_SOLVED_OF_FILED, ST_SOLVED, ST_OLDER, ST_COMPLAINTS,
-       ST_N };
-static const struct group_agg stat_counts[ST_N] = {
-	{ .kind = GROUP_SUM, .name = "filed", .nonneg = 1 },
-	{ .kind = GROUP_SUM, .name = "solved_of_filed", .nonneg = 1 },
-	{ .kind = GROUP_SUM, .name = "solved_in_period", .nonneg = 1 },
-	{ .kind = GROUP_SUM, .name = "older_solved", .nonneg = 1 },
-	{ .kind = GROUP_SUM, .name = "complaints", .nonneg = 1 },
-};
-
-/* The answer: the counts, both rates, and the filings against the same
- * period a year before (the year before's filed count is found once all
- * counts are in: the two periods' cases may come from different parts). */
-enum { SA_BEFORE = 7, SA_BEFORE_N = 8, SA_N = 10 };
-static const struct group_agg stat_answer[SA_N] = {
-	{ .kind = GROUP_SUM, .name = "filed" },
-	{ .kind = GROUP_SUM, .name = "solved_of_filed" },
-	{ .kind = GROUP_RATIO, .name = "rate_of_filed_pct", .of = 1,
-	  .per = 0, .out = 1, .pct = 1 },
-	{ .kind = GROUP_SUM, .name = "solved_in_period" },
-	{ .kind = GROUP_SUM, .name = "older_solved" },
-	{ .kind = GROUP_RATIO, .name = "rate_in_period_pct", .of = 3,
-	  .per = 0, .out = 1, .pct = 1 },
-	{ .kind = GROUP_SUM, .name = "complaints" },
-	/* The greatest of one value, or \N when the group has no row a year
-	 * before (0 when it has one with no filing). */
-	{ .kind = GROUP_MAX, .name = "filed_year_before" },
-	{ .kind = GROUP_SUM, .name = "filed_before", .hide = 1 },
-	{ .kind = GROUP_CHANGE, .name = "filed_change_pct", .of = 0,
-	  .per = SA_BEFORE_N, .out = 1, .pct = 1, .sign = 1 },
-};
-
-/*
- * A case's part in one period is a pattern: filed there or not, solved
- * there, in the same period as filed, filed earlier (PAT_ bits); its
- * complaints are a pattern of their own, counted n times.  The records
- * are counted per -b values, period and pattern (the fast path of the
- * grouping: a count, one add a case when its dates fall in one period,
- * as most do), and the patterns are worked into the counts once all are
- * in.
- */
-enum { PAT_FILED = 1, PAT_SOF = 2, PAT_SOLVED = 4, PAT_OLDER = 8,
-       PAT_COMPLAINTS = 16 };
-#define PAT_BASE '@'		/* the pattern byte: '@' + bits */
-#define STAT_MAX_COMPLAINTS 999999999999LL	/* a case's, at most */
-
-struct statter {
-	struct group *pat;	/* records per -b values, period + pattern */
-	struct group *g;	/* the counts; keys: the -b values, period */
-	struct group *ans;	/* the answer */
-	size_t nk;		/* -b fields: the period is key nk */
-	struct rec_str *k;	/* nk + 1 key values */
-	char pk[CASE_PERIOD_MAX + 1];	/* a period and its pattern */
-	const size_t *keys;	/* the key fields (the period's under
-				 * --merge) */
-	size_t ix[5];		/* category, filed_at, solved_at, opened,
-				 * complaints */
-	struct case_period cp[3];	/* of filed_at, solved_at, opened */
-	const struct case_cfg *cfg;	/* --serious: the categories */
-};
-
-/* Count n records of pattern pat in period per (the -b values in sx->k).
- * The key is copied by group_add(): pk is free again on return.  per
- * has 8 bytes to read (a time's or case_period's). */
-static void
-stat_add(struct statter *sx, struct rec_str per, int pat, uint64_t n)
-{
-	memcpy(sx->pk, per.p, 8);
-	sx->pk[per.len] = (char)(PAT_BASE + pat);
-	sx->k[sx->nk].p = sx->pk;
-	sx->k[sx->nk].len = per.len + 1;
-	group_add(sx->pat, sx->k, n);
-}
-
-/* Count a case (a record of fold) in the group of the -b values sx->k:
- * its filing in period pf, its solution in ps, its n complaints in po
- * (each NULL when the case has none). */
-static void
-stat_case(struct statter *sx, const struct rec_str *pf,
-	  const struct rec_str *ps, const struct rec_str *po, int64_t n)
-{
-	int same = pf != NULL && ps != NULL && rec_str_eq(*pf, *ps);
-
-	if (pf != NULL)
-		stat_add(sx, *pf, PAT_FILED |
-			 (same ? PAT_SOF | PAT_SOLVED : 0), 1);
-	/* solved in a later period than filed, or never filed (积案) */
-	if (ps != NULL && !same)
-		stat_add(sx, *ps, PAT_SOLVED |
-			 (pf == NULL || memcmp(pf->p, ps->p, ps->len) < 0 ?
-			  PAT_OLDER : 0), 1);
-	if (po != NULL && n > 0)
-		stat_add(sx, *po, PAT_COMPLAINTS, (uint64_t)n);
-}
-
-/* group_each() of the patterns: add c records of a pattern to the counts
- * of its group and period. */
-static void
-stat_pattern_row(void *ctx, const struct rec_str *k, const int64_t *v)
-{
-	struct statter *sx = ctx;
-	struct rec_str pp = k[sx->nk];
-	int64_t a[ST_N], c = v[0];
-	int pat = pp.p[pp.len - 1] - PAT_BASE;
-
-	memcpy(sx->k, k, sx->nk * sizeof *k);
-	sx->k[sx->nk].p = pp.p;
-	sx->k[sx->nk].len = pp.len - 1;
-	a[ST_FILED] = pat & PAT_FILED ? c : 0;
-	a[ST_SOLVED_OF_FILED] = pat & PAT_SOF ? c : 0;
-	a[ST_SOLVED] = pat & PAT_SOLVED ? c : 0;
-	a[ST_OLDER] = pat & PAT_OLDER ? c : 0;
-	a[ST_COMPLAINTS] = pat & PAT_COMPLAINTS ? c : 0;
-	/* Sums of at most 2^63 / 10^12 cases' counts: no overflow. */
-	group_add_vals(sx->g, sx->k, a);
-}
-
-/* group_each(): one group and period of the answer, with the filings of
- * the same period a year before. */
-static void
-stat_answer_row(void *ctx, const struct rec_str *k, const int64_t *v)
-{
-	struct statter *sx = ctx;
-	char before[CASE_PERIOD_MAX];
-	int64_t a[SA_N] = { 0 }, prev[ST_N];
-	struct rec_str per = k[sx->nk];
-	size_t n;
-	int found;
-
-	memcpy(sx->k, k, sx->nk * sizeof *k);
-	n = case_period_year_before(per.p, per.len, before);
-	sx->k[sx->nk].p = before;
-	sx->k[sx->nk].len = n;
-	found = n > 0 && group_find(sx->g, sx->k, prev) == 0;
-	a[0] = v[ST_FILED];
-	a[1] = v[ST_SOLVED_OF_FILED];
-	a[3] = v[ST_SOLVED];
-	a[4] = v[ST_OLDER];
-	a[6] = v[ST_COMPLAINTS];
-	a[SA_BEFORE] = found ? prev[ST_FILED] : GROUP_NOVAL;
-	a[SA_BEFORE_N] = found ? prev[ST_FILED] : 0;
-	/* The same sums as the counts': none can overflow. */
-	group_add_vals(sx->ans, k, a);
-}
-
-/* The complaints field: a count, read at once when one digit (most). */
-static int
-stat_count(struct rec_str s, int64_t *n)
-{
-	long long x;
-
-	if (s.len == 1 && s.p[0] >= '0' && s.p[0] <= '9') {
-		*n = s.p[0] - '0';
-		return 0;
-	}
-	if (rec_str_long(s, &x) < 0 || x < 0 || x > STAT_MAX_COMPLAINTS)
-		return -1;
-	*n = x;
-	return 0;
-}
-
 /* The options' setup: the period kind, the configuration. */
 static void
 stats_setup(struct cli *cli, const char *period, int serious, int partial,
@@ -972,108 +811,21 @@ stats_setup(struct cli *cli, const char *period, int serious, int partial,
 		cli_usage(cli, "--serious was applied by --partial");
 }
 
-/* The key and count columns, the fields the reader splits, and under
- * --merge the partial columns; sx->keys (nk -b fields and the period's,
- * belonging to cli) and sx->ix. */
-static void
-stats_fields(struct cli *cli, struct statter *sx, struct rec_reader *in,
-	     struct rec_writer *out, const size_t *by, int partial, int merge)
-{
-	static const char *const need[] = {
-		"category", "filed_at", "solved_at", "opened", "complaints"
-	};
-	size_t i, nw = 0, nk = sx->nk, *keys, want[16 + ST_N + 1];
-	const char *name;
-
-	keys = xcalloc(nk + 1, sizeof *keys);
-	cli_defer(cli, free, keys);
-	for (i = 0; i < nk; i++) {
-		name = rec_reader_name(in, by[i]);
-		if (strcmp(name, "period") == 0 ||
-		    group_is_column(sx->g, name) ||
-		    group_is_column(sx->ans, name))
-			cli_usage(cli, "-b: '%s' names an output column; group "
-				  "by another field", name);
-		rec_writer_add(out, name);
-		want[nw++] = keys[i] = by[i];
-	}
-	rec_writer_add(out, "period");
-	group_columns(partial ? sx->g : sx->ans, out,
-		      partial ? GROUP_W_PARTIAL : 0);
-	if (merge) {
-		want[nw++] = keys[nk] = rec_reader_need(in, "period");
-		group_merge_fields(sx->g, in, keys);
-		for (i = 0; i < ST_N; i++)
-			want[nw++] = rec_reader_field(in, stat_counts[i].name);
-	} else {
-		/* Only the fields read: category for --serious alone. */
-		for (i = 0; i < 5; i++)
-			sx->ix[i] = rec_reader_need(in, need[i]);
-		for (i = sx->cfg != NULL ? 0 : 1; i < 5; i++)
-			want[nw++] = sx->ix[i];
-	}
-	rec_reader_want(in, want, nw);
-	sx->keys = keys;
-}
-
-/* Count record r of fold in its group, or filter it out (--serious) or
- * reject it. */
-static void
-stat_rec(struct statter *sx, struct rec_reader *in, const struct rec *r)
-{
-	static const char *const tname[3] = {
-		"filed_at", "solved_at", "opened"
-	};
-	const struct case_cfg *cfg = sx->cfg;
-	const struct rec_str *pp[3];
-	struct rec_str per[3], t;
-	size_t i;
-	int64_t n;
-	int k;
-
-	for (i = 0; i < sx->nk; i++)
-		sx->k[i] = r->f[sx->keys[i]];
-	if (cfg != NULL) {
-		k = case_category(cfg, r->f[sx->ix[0]].p, r->f[sx->ix[0]].len);
-		if (k < 0 || !cfg->serious[k]) {
-			rec_filtered(in, r);
-			return;
-		}
-		for (i = 0; i < sx->nk; i++)
-			if (sx->keys[i] == sx->ix[0])
-				sx->k[i] = rec_str_of(cfg->serious_name);
-	}
-	for (i = 0; i < 3; i++) {
-		t = r->f[sx->ix[1 + i]];
-		pp[i] = NULL;
-		if (t.len == 0)
-			continue;
-		if (case_period_of(&sx->cp[i], t.p, t.len, &per[i]) < 0) {
-			rec_reject(in, r, "field '%s': not a time", tname[i]);
-			return;
-		}
-		pp[i] = &per[i];
-	}
-	if (stat_count(r->f[sx->ix[4]], &n) < 0) {
-		rec_reject(in, r, "field 'complaints': not a count");
-		return;
-	}
-	stat_case(sx, pp[0], pp[1], pp[2], n);
-}
-
+/* The counting is casestats.h: here the options, the fields and the
+ * loop. */
 static int
 verb_stats(struct cli *cli, int argc, char *argv[])
 {
-	const char *cpath = NULL, *by = NULL, *period = "year";
+	const char *cpath = NULL, *by = NULL, *period = "year", *col;
 	const size_t *bx = NULL;
+	const struct case_cfg *cfg = NULL;
 	enum case_period_kind kind;
 	struct rec_reader *in;
 	struct rec_writer *out;
-	struct statter sx;
+	struct casestats *sx;
 	const struct rec *r;
-	struct rec_str per;
-	size_t i, nk = 0;
-	int c, serious = 0, partial = 0, merge = 0;
+	size_t nk = 0;
+	int c, serious = 0, partial = 0, merge = 0, flags;
 
 	while ((c = cli_getopt(cli, stats_opts, argc, argv)) != -1)
 		switch (c) {
@@ -1085,50 +837,27 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 		case OPT_MERGE: merge = 1; break;
 		}
 	stats_setup(cli, period, serious, partial, merge, &kind);
-	memset(&sx, 0, sizeof sx);
 	if (serious)
-		sx.cfg = cs_need_cfg(cli, cpath);
+		cfg = cs_need_cfg(cli, cpath);
 	in = cli_open_inputs(cli);
 	out = cli_open_output(cli);
 	if (by != NULL) {
 		bx = fsel_parse(cli, in, "-b", by, &nk);
-		if (nk > 16)
+		if (nk > CASESTATS_MAX_KEYS)
 			cli_usage(cli, "-b: at most 16 fields");
 	}
-	sx.nk = nk;
-	sx.pat = group_new(nk + 1);
-	cli_defer(cli, group_free_v, sx.pat);
-	sx.g = group_new_aggs(nk + 1, stat_counts, ST_N);
-	cli_defer(cli, group_free_v, sx.g);
-	sx.ans = group_new_aggs(nk + 1, stat_answer, SA_N);
-	cli_defer(cli, group_free_v, sx.ans);
 	/* --opretty names a NULL and an empty -b value. */
-	group_label_keys(sx.g, cli->wo.fmt == REC_PRETTY);
-	group_label_keys(sx.ans, cli->wo.fmt == REC_PRETTY);
-	sx.k = xcalloc(nk + 1, sizeof *sx.k);
-	cli_defer(cli, free, sx.k);
-	stats_fields(cli, &sx, in, out, bx, partial, merge);
-	for (i = 0; i < 3; i++)
-		case_period_init(&sx.cp[i], kind);
-	while ((r = rec_reader_next(in)) != NULL) {
-		if (!merge) {
-			stat_rec(&sx, in, r);
-			continue;
-		}
-		/* A period as --partial writes it: 4 to 11 bytes. */
-		per = r->f[sx.keys[nk]];
-		if (per.len < 4 || per.len >= 12)
-			rec_reject(in, r, "field 'period': not a period");
-		else
-			group_merge_rec(sx.g, in, r);
-	}
-	group_each(sx.pat, stat_pattern_row, &sx);
-	if (partial) {
-		group_write(sx.g, out, GROUP_W_PARTIAL);
-	} else {
-		group_each(sx.g, stat_answer_row, &sx);
-		group_write(sx.ans, out, 0);
-	}
+	flags = (partial ? CASESTATS_PARTIAL : 0) |
+		(merge ? CASESTATS_MERGE : 0) |
+		(cli->wo.fmt == REC_PRETTY ? CASESTATS_LABELS : 0);
+	sx = casestats_new(nk, kind, cfg, flags);
+	cli_defer(cli, casestats_free_v, sx);
+	if ((col = casestats_fields(sx, in, out, bx)) != NULL)
+		cli_usage(cli, "-b: '%s' names an output column; group by "
+			  "another field", col);
+	while ((r = rec_reader_next(in)) != NULL)
+		casestats_rec(sx, in, r);
+	casestats_write(sx, out);
 	return cli_finish(cli, in, out);
 }
 
