@@ -242,7 +242,7 @@ blk_reset_index(struct blk *k)
 {
 	k->nls.n = k->nls.i = 0;
 	k->odds.n = k->odds.i = 0;
-	k->tabs.n = k->tabs.i = 0;
+	k->tabs.n = k->tabs.i = k->tabs_head = 0;
 	k->vfrom = k->vok = 0;
 	k->lines_ok = 0;
 }
@@ -281,8 +281,9 @@ fill(struct blk_src *s, struct blk *k)
 	k->err = r < 0;
 	memset(k->buf + k->end, 0, BLK_SLACK);
 	blk_reset_index(k);
-	/* Every field wanted: the tabs' offsets, on this thread. */
-	k->tabs_ok = s->tsv && w == 0 && s->avx2;
+	/* The tabs' offsets, on this thread: for a reader of every field,
+	 * and for the lines' table. */
+	k->tabs_ok = s->tsv && s->avx2;
 	if (s->tsv && r > 0)
 		index_block(s, k, BLK_HEAD);
 	pieces_init(p, k, s->tsv && w != 0 && s->avx2, (size_t)((w - 1) >> 32),
@@ -518,6 +519,7 @@ index_tail(struct blk_src *s, struct blk *nb, size_t at)
 		return;
 	blk_index_range(nb, at, BLK_HEAD, s->avx2);
 	ix_to_front(s, &nb->tabs, t0);
+	nb->tabs_head = nb->tabs.n - t0;
 	if (nb->nls.n > n0)	/* the table's lines moved */
 		nb->lines_ok = 0;
 	ix_to_front(s, &nb->nls, n0);

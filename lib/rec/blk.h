@@ -11,11 +11,12 @@
  * its tabs (bit i of tabw[j] for byte 64 * j + i) and the offsets of its
  * newlines and of its odd bytes (a backslash, a CR or a NUL: bytes a line
  * must be looked at more closely for); and checks that its whole lines are
- * valid UTF-8, which is much cheaper per block than per line.  When the
- * reader wants only some fields (blk_src_want()), a table of where they
- * are on each line (struct blk_line); when it wants all, the offsets of
- * every tab (tabs).  The thread reads and indexes; the checking and the
- * table are done in pieces by whichever side is free (see blk.c).
+ * valid UTF-8, which is much cheaper per block than per line.  With AVX2
+ * it also lists the offset of every tab (tabs) and, when the reader wants
+ * only some fields (blk_src_want()), makes a table of where they are on
+ * each line (struct blk_line), pointing into that list.  The thread reads
+ * and indexes; the checking and the table are done in pieces by whichever
+ * side is free (see blk.c).
  *
  * A block's data starts at offset BLK_HEAD; the reader hands the end of the
  * line it could not finish (the tail) to blk_next(), which puts it in the

@@ -242,7 +242,7 @@ _Static_assert(BLK_LB_WORDS == 5, "tab_number() looks 4 words on");
 __attribute__((target("popcnt,bmi,bmi2"))) void
 blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 {
-	size_t j, st, e;
+	size_t j, st, e, o = 0, no = k->odds.n;
 	uint32_t ts, nt;
 	struct blk_line *l;
 
@@ -251,13 +251,16 @@ blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 		e = k->nls.at[j];
 		l = &k->lines[j];
 		l->ntabs = BLK_NO_LINE;
-		if (!blk_lb_fits(st, e))
+		while (o < no && k->odds.at[o] < st)
+			o++;	/* odd bytes are few: from the first */
+		if (!blk_lb_fits(st, e) || (o < no && k->odds.at[o] < e))
 			continue;
 		ts = tabs_before(k, st);
 		nt = tabs_before(k, e) - ts;
 		if (hi > nt)
 			continue;
 		l->ntabs = nt;
+		l->tab = ts + (uint32_t)lo;
 		l->a = (uint32_t)(lo == 0 ? st :
 				  tab_number(k, st >> 6,
 					     ts + (uint32_t)lo - 1) + 1);

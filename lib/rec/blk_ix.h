@@ -31,11 +31,16 @@ struct blk_ix {
 };
 
 /* For the fields a reader wants (blk_src_want()), per line of a block
- * from its second (line j ends at nls.at[j]): its tab count, and where the
- * first wanted field starts and the last ends.  ntabs is BLK_NO_LINE for a
- * line too long to be done without a loop, or with too few fields. */
+ * from its second (line j ends at nls.at[j]): its tab count, where the
+ * first wanted field starts and the last ends, and where in the list of
+ * every tab (tabs, always made with the table) the tab that ends the first
+ * wanted field is: at tabs.at[tabs_head + tab] (the tabs of a tail put in
+ * front of the block go first, after the table was made).  So the wanted
+ * fields are split with no look at the bitmap.  ntabs is BLK_NO_LINE for a
+ * line too long to be done without a loop, with too few fields, or with an
+ * odd byte. */
 struct blk_line {
-	uint32_t ntabs, a, b;
+	uint32_t ntabs, a, b, tab;
 };
 
 #define BLK_NO_LINE UINT32_MAX
@@ -47,9 +52,9 @@ struct blk {
 	int err;		/* a read error: zin_error() says which */
 	/* TSV only. */
 	struct blk_ix nls, odds;
-	struct blk_ix tabs;	/* every tab, when tabs_ok (no field wanted
-				 * in particular: all are) */
+	struct blk_ix tabs;	/* every tab, when tabs_ok (with AVX2) */
 	int tabs_ok;
+	size_t tabs_head;	/* of them, the tail's (see blk_line) */
 	uint64_t *tabw;		/* + BLK_SPARE_WORDS (their bits are junk) */
 	uint32_t *tabc;		/* with AVX2, for word j of the data: the
 				 * tabs before it (its spare words: all) */

@@ -411,7 +411,7 @@ rec_reader_next(struct rec_reader *in)
 void
 rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n)
 {
-	size_t i, lo = (size_t)-1, hi = 0;
+	size_t i, k, lo = (size_t)-1, hi = 0;
 
 	for (i = 0; i < n; i++) {
 		lo = idx[i] < lo ? idx[i] : lo;
@@ -422,6 +422,19 @@ rec_reader_want(struct rec_reader *in, const size_t *idx, size_t n)
 	in->want = 1;
 	in->wlo = lo;
 	in->whi = hi;
+	/* The fields named, in order, each once: by one pass over the
+	 * span for each (they are few). */
+	in->nwix = 0;
+	for (k = lo; k <= hi && in->nwix <= REC_WANT_LIST; k++)
+		for (i = 0; i < n; i++)
+			if (idx[i] == k) {
+				if (in->nwix < REC_WANT_LIST)
+					in->wix[in->nwix] = k;
+				in->nwix++;
+				break;
+			}
+	if (in->nwix > REC_WANT_LIST)
+		in->nwix = 0;
 	if (in->src != NULL)
 		blk_src_want(in->src, lo, hi);
 }

@@ -97,9 +97,13 @@ struct rec_reader {
 
 	/* rec_reader_want(): fields wlo..whi are read; lazy when only
 	 * those of the current TSV line lp[0..llen) are set (then
-	 * rec_reject() splits the line again). */
+	 * rec_reject() splits the line again).  The fast lane sets only
+	 * those named, wix[0 .. nwix) in order (wlo first, whi last), when
+	 * they are at most REC_WANT_LIST; else all of wlo..whi (nwix 0). */
 	int want, lazy;
 	size_t wlo, whi;
+#define REC_WANT_LIST 16
+	size_t wix[REC_WANT_LIST], nwix;
 	char *lp;
 	size_t llen;
 	struct tsv *tsv;

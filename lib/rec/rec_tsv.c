@@ -115,6 +115,33 @@ line_tabs(struct rec_reader *in, size_t s, size_t e)
 	return tabs_in(in->b->tabw, s, e);
 }
 
+/* blk_ix_seek() from far behind: the lines of the fast lane do not move
+ * the list's place, so a line taken the long way after them (the block's
+ * last, say) seeks past all their tabs: by doubling steps, then halving. */
+static void
+seek_far(struct blk_ix *x, size_t from)
+{
+	size_t step = 1, lo, hi, mid;
+
+	if (x->i >= x->n || x->at[x->i] >= from)
+		return;
+	while (x->i + step < x->n && x->at[x->i + step] < from) {
+		x->i += step;
+		step *= 2;
+	}
+	/* at[i] < from; the first at or past from is in (i, i + step]. */
+	lo = x->i + 1;
+	hi = x->i + step < x->n ? x->i + step : x->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x->at[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	x->i = lo;
+}
+
 /* The tabs of the line buf[s, e) from the block's list of every tab: when
  * the line has the header's field count, two compares tell. */
 static void
@@ -124,7 +151,7 @@ flat_tabs(struct rec_reader *in, size_t s, size_t e)
 	struct blk_ix *t = &in->b->tabs;
 	size_t i, j, k = in->fcols - 1;
 
-	blk_ix_seek(t, s);
+	seek_far(t, s);
 	i = t->i;
 	if (in->fcols > 1 && i + k <= t->n && t->at[i + k - 1] < e &&
 	    (i + k == t->n || t->at[i + k] > e))
@@ -201,78 +228,39 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 	}
 }
 
-/* cols_pre() for a span of more than two words: every tab of its words
- * listed first, eight written whether there are so many or not (tabs
- * come a few a word), then the fields c[0 .. need) from the list; returns
- * where the last field starts.  No branch a tab. */
-__attribute__((target("bmi,popcnt"), noinline)) static size_t
-cols_long(const uint64_t *w, const char *buf, struct rec_str *c,
-	  size_t need, size_t q)
-{
-	uint32_t at[BLK_LB_WORDS * 64 + 8];
-	size_t n = 0, j = q >> 6, k, t;
-	uint64_t x = w[j] & (~UINT64_C(0) << (q & 63));
-
-	for (;;) {
-		k = (size_t)__builtin_popcountll(x);
-#define ONE(i) (at[n + (i)] = (uint32_t)((j << 6) + _tzcnt_u64(x)), \
-		x &= x - 1)
-		ONE(0); ONE(1); ONE(2); ONE(3);
-		ONE(4); ONE(5); ONE(6); ONE(7);
-#undef ONE
-		for (t = 8; t < k; t++) {
-			at[n + t] = (uint32_t)((j << 6) + _tzcnt_u64(x));
-			x &= x - 1;
-		}
-		n += k;
-		if (n >= need)
-			break;
-		x = w[++j];
-	}
-	for (t = 0; t < need; t++) {
-		c[t].p = buf + q;
-		c[t].len = at[t] - q;
-		q = (size_t)at[t] + 1;
-	}
-	return q;
-}
-
-/* The wanted fields of a line of the block's table (l: the span from
- * the first's start to the last's end; the lines' table is made only with
- * AVX2), their ends the tab bitmap's bits in the span.  A span within two
- * words of the bitmap (most: a line of the table is at most five) takes
- * each tab without a branch; a longer one goes to cols_long(). */
-__attribute__((target("bmi"))) static void
+/* The wanted fields of a line of the block's table (l; more than one),
+ * their ends the tabs the table points to in the block's list of every
+ * tab (t[i] ends field wlo + i): those named (in->wix) or, when they are
+ * many, all of wlo..whi. */
+static inline void
 cols_pre(struct rec_reader *in, const struct blk_line *l)
 {
-	const uint64_t *w = in->b->tabw;
-	const char *buf = in->b->buf;
+	const struct blk *b = in->b;
+	const uint32_t *t = b->tabs.at + b->tabs_head + l->tab;
+	const char *buf = b->buf;
 	/* Locals, not in->: the stores to the fields could alias them. */
-	struct rec_str *c = in->cols + in->wlo, *end = in->cols + in->whi;
-	size_t q = l->a, e = l->b, j = q >> 6, t;
-	uint64_t x0, x1, none;
+	struct rec_str *c = in->cols + in->wlo;
+	size_t i, m, n = in->whi - in->wlo, q = l->a, nw = in->nwix;
 
-	if ((e >> 6) - j > 1) {
-		q = cols_long(w, buf, c, (size_t)(end - c), q);
-		c = end;
-	} else {
-		x0 = w[j] & (~UINT64_C(0) << (q & 63));
-		x1 = w[j + 1];	/* readable: the bitmap has spare words */
-		for (; c < end; c++) {
-			/* The lowest bit of x1:x0 (tzcnt of 0 is 64),
-			 * then clear it: x1's only when x0 has none. */
-			none = (uint64_t)0 - (uint64_t)(x0 == 0);
-			t = (j << 6) + (size_t)_tzcnt_u64(x0) +
-			    ((size_t)_tzcnt_u64(x1) & (size_t)none);
-			x1 &= x1 - (none & 1);
-			x0 &= x0 - 1;
-			c->p = buf + q;
-			c->len = t - q;
-			q = t + 1;
+	if (nw == 0) {
+		for (i = 0; i < n; i++) {
+			c[i].p = buf + q;
+			c[i].len = t[i] - q;
+			q = (size_t)t[i] + 1;
 		}
+	} else {
+		c[0].p = buf + q;
+		c[0].len = t[0] - q;
+		for (m = 1; m + 1 < nw; m++) {
+			i = in->wix[m] - in->wlo;
+			q = (size_t)t[i - 1] + 1;
+			c[i].p = buf + q;
+			c[i].len = t[i] - q;
+		}
+		q = (size_t)t[n - 1] + 1;
 	}
-	c->p = buf + q;
-	c->len = e - q;
+	c[n].p = buf + q;
+	c[n].len = l->b - q;
 }
 #endif
 
@@ -396,19 +384,19 @@ tsv_take_fast(struct rec_reader *in)
 	e = b->nls.at[j];
 	len = e - s;
 	l = &b->lines[j];
+	/* (A line with odd bytes is none of the table's.  A line of the
+	 * header's length may be the header again, with or without a BOM;
+	 * so may a line of three bytes or none when there is no header: it
+	 * goes the long way, which finds the same.) */
 	if ((size_t)l->ntabs + 1 != in->fcols || len > in->o.max_line ||
 	    s < b->vfrom || e > b->vok ||
-	    (in->hdr_raw != NULL &&
-	     (len == in->hdr_len || len == in->hdr_len + 3)))
-		return 0;
-	blk_ix_seek(&b->odds, s);
-	if (b->odds.i < b->odds.n && b->odds.at[b->odds.i] < e)
+	    len == in->hdr_len || len == in->hdr_len + 3)
 		return 0;
 	/* The read-ahead thread wrote the block and its table on the other
 	 * processor, so neither is in this one's cache yet: prefetch the
 	 * table entry FAST_AHEAD lines on, and the wanted bytes of the line
 	 * FAST_AHEAD / 2 on (whose entry an earlier prefetch brought in)
-	 * with their tab bits. */
+	 * with their tabs' offsets. */
 	if (j + FAST_AHEAD < b->nls.n) {
 		const struct blk_line *m = l + FAST_AHEAD / 2;
 
@@ -416,7 +404,7 @@ tsv_take_fast(struct rec_reader *in)
 		if (m->ntabs != BLK_NO_LINE) {
 			__builtin_prefetch(b->buf + m->a);
 			__builtin_prefetch(b->buf + m->b);
-			__builtin_prefetch(b->tabw + (m->a >> 6));
+			__builtin_prefetch(b->tabs.at + b->tabs_head + m->tab);
 		}
 	}
 	in->pos = e + 1;
@@ -427,11 +415,15 @@ tsv_take_fast(struct rec_reader *in)
 	ts->pre = l;
 	ts->lbok = 0;
 	ts->flat = 0;
-	ts->odd = 0;
 	in->lazy = 1;
 	in->lp = b->buf + s;
 	in->llen = len;
-	cols_want(in, in->lp, len);
+	if (in->wlo == in->whi) {	/* one field: the span */
+		in->cols[in->wlo].p = b->buf + l->a;
+		in->cols[in->wlo].len = l->b - l->a;
+	} else {
+		cols_pre(in, l);
+	}
 	r->file = in->fname;
 	r->line = in->line;
 	r->raw = in->lp;
