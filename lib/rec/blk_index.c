@@ -225,21 +225,7 @@ tabs_before(const struct blk *k, size_t x)
 		k->tabw[x >> 6] & ((UINT64_C(1) << (x & 63)) - 1));
 }
 
-/* The offset of tab number g (as tabs_before() counts), within
- * BLK_LB_WORDS words from word w: the word by compares of the counts
- * before each (they never fall), the bit by a deposit. */
-__attribute__((target("bmi,bmi2"))) static inline size_t
-tab_number(const struct blk *k, size_t w, uint32_t g)
-{
-	const uint32_t *c = k->tabc + w;
-	size_t j = (c[1] <= g) + (c[2] <= g) + (c[3] <= g) + (c[4] <= g);
-
-	return ((w + j) << 6) + (size_t)_tzcnt_u64(_pdep_u64(
-		UINT64_C(1) << (g - c[j]), k->tabw[w + j]));
-}
-_Static_assert(BLK_LB_WORDS == 5, "tab_number() looks 4 words on");
-
-__attribute__((target("popcnt,bmi,bmi2"))) void
+__attribute__((target("popcnt"))) void
 blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 {
 	size_t j, st, e, o = 0, no = k->odds.n;
@@ -253,7 +239,7 @@ blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 		l->ntabs = BLK_NO_LINE;
 		while (o < no && k->odds.at[o] < st)
 			o++;	/* odd bytes are few: from the first */
-		if (!blk_lb_fits(st, e) || (o < no && k->odds.at[o] < e))
+		if (o < no && k->odds.at[o] < e)
 			continue;
 		ts = tabs_before(k, st);
 		nt = tabs_before(k, e) - ts;
@@ -261,11 +247,8 @@ blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1)
 			continue;
 		l->ntabs = nt;
 		l->tab = ts + (uint32_t)lo;
-		l->a = (uint32_t)(lo == 0 ? st :
-				  tab_number(k, st >> 6,
-					     ts + (uint32_t)lo - 1) + 1);
-		l->b = (uint32_t)(hi == nt ? e :
-				  tab_number(k, st >> 6, ts + (uint32_t)hi));
+		l->a = lo == 0 ? (uint32_t)st : k->tabs.at[ts + lo - 1] + 1;
+		l->b = hi == nt ? (uint32_t)e : k->tabs.at[ts + hi];
 	}
 }
 #endif

@@ -37,8 +37,7 @@ struct blk_ix {
  * wanted field is: at tabs.at[tabs_head + tab] (the tabs of a tail put in
  * front of the block go first, after the table was made).  So the wanted
  * fields are split with no look at the bitmap.  ntabs is BLK_NO_LINE for a
- * line too long to be done without a loop, with too few fields, or with an
- * odd byte. */
+ * line with too few fields or with an odd byte. */
 struct blk_line {
 	uint32_t ntabs, a, b, tab;
 };
@@ -77,8 +76,8 @@ void blk_tabw_room(struct blk *k);
 uint32_t blk_index_range(struct blk *k, size_t from, size_t to, int avx2);
 #ifdef BLK_AVX2
 /* The table of k's lines j0..j1 - 1 for fields lo..hi (see struct
- * blk_line); the block indexed with AVX2. */
-__attribute__((target("popcnt,bmi,bmi2"))) void
+ * blk_line); the block indexed with AVX2, with its list of every tab. */
+__attribute__((target("popcnt"))) void
 blk_line_table(struct blk *k, size_t lo, size_t hi, size_t j0, size_t j1);
 #endif
 
