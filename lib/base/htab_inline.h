@@ -89,22 +89,29 @@ htab_key_words(const unsigned char *s, size_t n, uint64_t w[4])
 	}
 }
 
+/* The hash of a short key of n bytes from its words. */
+static inline uint64_t
+htab_words_hash(const uint64_t w[4], size_t n)
+{
+	uint64_t h;
+
+	h = w[0] * HTAB_P1 ^ htab_rotl(w[1] * HTAB_P2, 31) ^
+	    htab_rotl(w[2] * HTAB_P3, 17) ^ htab_rotl(w[3] * HTAB_P4, 43) ^
+	    (uint64_t)n * HTAB_P5;
+	return htab_avalanche(h);
+}
+
 /* The hash of a key: from its words when short, else hash_bytes() (and
  * zero words). */
 static inline uint64_t
 htab_key_hash(const void *p, size_t n, uint64_t w[4])
 {
-	uint64_t h;
-
 	if (n > HTAB_SHORT_KEY) {
 		w[0] = w[1] = w[2] = w[3] = 0;
 		return hash_bytes(p, n);
 	}
 	htab_key_words(p, n, w);
-	h = w[0] * HTAB_P1 ^ htab_rotl(w[1] * HTAB_P2, 31) ^
-	    htab_rotl(w[2] * HTAB_P3, 17) ^ htab_rotl(w[3] * HTAB_P4, 43) ^
-	    (uint64_t)n * HTAB_P5;
-	return htab_avalanche(h);
+	return htab_words_hash(w, n);
 }
 
 /* htab_probe_init(), inline. */
@@ -114,6 +121,22 @@ htab_probe_set(struct htab_probe *k, const void *p, size_t n)
 	k->p = p;
 	k->n = n;
 	k->hash = htab_key_hash(p, n, k->w);
+}
+
+/* A probe of key p[0..n) whose hash the caller made (a table whose every
+ * lookup hashes its keys so: group's keys of several values, hashed value
+ * by value). */
+static inline void
+htab_probe_hashed(struct htab_probe *k, const void *p, size_t n,
+		  uint64_t hash)
+{
+	k->p = p;
+	k->n = n;
+	k->hash = hash;
+	if (n > HTAB_SHORT_KEY)
+		k->w[0] = k->w[1] = k->w[2] = k->w[3] = 0;
+	else
+		htab_key_words(p, n, k->w);
 }
 
 /* Whether entry key k is the key of probe pr (same hash known). */

@@ -10,6 +10,7 @@
 #include "base/htab_inline.h"
 #include "base/util.h"
 #include "rec/group_impl.h"
+#include "rec/group_key.h"
 
 /* ---- the table ---- */
 
@@ -142,14 +143,19 @@ group_new_aggs(size_t nkeys, const struct group_agg *a, size_t na)
 		g->all_add &= g->ops[i] == OP_ADD;
 	g->sums_only = 1;
 	g->sums = xcalloc(na + 1, sizeof *g->sums);
+	g->sumslot = xcalloc(na + 1, sizeof *g->sumslot);
 	for (i = 0; i < na; i++) {
 		g->sums_only &= a[i].kind == GROUP_COUNT ||
 				a[i].kind == GROUP_SUM ||
 				a[i].kind == GROUP_RATIO ||
 				a[i].kind == GROUP_CHANGE;
-		if (a[i].kind == GROUP_SUM)
+		if (a[i].kind == GROUP_SUM) {
+			g->sumslot[g->nsums] = g->off[i];
 			g->sums[g->nsums++] = i;
+		}
 	}
+	g->room = INT64_MAX;
+	g->by_values = nkeys > 1 && g->nslots > 1;
 	memcpy(g->tot, g->init, g->nslots * sizeof *g->tot);
 	htab_init(&g->h, g->nslots * sizeof(int64_t));
 	for (i = 0; i < RING; i++)
@@ -176,6 +182,7 @@ group_free(struct group *g)
 	free(g->a);
 	free(g->off);
 	free(g->sums);
+	free(g->sumslot);
 	free(g->parts);
 	free(g->tot);
 	free(g->init);
@@ -193,82 +200,6 @@ void
 group_free_v(void *g)
 {
 	group_free(g);
-}
-
-/* memcpy() for the short values of a key, inline: overlapping loads and
- * stores that stay within the n bytes at each end. */
-static inline void
-copy_short(char *o, const char *p, size_t n)
-{
-	uint64_t a, b;
-	uint32_t c, d;
-
-	if (n > 16) {
-		memcpy(o, p, n);
-	} else if (n >= 8) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + n - 8, 8);
-		memcpy(o, &a, 8);
-		memcpy(o + n - 8, &b, 8);
-	} else if (n >= 4) {
-		memcpy(&c, p, 4);
-		memcpy(&d, p + n - 4, 4);
-		memcpy(o, &c, 4);
-		memcpy(o + n - 4, &d, 4);
-	} else if (n > 0) {
-		o[0] = p[0];
-		o[n / 2] = p[n / 2];
-		o[n - 1] = p[n - 1];
-	}
-}
-
-/* The key of values k joined into b (see probe_key()): room for the
- * longest it can be (a NULL value is one byte) made once, then one pass. */
-static void
-join_key(const struct group *g, struct htab_probe *pr, struct buf *b,
-	 const struct rec_str *k)
-{
-	size_t i, n = 2 * g->nkeys, sep = g->nkeys > 1;
-	char *o;
-
-	for (i = 0; i < g->nkeys; i++)
-		n += k[i].len;
-	b->len = 0;
-	if (b->cap <= n)
-		buf_grow(b, n);
-	o = b->p;
-	for (i = 0; i < g->nkeys; i++) {
-		if (k[i].p == rec_null) {
-			*o++ = NULL_KEY[0];
-		} else {
-			copy_short(o, k[i].p, k[i].len);
-			o += k[i].len;
-		}
-		if (sep)
-			*o++ = '\0';
-	}
-	*o = '\0';
-	b->len = (size_t)(o - b->p);
-	htab_probe_set(pr, b->p, b->len);
-}
-
-/* The key of values k: one short value is held by the probe itself; more
- * values, or a long one, are joined into b (each followed by NUL, which
- * no value holds, so that the byte order of joined keys is the
- * field-by-field order), with room made once.  Inline: it is on every
- * record's way. */
-static inline void
-probe_key(const struct group *g, struct htab_probe *pr, struct buf *b,
-	  const struct rec_str *k)
-{
-	if (g->nkeys == 1 && k[0].len <= HTAB_SHORT_KEY) {
-		if (k[0].p == rec_null)
-			htab_probe_set(pr, NULL_KEY, 1);
-		else
-			htab_probe_set(pr, k[0].p, k[0].len);
-	} else {
-		join_key(g, pr, b, k);
-	}
 }
 
 void
@@ -322,18 +253,20 @@ group_land_all(struct group *g)
 		land(g);
 }
 
-/* group_add(), inline for group_rec()'s count.  An add of the key of
- * the add before it (records often come in runs) joins that one. */
+/* group_add() of nk key values (g->nkeys, a constant to unroll by).  An
+ * add of the key of the add before it (records often come in runs) joins
+ * that one. */
 static inline __attribute__((always_inline)) void
-add(struct group *g, const struct rec_str *k, uint64_t n)
+add_n(struct group *g, const struct rec_str *k, uint64_t n, size_t nk)
 {
 	struct pending *e, *prev = &g->ring[(g->head + RING - 1) % RING];
 
+	g->room = 0;	/* add_vals_sums() checks from now on */
 	g->tot[0] += (int64_t)n;
 	if (g->inflight == RING - 1)
 		land(g);
 	e = &g->ring[g->head];
-	probe_key(g, &e->pr, &e->key, k);
+	probe_key_n(g, &e->pr, &e->key, k, nk);
 	if (g->inflight > 0 && htab_probe_same_short(&e->pr, &prev->pr)) {
 		prev->n += n;
 		return;
@@ -344,6 +277,23 @@ add(struct group *g, const struct rec_str *k, uint64_t n)
 	/* This key's slot now, the previous key's entry (its slot is on
 	 * its way). */
 	HTAB_PREFETCH(&g->h, &e->pr, g->inflight > 1 ? &prev->pr : NULL);
+}
+
+/* add_n() of two key values (pop-grid count -b district,code, case-status
+ * stats), and of any: apart, so that each is compiled for its own. */
+static __attribute__((noinline)) void
+add_2(struct group *g, const struct rec_str *k, uint64_t n)
+{
+	add_n(g, k, n, 2);
+}
+
+static inline __attribute__((always_inline)) void
+add(struct group *g, const struct rec_str *k, uint64_t n)
+{
+	if (g->nkeys == 2)
+		add_2(g, k, n);
+	else
+		add_n(g, k, n, g->nkeys);
 }
 
 void
@@ -428,29 +378,78 @@ int
 group_combine_row(struct group *g, const struct htab_probe *pr,
 		  const int64_t *d)
 {
+	g->room = 0;	/* add_vals_sums() checks from now on */
 	group_land_all(g);
 	return combine_at(g, group_of(g, pr), d);
 }
 
-/* The group of key values k for a synchronous add: the group of the last
- * such add when k is its key again (records often come in runs: no hash
- * and no lookup then), else found or made. */
-static inline __attribute__((always_inline)) size_t
-group_of_key(struct group *g, const struct rec_str *k)
+/* The group of nk key values k (several) of a table hashed by values:
+ * found with the values compared in place, the joined key made only for
+ * a new group. */
+static __attribute__((noinline)) size_t
+values_make(struct group *g, const struct rec_str *k, uint64_t hash)
 {
+	struct htab_probe pr;
+
+	join_key(g, &g->key, k);
+	htab_probe_hashed(&pr, g->key.p, g->key.len, hash);
+	return group_make(g, &pr);
+}
+
+static inline __attribute__((always_inline)) size_t
+values_group(struct group *g, const struct rec_str *k, size_t nk)
+{
+	struct values x = { k, nk, 0 };
+	uint64_t hash = values_hash(k, nk, &x.len);
+	size_t i = find_values(&g->h, hash, &x, nk);
+
+	return i != (size_t)-1 ? i : values_make(g, k, hash);
+}
+
+/*
+ * The group of the nk key values k (g->nkeys, a constant to unroll by)
+ * for a synchronous add: k is read during the call only.  One short value
+ * is held as words (htab_key_words()) and compared with the last group's
+ * before it is hashed: records often come in runs of one key (a month,
+ * in time order), and a run finds its group without a lookup.  Several
+ * are hashed and compared value by value (values_group()), or joined
+ * (a table of counts).
+ */
+static inline __attribute__((always_inline)) size_t
+group_of_key_n(struct group *g, const struct rec_str *k, size_t nk)
+{
+	const struct htab_key *last;
 	struct htab_probe pr;
 	size_t i;
 
 	if (g->inflight > 0)
 		group_land_all(g);
-	probe_key(g, &pr, &g->key, k);
-	if (g->last != 0 && pr.hash == g->last_hash &&
-	    htab_key_is(htab_key_at(&g->h, g->last - 1), &pr))
-		return g->last - 1;
+	if (nk > 1)
+		return g->by_values ? values_group(g, k, nk) :
+		       group_of(g, probe_key(g, &pr, &g->key, k));
+	last = g->last != 0 ? htab_key_at(&g->h, g->last - 1) : NULL;
+	pr.p = k[0].p == rec_null ? NULL_KEY : k[0].p;
+	pr.n = k[0].p == rec_null ? 1 : k[0].len;
+	if (pr.n <= HTAB_SHORT_KEY) {
+		htab_key_words(pr.p, pr.n, pr.w);
+		if (last != NULL && htab_key_is(last, &pr))
+			return g->last - 1;
+		pr.hash = htab_words_hash(pr.w, pr.n);
+	} else {
+		pr.hash = htab_key_hash(pr.p, pr.n, pr.w);
+		if (last != NULL && last->hash == pr.hash &&
+		    htab_key_is(last, &pr))
+			return g->last - 1;
+	}
 	i = group_of(g, &pr);
 	g->last = i + 1;
-	g->last_hash = pr.hash;
 	return i;
+}
+
+static inline __attribute__((always_inline)) size_t
+group_of_key(struct group *g, const struct rec_str *k)
+{
+	return group_of_key_n(g, k, g->nkeys);
 }
 
 /* One record's slots, from values v (group_add_vals()), into d: 0, or -1
@@ -496,19 +495,20 @@ row_of(const struct group *g, const int64_t *v, int64_t *d)
 }
 
 /* group_add_vals() of a table of COUNT, SUM, RATIO and CHANGE only (a
- * value is its slot's addend): the record and its values into group gi
- * and the total, all or nothing. */
-static inline int
-add_sums(struct group *g, size_t gi, const int64_t *v)
+ * value is its slot's addend; v may be NULL), checked: the record and its
+ * values into group gi and the total, all or nothing. */
+static int
+add_sums_checked(struct group *g, size_t gi, const int64_t *v)
 {
 	int64_t *s = slots_at(g, gi), *tot = g->tot, x, r;
 	size_t i, o;
 	int bad = add_bad(s[0], 1, &r) | add_bad(tot[0], 1, &r);
 
+	g->room = 0;
 	for (i = 0; i < g->nsums; i++) {
 		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
 		x = x == GROUP_NOVAL ? 0 : x;
-		o = g->off[g->sums[i]];
+		o = g->sumslot[i];
 		bad |= add_bad(s[o], x, &r) | add_bad(tot[o], x, &r);
 	}
 	if (bad)
@@ -518,27 +518,130 @@ add_sums(struct group *g, size_t gi, const int64_t *v)
 	for (i = 0; i < g->nsums; i++) {
 		x = v != NULL ? v[g->sums[i]] : GROUP_NOVAL;
 		x = x == GROUP_NOVAL ? 0 : x;
-		o = g->off[g->sums[i]];
-		s[o] += x;
-		tot[o] += x;
+		s[g->sumslot[i]] += x;
+		tot[g->sumslot[i]] += x;
 	}
 	return 0;
+}
+
+/*
+ * group_add_vals() of a table of sums only.  A sum that cannot overflow
+ * needs no check: while every add of the table's sums has come through
+ * here, from slots at 0, no slot's magnitude is more than the magnitudes
+ * of all addends so far (the count's 1 a record among them) added up, so
+ * while that stays within INT64_MAX (g->room is what is left) no sum can
+ * overflow or reach INT64_MIN.  Past it, and once anything else has
+ * added to the slots (group_add(), a merge), every add is checked.
+ */
+/* Value y of a sum as add_vals_sums() adds it: sure is cleared when it
+ * does not fit in *room (which it is taken from). */
+static inline int64_t
+sum_addend(int64_t y, int *sure, uint64_t *room)
+{
+	uint64_t m;
+
+	y = y == GROUP_NOVAL ? 0 : y;
+	m = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
+	*sure &= m <= *room;
+	*room -= m;
+	return y;
+}
+
+/* add_vals_sums() when the room is out: every value and sum checked. */
+static int
+add_vals_checked(struct group *g, const struct rec_str *k, const int64_t *v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < g->nsums; i++)
+		if (v[g->sums[i]] == INT64_MAX)
+			return -1;	/* as row_of(); before a group is made */
+	return add_sums_checked(g, group_of_key(g, k), v);
+}
+
+/*
+ * group_add_vals() of a table of sums only (nk keys, n sums).  A sum that
+ * cannot overflow needs no check: while every add of the table's sums has
+ * come through here, from slots at 0, no slot's magnitude is more than
+ * the magnitudes of all addends so far (the count's 1 a record among
+ * them) added up, so while that stays within INT64_MAX (g->room is what
+ * is left) no sum can overflow or reach INT64_MIN.  Past it (a value of
+ * INT64_MAX, which is refused, is always past it), and once anything else
+ * has added to the slots (group_add(), a merge), every add is checked.
+ */
+static inline __attribute__((always_inline)) int
+add_vals_sums(struct group *g, const struct rec_str *k, const int64_t *v,
+	      size_t nk, size_t n)
+{
+	const size_t *restrict vi = g->sums, *restrict si = g->sumslot;
+	int64_t *restrict s, *restrict tot = g->tot, y, y0 = 0, y1 = 0;
+	uint64_t room = g->room;
+	size_t i;
+	int sure = room > 0;
+
+	/* Two sums (the usual few) unrolled. */
+	room -= (uint64_t)sure;
+	if (n == 2) {
+		y0 = sum_addend(v[vi[0]], &sure, &room);
+		y1 = sum_addend(v[vi[1]], &sure, &room);
+	} else {
+		for (i = 0; i < n; i++)
+			sum_addend(v[vi[i]], &sure, &room);
+	}
+	if (!sure)
+		return add_vals_checked(g, k, v);
+	s = slots_at(g, group_of_key_n(g, k, nk));
+	g->room = room;
+	s[0]++;
+	tot[0]++;
+	if (n == 2) {
+		s[si[0]] += y0;
+		tot[si[0]] += y0;
+		s[si[1]] += y1;
+		tot[si[1]] += y1;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		y = v[vi[i]];
+		y = y == GROUP_NOVAL ? 0 : y;
+		s[si[i]] += y;
+		tot[si[i]] += y;
+	}
+	return 0;
+}
+
+/* group_add_vals() of a table with a MIN, MAX, MEAN or VAR: a row of
+ * slots combined. */
+static __attribute__((noinline)) int
+add_vals_row(struct group *g, const struct rec_str *k, const int64_t *v)
+{
+	if (row_of(g, v, g->row) < 0)
+		return -1;
+	return combine_at(g, group_of_key(g, k), g->row);
+}
+
+/* add_vals_sums() of two keys and two sums (viol-query stats), and of
+ * any: apart, so that each is compiled for its own. */
+static __attribute__((noinline)) int
+add_vals_2_2(struct group *g, const struct rec_str *k, const int64_t *v)
+{
+	return add_vals_sums(g, k, v, 2, 2);
+}
+
+static __attribute__((noinline)) int
+add_vals_any(struct group *g, const struct rec_str *k, const int64_t *v)
+{
+	return add_vals_sums(g, k, v, g->nkeys, v != NULL ? g->nsums : 0);
 }
 
 int
 group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 {
-	size_t i, gi;
-
-	if (g->sums_only) {
-		for (i = 0; v != NULL && i < g->nsums; i++)
-			if (v[g->sums[i]] == INT64_MAX)
-				return -1;	/* as row_of() */
-	} else if (row_of(g, v, g->row) < 0) {
-		return -1;
-	}
-	gi = group_of_key(g, k);
-	return g->sums_only ? add_sums(g, gi, v) : combine_at(g, gi, g->row);
+	if (g->sums_only && v != NULL && g->nkeys == 2 && g->nsums == 2)
+		return add_vals_2_2(g, k, v);
+	if (g->sums_only)
+		return add_vals_any(g, k, v);
+	return add_vals_row(g, k, v);
 }
 
 int
@@ -577,10 +680,11 @@ group_find(struct group *g, const struct rec_str *k, int64_t *v)
 	group_land_all(g);
 	/* Its own key buffer: g->key may hold a probe in use. */
 	group_probe_key(g, &pr, &b, k);
-	s = htab_find(&g->h, pr.p, pr.n);
+	i = htab_find_index(&g->h, &pr);
 	buf_release(&b);
-	if (s == NULL)
+	if (i == (size_t)-1)
 		return -1;
+	s = slots_at(g, i);
 	for (i = 0; i < g->na; i++)
 		v[i] = group_is_sum(g, i) ? s[g->off[i]] : 0;
 	return 0;

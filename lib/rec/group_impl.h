@@ -8,7 +8,7 @@
  * A group's aggregates are held as int64_t slots: slot 0 is the record
  * count, then each aggregate's from off[i] (SUM, MIN and MAX one, MEAN
  * two: n and sum, VAR three: n, sum and sum of squares; COUNT, RATIO and
- * CHANGE none of their own).  Its key is the joined key of probe_key():
+ * CHANGE none of their own).  Its key is the joined key of group_key.h:
  * one value as it is, more each followed by a NUL, a NULL value as the
  * byte NULL_KEY.
  */
@@ -71,9 +71,14 @@ struct group {
 	int sums_only;		/* COUNT, SUM, RATIO and CHANGE only: a
 				 * value is its slot's addend */
 	size_t *sums, nsums;	/* the SUM aggregates' indexes */
+	size_t *sumslot;	/* and their slots */
+	uint64_t room;		/* what sums may still take unchecked (see
+				 * add_vals_sums()) */
+	int by_values;		/* a key of several values is hashed value
+				 * by value (values_hash()): a table of more
+				 * than counts, whose adds are synchronous */
 	size_t last;		/* group index + 1 of the last synchronous
-				 * add (0: none), and its key's hash */
-	uint64_t last_hash;
+				 * add (0: none) */
 	struct part *parts;
 	size_t nparts;
 	struct arena mem;	/* part names */

@@ -980,3 +980,170 @@ Test(group, runs_of_one_key)
 		group_free(g);
 	}
 }
+
+/* ---- keys of several values, hashed and compared in place ---- */
+
+static const struct group_agg two_sums[] = {
+	{ .kind = GROUP_COUNT, .name = "n" },
+	{ .kind = GROUP_SUM, .name = "s" },
+	{ .kind = GROUP_SUM, .name = "t" },
+};
+
+/* One record of keys a, b (NULL for a NULL value) with sums s, t. */
+static int
+add_st(struct group *g, const char *a, const char *b, int64_t s, int64_t t)
+{
+	struct rec_str k[2] = { { rec_null, 0 }, { rec_null, 0 } };
+	int64_t v[3] = { GROUP_NOVAL, s, t };
+
+	if (a != NULL)
+		k[0] = S(a);
+	if (b != NULL)
+		k[1] = S(b);
+	return group_add_vals(g, k, v);
+}
+
+/* Two key values with two sums (group_add_vals()'s lane of viol-query
+ * stats): values that differ only in where one ends and the next begins,
+ * NULL apart from '', short, 17 to 32 and over 32 bytes; adds through
+ * group_add() find the same groups, and so does group_find(). */
+Test(group, two_keys_in_place)
+{
+	struct group *g = group_new_aggs(2, two_sums, 3);
+	struct rec_str k[2];
+	int64_t w[3];
+	const char *l18 = "零陵区零陵区", *l36 = "江华瑶族自治县江华瑶族自";
+
+	cr_assert_eq(add_st(g, "ab", "c", 1, 10), 0);
+	cr_assert_eq(add_st(g, "a", "bc", 2, 20), 0);
+	cr_assert_eq(add_st(g, "a", "bc", 3, 30), 0);
+	cr_assert_eq(add_st(g, NULL, "x", 4, 0), 0);
+	cr_assert_eq(add_st(g, "", NULL, 5, 0), 0);
+	cr_assert_eq(add_st(g, NULL, NULL, 6, 0), 0);
+	cr_assert_eq(add_st(g, "", "", 7, 0), 0);
+	cr_assert_eq(add_st(g, l18, "1039", 8, 0), 0);
+	cr_assert_eq(add_st(g, l36, "x", 9, 0), 0);
+	cr_assert_eq(add_st(g, "a", "", 10, GROUP_NOVAL), 0);
+	cr_assert_eq(add_st(g, "", "a", 11, GROUP_NOVAL), 0);
+	cr_assert_eq(add_st(g, "ab", "c", 100, GROUP_NOVAL), 0);
+	cr_assert_eq(group_count(g), 10);
+	add2(g, "a", "bc", 5);
+	add2(g, l36, "x", 2);
+	add2(g, "zz", "z", 1);
+	cr_assert_eq(group_count(g), 11);
+	/* After group_add(), every sum is checked: the same answers. */
+	cr_assert_eq(add_st(g, "ab", "c", 1000, 1), 0);
+	k[0] = S("a");
+	k[1] = S("bc");
+	cr_assert_eq(group_find(g, k, w), 0);
+	cr_assert_eq(w[0], 7);
+	cr_assert_eq(w[1], 5);
+	cr_assert_eq(w[2], 50);
+	k[1] = S("b");
+	cr_assert_eq(group_find(g, k, w), -1);
+	k[0] = S(l36);
+	k[1] = S("x");
+	cr_assert_eq(group_find(g, k, w), 0);
+	cr_assert_eq(w[0], 3);
+	k[0].p = rec_null;
+	k[0].len = 0;
+	k[1] = k[0];
+	cr_assert_eq(group_find(g, k, w), 0);
+	cr_assert_eq(w[1], 6);
+	write_to(g, tpath("k.tsv"), 2, GROUP_W_TOTAL);
+	assert_file(tpath("k.tsv"), "k1\tk2\tn\ts\tt\n"
+		    "\t\t1\t7\t0\n"
+		    "\ta\t1\t11\t0\n"
+		    "\t\\N\t1\t5\t0\n"
+		    "a\t\t1\t10\t0\n"
+		    "a\tbc\t7\t5\t50\n"
+		    "ab\tc\t3\t1101\t11\n"
+		    "zz\tz\t1\t0\t0\n"
+		    "江华瑶族自治县江华瑶族自\tx\t3\t9\t0\n"
+		    "零陵区零陵区\t1039\t1\t8\t0\n"
+		    "\\N\tx\t1\t4\t0\n"
+		    "\\N\t\\N\t1\t6\t0\n"
+		    "(total)\t\t21\t1166\t61\n");
+	group_free(g);
+}
+
+/* Three key values (the lane of any number): where each ends counts. */
+Test(group, three_keys_in_place)
+{
+	struct group *g = group_new_aggs(3, two_sums, 2);
+	struct rec_str k[3];
+	int64_t v[2] = { GROUP_NOVAL, 1 }, w[2];
+	static const char *const keys[][3] = {
+		{ "a", "b", "c" }, { "a", "bc", "" }, { "ab", "", "c" },
+		{ "", "ab", "c" }, { "a", "b", "c" },
+	};
+	size_t i, j;
+
+	for (i = 0; i < 5; i++) {
+		for (j = 0; j < 3; j++)
+			k[j] = S(keys[i][j]);
+		cr_assert_eq(group_add_vals(g, k, v), 0);
+		v[1] *= 10;
+	}
+	cr_assert_eq(group_count(g), 4);
+	for (j = 0; j < 3; j++)
+		k[j] = S(keys[0][j]);
+	cr_assert_eq(group_find(g, k, w), 0);
+	cr_assert_eq(w[0], 2);
+	cr_assert_eq(w[1], 10001);
+	group_free(g);
+}
+
+/* Sums near the limits, with two keys: refused whole when the group's or
+ * the total's would overflow, also once the unchecked room is spent; a
+ * value of INT64_MAX is refused before its group is made; negative sums
+ * too. */
+Test(group, two_keys_sums_overflow)
+{
+	struct group *g = group_new_aggs(2, two_sums, 3);
+
+	cr_assert_eq(add_st(g, "a", "b", INT64_MAX - 10, -5), 0);
+	cr_assert_eq(add_st(g, "a", "b", 20, 0), -1);	/* a,b's s */
+	cr_assert_eq(add_st(g, "a", "c", 5, 0), 0);
+	cr_assert_eq(add_st(g, "a", "c", 20, 0), -1);	/* the total's */
+	cr_assert_eq(add_st(g, "x", "y", INT64_MAX, 0), -1);
+	cr_assert_eq(group_count(g), 2);		/* no x,y made */
+	cr_assert_eq(add_st(g, "a", "b", 0, INT64_MIN + 1), -1);	/* t */
+	cr_assert_eq(add_st(g, "a", "b", GROUP_NOVAL, INT64_MIN + 6), 0);
+	cr_assert_eq(group_total(g), 3);
+	write_to(g, tpath("o.tsv"), 2, GROUP_W_TOTAL);
+	assert_file(tpath("o.tsv"), "k1\tk2\tn\ts\tt\n"
+		    "a\tb\t2\t9223372036854775797\t-9223372036854775807\n"
+		    "a\tc\t1\t5\t0\n"
+		    "(total)\t\t3\t9223372036854775802\t"
+		    "-9223372036854775807\n");
+	group_free(g);
+
+	/* Within the room (no check needed) and past it, negative values as
+	 * well. */
+	g = group_new_aggs(2, two_sums, 3);
+	cr_assert_eq(add_st(g, "a", "b", -3, 4), 0);
+	cr_assert_eq(add_st(g, "a", "b", 4, -9), 0);
+	cr_assert_eq(add_st(g, "b", "a", INT64_MIN + 1, INT64_MAX - 2), 0);
+	write_to(g, tpath("r.tsv"), 2, GROUP_W_TOTAL);
+	assert_file(tpath("r.tsv"), "k1\tk2\tn\ts\tt\n"
+		    "a\tb\t2\t1\t-5\n"
+		    "b\ta\t1\t-9223372036854775807\t9223372036854775805\n"
+		    "(total)\t\t3\t-9223372036854775806\t9223372036854775800\n");
+	group_free(g);
+}
+
+/* Counts added by group_add() are in no room: a record's count that
+ * would overflow is refused. */
+Test(group, count_overflow_after_adds)
+{
+	struct group *g = group_new_aggs(2, two_sums, 2);
+	struct rec_str k[2] = { { "a", 1 }, { "b", 1 } };
+	int64_t v[2] = { GROUP_NOVAL, 1 };
+
+	group_add(g, k, (uint64_t)INT64_MAX - 1);
+	cr_assert_eq(group_add_vals(g, k, v), 0);
+	cr_assert_eq(group_add_vals(g, k, v), -1);
+	cr_assert_eq(group_total(g), (uint64_t)INT64_MAX);
+	group_free(g);
+}
