@@ -6,6 +6,19 @@
 #include "domain/casefold.h"
 #include "domain/caseperiod.h"
 
+/* Indexed by a month's digits' values, the tens in bit 4: months 1 to 9
+ * at 1 to 9, 10 to 12 at 0x10 to 0x12. */
+const uint16_t case_month_last_[26] = {
+	[0x01] = 0x0301, [0x02] = 0x0208, [0x03] = 0x0301, [0x04] = 0x0300,
+	[0x05] = 0x0301, [0x06] = 0x0300, [0x07] = 0x0301, [0x08] = 0x0301,
+	[0x09] = 0x0300, [0x10] = 0x0301, [0x11] = 0x0300, [0x12] = 0x0301,
+};
+const char case_month_quarter_[26] = {
+	[0x01] = '1', [0x02] = '1', [0x03] = '1', [0x04] = '2', [0x05] = '2',
+	[0x06] = '2', [0x07] = '3', [0x08] = '3', [0x09] = '3', [0x10] = '4',
+	[0x11] = '4', [0x12] = '4',
+};
+
 int
 case_period_kind(const char *name, enum case_period_kind *kind)
 {
@@ -25,19 +38,21 @@ case_period_init(struct case_period *c, enum case_period_kind k)
 {
 	memset(c, 0, sizeof *c);
 	c->kind = k;
+	c->mask = k == CASE_PERIOD_YEAR ? UINT64_C(0xffffffff) :
+		  UINT64_C(0x00ffffffffffffff);
 }
 
 int
 case_time_ok(const char *p, size_t n)
 {
 	int64_t t;
-	int ok;
+	unsigned ix;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n == 19 && (ok = case_time_usual_(p)) >= 0)
-		return ok;
+	if (n == 19 && case_time_usual_(p, &ix))
+		return 1;
 #else
-	(void)ok;
+	(void)ix;
 #endif
 	return casefold_time(p, n, &t) == 0;
 }

@@ -53,35 +53,64 @@ struct casestats {
 	size_t nk;		/* -b fields: the period is key nk */
 	int flags;
 	struct rec_str k[CASESTATS_MAX_KEYS + 1];	/* nk + 1 key values */
-	char pk[CASE_PERIOD_MAX + 1];	/* a period and its pattern */
+	char pk[CASE_PERIOD_MAX + 1];	/* a period and its pattern: key
+					 * nk of the patterns */
 	size_t keys[CASESTATS_MAX_KEYS + 1];	/* the key fields (the
 						 * period's under merge) */
 	size_t ix[IX_N];	/* category, filed_at, solved_at, opened,
 				 * complaints */
-	struct case_period cp[3];	/* of filed_at, solved_at, opened */
+	struct case_period cp;		/* the kind of period */
+	size_t plen;			/* its bytes */
 	const struct case_cfg *cfg;	/* --serious: the categories */
 };
 
-/* casestats_pattern(), inline in the count of every record. */
-static inline size_t
-pattern_of(const struct rec_str *pf, const struct rec_str *ps,
-	   const struct rec_str *po, int64_t n, struct casestats_part part[3])
+/* The patterns of a case filed in period wf (have & 1) and solved in ws
+ * (have & 2), periods as words (case_period_word()): the filing's into
+ * *pf and the solution's into *ps, 0 for none (no such date, or solved in
+ * the period filed: one part). */
+static inline void
+pattern_of(unsigned have, uint64_t wf, uint64_t ws, int *pf, int *ps)
 {
-	int same = pf != NULL && ps != NULL && rec_str_eq(*pf, *ps);
-	size_t np = 0;
+	int same = (have & 3) == 3 && wf == ws;
 
-	if (pf != NULL) {
+	*pf = have & 1 ? CASESTATS_FILED |
+	      (same ? CASESTATS_SOF | CASESTATS_SOLVED : 0) : 0;
+	/* solved in a later period than filed, or never filed (积案) */
+	*ps = (have & 2) && !same ? CASESTATS_SOLVED |
+	      (!(have & 1) || case_period_order(wf) < case_period_order(ws) ?
+	       CASESTATS_OLDER : 0) : 0;
+}
+
+/* A period's view as a word, NULs after its (at most 7) bytes. */
+static uint64_t
+word_of(const struct rec_str *v)
+{
+	char b[8] = { 0 };
+	uint64_t w;
+
+	memcpy(b, v->p, v->len < 8 ? v->len : 8);
+	memcpy(&w, b, 8);
+	return w;
+}
+
+size_t
+casestats_pattern(const struct rec_str *pf, const struct rec_str *ps,
+		  const struct rec_str *po, int64_t n,
+		  struct casestats_part part[3])
+{
+	unsigned have = (pf != NULL) | (ps != NULL) << 1;
+	size_t np = 0;
+	int a, b;
+
+	pattern_of(have, pf ? word_of(pf) : 0, ps ? word_of(ps) : 0, &a, &b);
+	if (a) {
 		part[np].per = *pf;
-		part[np].pat = CASESTATS_FILED |
-			       (same ? CASESTATS_SOF | CASESTATS_SOLVED : 0);
+		part[np].pat = a;
 		part[np++].n = 1;
 	}
-	/* solved in a later period than filed, or never filed (积案) */
-	if (ps != NULL && !same) {
+	if (b) {
 		part[np].per = *ps;
-		part[np].pat = CASESTATS_SOLVED |
-			       (pf == NULL || memcmp(pf->p, ps->p, ps->len) < 0 ?
-				CASESTATS_OLDER : 0);
+		part[np].pat = b;
 		part[np++].n = 1;
 	}
 	if (po != NULL && n > 0) {
@@ -92,21 +121,11 @@ pattern_of(const struct rec_str *pf, const struct rec_str *ps,
 	return np;
 }
 
-size_t
-casestats_pattern(const struct rec_str *pf, const struct rec_str *ps,
-		  const struct rec_str *po, int64_t n,
-		  struct casestats_part part[3])
-{
-	return pattern_of(pf, ps, po, n, part);
-}
-
 struct casestats *
 casestats_new(size_t nk, enum case_period_kind k,
 	      const struct case_cfg *serious, int flags)
 {
 	struct casestats *s = xcalloc(1, sizeof *s);
-	size_t i;
-
 	s->nk = nk;
 	s->flags = flags;
 	s->cfg = serious;
@@ -115,8 +134,8 @@ casestats_new(size_t nk, enum case_period_kind k,
 	s->ans = group_new_aggs(nk + 1, stat_answer, SA_N);
 	group_label_keys(s->g, (flags & CASESTATS_LABELS) != 0);
 	group_label_keys(s->ans, (flags & CASESTATS_LABELS) != 0);
-	for (i = 0; i < 3; i++)
-		case_period_init(&s->cp[i], k);
+	case_period_init(&s->cp, k);
+	s->plen = case_period_len(&s->cp);
 	return s;
 }
 
@@ -173,98 +192,117 @@ casestats_fields(struct casestats *s, struct rec_reader *in,
 			s->ix[i] = rec_reader_need(in, need[i]);
 		for (i = s->cfg != NULL ? 0 : 1; i < IX_N; i++)
 			want[nw++] = s->ix[i];
+		/* The patterns' last key is always pk (stat_add()). */
+		s->k[nk].p = s->pk;
+		s->k[nk].len = s->plen + 1;
 	}
 	rec_reader_want(in, want, nw);
 	return NULL;
 }
 
-/* Count n records of pattern pat in period per (the -b values in s->k).
- * The key is copied by group_add(): pk is free again on return.  per
- * has 8 bytes to read (a time's or case_period's). */
-static void
-stat_add(struct casestats *s, struct rec_str per, int pat, uint64_t n)
+/* Count n records of pattern pat in the period of word w (the -b values
+ * in s->k[0..nk), pk in s->k[nk]).  The key is copied by group_add(): pk
+ * is free again on return. */
+static inline void
+stat_add(struct casestats *s, uint64_t w, int pat, uint64_t n)
 {
-	memcpy(s->pk, per.p, 8);
-	s->pk[per.len] = (char)(PAT_BASE + pat);
-	s->k[s->nk].p = s->pk;
-	s->k[s->nk].len = per.len + 1;
+	memcpy(s->pk, &w, 8);
+	s->pk[s->plen] = (char)(PAT_BASE + pat);
 	group_add(s->pat, s->k, n);
 }
 
-/* Count a case (a record of fold) in the group of the -b values s->k:
- * its filing in period pf, its solution in ps, its n complaints in po
- * (each NULL when the case has none). */
-static void
-stat_case(struct casestats *s, const struct rec_str *pf,
-	  const struct rec_str *ps, const struct rec_str *po, int64_t n)
-{
-	struct casestats_part part[3];
-	size_t i, np = pattern_of(pf, ps, po, n, part);
-
-	for (i = 0; i < np; i++)
-		stat_add(s, part[i].per, part[i].pat, part[i].n);
-}
-
-/* The complaints field: a count, read at once when one digit (most). */
+/* The complaints field: a count of at most CASESTATS_MAX_COMPLAINTS
+ * (one of one digit is read in line). */
 static int
 stat_count(struct rec_str f, int64_t *n)
 {
 	long long x;
 
-	if (f.len == 1 && f.p[0] >= '0' && f.p[0] <= '9') {
-		*n = f.p[0] - '0';
-		return 0;
-	}
 	if (rec_str_long(f, &x) < 0 || x < 0 || x > CASESTATS_MAX_COMPLAINTS)
 		return -1;
 	*n = x;
 	return 0;
 }
 
-/* Count record r of fold in its group, or filter it out (--serious) or
- * reject it. */
-static void
-stat_rec(struct casestats *s, struct rec_reader *in, const struct rec *r)
+/* --serious: 1 when the case's category is one of the eight (the -b
+ * category becomes their name), else 0 with r filtered out. */
+static int __attribute__((noinline))
+stat_serious(struct casestats *s, struct rec_reader *in, const struct rec *r)
+{
+	const struct case_cfg *cfg = s->cfg;
+	struct rec_str t = r->f[s->ix[IX_CAT]];
+	size_t i;
+	int k;
+
+	k = case_category(cfg, t.p, t.len);
+	if (k < 0 || !cfg->serious[k]) {
+		rec_filtered(in, r);
+		return 0;
+	}
+	for (i = 0; i < s->nk; i++)
+		if (s->keys[i] == s->ix[IX_CAT])
+			s->k[i] = rec_str_of(cfg->serious_name);
+	return 1;
+}
+
+/* The period of time field t as a word into *w: 1, or 0 when there is
+ * no date (empty or NULL), -1 when it is not a time. */
+static inline int
+stat_time(const struct casestats *s, struct rec_str t, uint64_t *w)
+{
+	if (t.len == 0)
+		return 0;
+	return case_period_word(&s->cp, t.p, t.len, w) < 0 ? -1 : 1;
+}
+
+/* Reject r for its time field i (0 filed_at, 1 solved_at, 2 opened). */
+static void __attribute__((noinline, cold))
+stat_bad_time(struct rec_reader *in, const struct rec *r, int i)
 {
 	static const char *const tname[3] = {
 		"filed_at", "solved_at", "opened"
 	};
-	const struct case_cfg *cfg = s->cfg;
-	const struct rec_str *pp[3];
-	struct rec_str per[3], t;
+
+	rec_reject(in, r, "field '%s': not a time", tname[i]);
+}
+
+/* Count record r of fold in its group, or filter it out (--serious) or
+ * reject it.  The times are checked in the order filed_at, solved_at,
+ * opened (the first bad one is named), then the complaints. */
+static inline void
+stat_rec(struct casestats *s, struct rec_reader *in, const struct rec *r)
+{
+	const struct rec_str *f = r->f;
+	struct rec_str t;
+	uint64_t wf = 0, ws = 0, wo = 0;
 	size_t i;
 	int64_t n;
-	int k;
+	int hf, hs, ho, pf, ps;
 
 	for (i = 0; i < s->nk; i++)
-		s->k[i] = r->f[s->keys[i]];
-	if (cfg != NULL) {
-		t = r->f[s->ix[IX_CAT]];
-		k = case_category(cfg, t.p, t.len);
-		if (k < 0 || !cfg->serious[k]) {
-			rec_filtered(in, r);
-			return;
-		}
-		for (i = 0; i < s->nk; i++)
-			if (s->keys[i] == s->ix[IX_CAT])
-				s->k[i] = rec_str_of(cfg->serious_name);
+		s->k[i] = f[s->keys[i]];
+	if (s->cfg != NULL && !stat_serious(s, in, r))
+		return;
+	if ((hf = stat_time(s, f[s->ix[IX_FILED]], &wf)) < 0 ||
+	    (hs = stat_time(s, f[s->ix[IX_SOLVED]], &ws)) < 0 ||
+	    (ho = stat_time(s, f[s->ix[IX_OPENED]], &wo)) < 0) {
+		stat_bad_time(in, r, hf < 0 ? 0 : hs < 0 ? 1 : 2);
+		return;
 	}
-	for (i = 0; i < 3; i++) {
-		t = r->f[s->ix[IX_FILED + i]];
-		pp[i] = NULL;
-		if (t.len == 0)
-			continue;
-		if (case_period_of(&s->cp[i], t.p, t.len, &per[i]) < 0) {
-			rec_reject(in, r, "field '%s': not a time", tname[i]);
-			return;
-		}
-		pp[i] = &per[i];
-	}
-	if (stat_count(r->f[s->ix[IX_COMPLAINTS]], &n) < 0) {
+	t = f[s->ix[IX_COMPLAINTS]];
+	if (t.len == 1 && (unsigned char)(t.p[0] - '0') <= 9) {
+		n = t.p[0] - '0';
+	} else if (stat_count(t, &n) < 0) {
 		rec_reject(in, r, "field 'complaints': not a count");
 		return;
 	}
-	stat_case(s, pp[0], pp[1], pp[2], n);
+	pattern_of((unsigned)hf | (unsigned)hs << 1, wf, ws, &pf, &ps);
+	if (pf)
+		stat_add(s, wf, pf, 1);
+	if (ps)
+		stat_add(s, ws, ps, 1);
+	if (ho && n > 0)
+		stat_add(s, wo, CASESTATS_COMPLAINTS, (uint64_t)n);
 }
 
 void
