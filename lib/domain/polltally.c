@@ -34,7 +34,8 @@ static const struct group_agg aggs[NAGG] = {
 /* The caches of the fast lane, by length and last byte (slot()): the
  * items direct-mapped, each with its answers in sets of two (answers can
  * share both: 不太安全, 很不安全).  An entry is checked against the text it
- * stands for, which is the poll's own (it lives as long as the tally). */
+ * stands for, which is the poll's own (it lives as long as the tally),
+ * held as words (struct poll_words). */
 #define ICACHE 8
 #define ASETS 8
 
@@ -42,6 +43,7 @@ static const struct group_agg aggs[NAGG] = {
  * how many the fast lane counted in the open run (ans_fold() adds them
  * up: one increment an answer, not five sums). */
 struct ans_hit {
+	struct poll_words w;		/* a's text */
 	const struct poll_answer *a;	/* NULL: empty */
 	int64_t v[NAGG];
 	int64_t hits;
@@ -50,6 +52,7 @@ struct ans_hit {
 /* A question's item, whether its answers are filtered (not the overall
  * item, and the question is not a -b field), and its answers. */
 struct item_hit {
+	struct poll_words q;		/* it's text */
 	const struct poll_item *it;	/* NULL: empty */
 	int filtered;
 	struct ans_hit ans[2 * ASETS];
@@ -57,17 +60,17 @@ struct item_hit {
 
 struct poll_tally {
 	/* The fast lane's (fast_add(); first, together): on when the
-	 * answers have no count field and are not partial rows; the unit's
-	 * name as the run's last record gave it (before --level rolled it
-	 * up), the run's year bytes; the caches map question and answer
-	 * texts to the verdicts of the long way. */
+	 * answers have no count field and are not partial rows; hot, the
+	 * unit's name as the run's last record gave it (before --level
+	 * rolled it up), POLL_WORDS_NONE unless the run is open and not full;
+	 * the run's year bytes; the caches map question and answer texts
+	 * to the verdicts of the long way. */
 	int fast;
 	size_t iyear, iunit, iq, ians, icount;
-	size_t runlen;		/* answers in the run */
-	int bycheck;		/* -b fields to compare, beside question */
-	const char *hotname;
-	size_t hotlen;
+	struct poll_words hot;
 	uint32_t runyear;
+	int bycheck;		/* -b fields to compare, beside question */
+	size_t runlen;		/* answers in the run */
 	struct rec_reader *in;
 	/* The items by question text; the last one the overall item's,
 	 * when the answers have no question field. */
@@ -120,7 +123,7 @@ poll_tally_new(const struct poll *p, struct rec_reader *in, const size_t *by,
 	       size_t nb, int level, int merge)
 {
 	struct poll_tally *t = xcalloc(1, sizeof *t);
-	size_t i;
+	size_t i, k;
 
 	t->p = p;
 	t->in = in;
@@ -149,6 +152,12 @@ poll_tally_new(const struct poll *p, struct rec_reader *in, const size_t *by,
 		want(t, t->iq);
 	t->fast = !merge && t->icount == REC_NONE;
 	t->icache[ICACHE].it = p->overall;
+	for (i = 0; i <= ICACHE; i++) {
+		t->icache[i].q.len = POLL_WORDS_NONE;
+		for (k = 0; k < 2 * ASETS; k++)
+			t->icache[i].ans[k].w.len = POLL_WORDS_NONE;
+	}
+	t->hot.len = POLL_WORDS_NONE;
 	t->g = group_new_aggs(2 + nb, aggs, NAGG);
 	t->kv = xcalloc(2 + nb, sizeof *t->kv);
 	t->runkv = xcalloc(2 + nb, sizeof *t->runkv);
@@ -231,18 +240,19 @@ year_unit(struct poll_tally *t, const struct rec *r)
 	return u;
 }
 
-/* The cache slot of a text s (not empty) among mask + 1. */
+/* The cache slot among mask + 1 of a text of length n whose last byte
+ * is b's top byte (poll_words_of()). */
+static inline size_t
+wslot(size_t n, uint64_t b, size_t mask)
+{
+	return (n * 31 + (size_t)(b >> 56)) & mask;
+}
+
+/* The cache slot of a text s (not empty) among mask + 1: wslot()'s. */
 static inline size_t
 slot(struct rec_str s, size_t mask)
 {
 	return (s.len * 31 + (unsigned char)s.p[s.len - 1]) & mask;
-}
-
-static inline int
-is_ans(const struct ans_hit *h, struct rec_str s)
-{
-	return h->a != NULL && h->a->len == s.len &&
-	       poll_same(h->a->text, s.p, s.len);
 }
 
 static int
@@ -277,6 +287,7 @@ item_of(struct poll_tally *t, const struct rec *r)
 	} else if (h != NULL) {
 		item_clear(t, h);
 		h->it = it;
+		poll_words_set(&h->q, it->id, it->len);
 		h->filtered = t->qb == REC_NONE && it != t->p->overall;
 	}
 	t->lastih = h;
@@ -361,8 +372,10 @@ item_fold(struct poll_tally *t, struct item_hit *h, int keep)
 	for (k = 0; k < 2 * ASETS; k++) {
 		if (h->ans[k].hits > 0)
 			ans_fold(t, h->it, &h->ans[k]);
-		if (!keep)
+		if (!keep) {
 			h->ans[k].a = NULL;
+			h->ans[k].w.len = POLL_WORDS_NONE;
+		}
 	}
 }
 
@@ -393,6 +406,7 @@ ans_remember(struct poll_tally *t, struct item_hit *ih, struct rec_str as,
 			ans_fold(t, ih->it, h);
 	}
 	h->a = a;
+	poll_words_set(&h->w, a->text, a->len);
 	memcpy(h->v, v, sizeof h->v);
 }
 
@@ -401,6 +415,7 @@ run_flush(struct poll_tally *t)
 {
 	size_t i;
 
+	t->hot.len = POLL_WORDS_NONE;
 	if (t->runlen == 0)
 		return;
 	if (t->runlen > t->runslow)
@@ -494,6 +509,13 @@ by_in_run(struct poll_tally *t, const struct rec_str *f)
 	return same_by(t, t->kv + 2, t->qb);
 }
 
+/* The fields the fast lane reads, copied out of the tally for the loop
+ * of poll_tally_read() (so that they stay in registers). */
+struct fast_ix {
+	size_t iyear, iunit, iq, ians;
+	int bycheck;
+};
+
 /* The fast lane: a plain answer of the open run's year, unit (as named)
  * and -b values (but the question's: with -b question its answers are
  * counted by item), whose question and answer texts are in the caches.  The
@@ -501,47 +523,51 @@ by_in_run(struct poll_tally *t, const struct rec_str *f)
  * ones that passed them pass them again: the record is counted (or
  * filtered) as slow_add() would, and 1 returned.  Else 0, nothing done.
  * The run and the caches change only when a record is counted, so a
- * rejected record leaves them as they were. */
-static inline int
-fast_add(struct poll_tally *t, const struct rec *r)
+ * rejected record leaves them as they were.  (Inline in the loop of
+ * poll_tally_read(): a call a record cost a tenth of its time.) */
+static inline __attribute__((always_inline)) int
+fast_add(struct poll_tally *t, const struct rec *r, const struct fast_ix *x)
 {
 	const struct rec_str *f = r->f;
-	struct rec_str ys = f[t->iyear], us = f[t->iunit], s;
+	struct rec_str s = f[x->iunit];
 	struct item_hit *ih;
 	struct ans_hit *ah;
+	uint64_t a, b;
 	uint32_t y;
 
-	/* The run is open and not full. */
-	if (t->runlen - 1 >= RUN_MAX - 1 || ys.len != 4 ||
-	    us.len != t->hotlen)
+	/* The run is open and not full (else hot matches nothing). */
+	if (!poll_words_is(&t->hot, s.p, s.len))
 		return 0;
-	memcpy(&y, ys.p, sizeof y);
-	if (y != t->runyear || !poll_same(us.p, t->hotname, us.len))
+	s = f[x->iyear];
+	if (s.len != 4)
 		return 0;
-	if (t->bycheck && !by_in_run(t, f))
+	memcpy(&y, s.p, sizeof y);
+	if (y != t->runyear)
 		return 0;
-	if (t->iq == REC_NONE) {
+	if (x->bycheck && !by_in_run(t, f))
+		return 0;
+	if (x->iq == REC_NONE) {
 		ih = &t->icache[ICACHE];
 	} else {
-		s = f[t->iq];
-		if (s.len == 0)
-			return 0;
-		ih = &t->icache[slot(s, ICACHE - 1)];
-		if (!is_item(ih->it, s))
+		s = f[x->iq];
+		poll_words_of(s.p, s.len, &a, &b);
+		ih = &t->icache[wslot(s.len, b, ICACHE - 1)];
+		if (!poll_words_eq(&ih->q, s.p, s.len, a, b))
 			return 0;
 		if (ih->filtered) {
 			rec_filtered(t->in, r);
 			return 1;
 		}
 	}
-	s = f[t->ians];
-	if (s.len == 0)
-		return 0;
-	ah = &ih->ans[2 * slot(s, ASETS - 1)];
-	if (!is_ans(ah, s) && !is_ans(++ah, s))
+	s = f[x->ians];
+	poll_words_of(s.p, s.len, &a, &b);
+	ah = &ih->ans[2 * wslot(s.len, b, ASETS - 1)];
+	if (!poll_words_eq(&ah->w, s.p, s.len, a, b) &&
+	    !poll_words_eq(&(++ah)->w, s.p, s.len, a, b))
 		return 0;
 	ah->hits++;
-	t->runlen++;
+	if (++t->runlen == RUN_MAX)
+		t->hot.len = POLL_WORDS_NONE;
 	return 1;
 }
 
@@ -594,8 +620,10 @@ slow_add(struct poll_tally *t, const struct rec *r)
 		t->kv[2 + i] = r->f[t->by[i]];
 	if (t->icount == REC_NONE) {
 		run_add(t, u, v, r->file);
-		t->hotname = t->lastu->name;
-		t->hotlen = t->lastu->len;
+		if (t->runlen < RUN_MAX)
+			poll_words_set(&t->hot, t->lastu->name, t->lastu->len);
+		else
+			t->hot.len = POLL_WORDS_NONE;
 		ans_remember(t, t->lastih, r->f[t->ians], a, v);
 		return;
 	}
@@ -608,20 +636,35 @@ slow_add(struct poll_tally *t, const struct rec *r)
 void
 poll_tally_read(struct poll_tally *t, struct rec_reader *in)
 {
+	struct fast_ix x = { t->iyear, t->iunit, t->iq, t->ians, t->bycheck };
 	const struct rec *r;
 	const size_t *w;
 	size_t nw;
 
 	w = poll_tally_fields(t, &nw);
 	rec_reader_want(in, w, nw);
-	while ((r = rec_reader_next(in)) != NULL)
-		poll_tally_add(t, r);
+	if (!t->fast) {
+		while ((r = rec_reader_next(in)) != NULL)
+			slow_add(t, r);
+	} else if (x.iq == REC_NONE) {
+		/* The same loop apart: GCC then keeps the other's fields in
+		 * registers (2 M instructions fewer on a million answers). */
+		while ((r = rec_reader_next(in)) != NULL)
+			if (!fast_add(t, r, &x))
+				slow_add(t, r);
+	} else {
+		while ((r = rec_reader_next(in)) != NULL)
+			if (!fast_add(t, r, &x))
+				slow_add(t, r);
+	}
 }
 
 void
 poll_tally_add(struct poll_tally *t, const struct rec *r)
 {
-	if (t->fast && fast_add(t, r))
+	struct fast_ix x = { t->iyear, t->iunit, t->iq, t->ians, t->bycheck };
+
+	if (t->fast && fast_add(t, r, &x))
 		return;
 	slow_add(t, r);
 }

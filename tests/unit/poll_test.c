@@ -9,6 +9,7 @@
 
 #include "base/svg.h"
 #include "domain/poll.h"
+#include "domain/poll_in.h"
 #include "rec/rec.h"
 
 Test(poll, default_is_testdata_hunan)
@@ -278,6 +279,46 @@ Test(poll, same_is_memcmp)
 	}
 }
 
+/* The tally's words of a text (poll_words, poll_in.h) against memcmp()
+ * for every length to 40 and a difference at every place, and the last
+ * byte always b's top byte. */
+Test(poll, words_are_memcmp)
+{
+	char a[48], b[48];
+	struct poll_words w;
+	uint64_t x, y;
+	size_t n, i;
+
+	for (i = 0; i < sizeof a; i++)
+		a[i] = (char)(0x80 + i * 7 % 64);
+	for (n = 0; n <= 40; n++) {
+		memcpy(b, a, sizeof b);
+		poll_words_set(&w, a, n);
+		cr_assert(poll_words_is(&w, b, n), "length %zu", n);
+		poll_words_of(b, n, &x, &y);
+		cr_assert(poll_words_eq(&w, b, n, x, y), "length %zu", n);
+		cr_assert_eq(y >> 56, n ? (unsigned char)b[n - 1] : 0u,
+			     "length %zu", n);
+		if (n > 0)
+			cr_assert(!poll_words_is(&w, b, n - 1), "length %zu", n);
+		cr_assert(!poll_words_is(&w, b, n + 1), "length %zu", n);
+		for (i = 0; i < n; i++) {
+			b[i] ^= 0x21;
+			cr_assert(!poll_words_is(&w, b, n), "length %zu at %zu",
+				  n, i);
+			poll_words_of(b, n, &x, &y);
+			cr_assert(!poll_words_eq(&w, b, n, x, y),
+				  "length %zu at %zu", n, i);
+			b[i] ^= 0x21;
+		}
+		b[n] ^= 0x40;	/* past the end: not looked at */
+		cr_assert(poll_words_is(&w, b, n), "length %zu", n);
+	}
+	w.len = POLL_WORDS_NONE;
+	cr_assert(!poll_words_is(&w, a, 0));
+	cr_assert(!poll_words_is(&w, a, 8));
+}
+
 /* The table of a tally of file, with the fast lane or without it
  * (uncached); the records rejected and filtered in *rj and *fl. */
 static void
@@ -387,6 +428,118 @@ Test(poll, tally_fast_lane_is_the_long_way)
 	cr_assert_eq(tb.rows[i].st.excluded, 1);
 	cr_assert_eq(tb.rows[i].st.score, 8000);
 	cr_assert_eq(tb.rows[1 - i].st.n, 1);
+	poll_table_release(&tb);
+	unlink(path);
+	poll_free(p);
+}
+
+/* The fast lane's words on texts of every length class (1 to 3 bytes, 4
+ * to 7, 8 to 16, past 16) in units, questions and answers, and records
+ * that differ from a cached text in one character, first, middle or
+ * last: the same table, rejects and filters as the long way, and each
+ * bad record rejected. */
+Test(poll, tally_fast_lane_texts_of_every_length)
+{
+	static const char def[] =
+		"scales:\n"
+		"  s:\n"
+		"    - {answer: a, weight: 100, satisfied: yes}\n"
+		"    - {answer: ab, weight: 90, satisfied: yes}\n"
+		"    - {answer: abc, weight: 80}\n"
+		"    - {answer: abcd, weight: 70}\n"
+		"    - {answer: 很满意, weight: 60}\n"
+		"    - {answer: 非常非常非常满意, weight: 50}\n"
+		"    - {answer: 不了解, base: no}\n"
+		"items:\n"
+		"  - {id: overall_satisfaction, scale: s}\n"
+		"  - {id: q, scale: s}\n"
+		"  - {id: safety, scale: s}\n"
+		"overall: overall_satisfaction\n"
+		"min_n: 1\n"
+		"units:\n"
+		"  - {name: 甲, code: \"430100\"}\n"
+		"  - {name: 甲乙, code: \"430200\"}\n"
+		"  - {name: 长沙市, code: \"430300\"}\n"
+		"  - {name: 湘西土家族苗族自治州, code: \"433100\"}\n";
+	static const char *const units[] = {
+		"甲", "甲乙", "长沙市", "湘西土家族苗族自治州"
+	};
+	/* q: the question's suffix after "overall_satisfaction" or the
+	 * other item; '-' filtered, '!' rejected. */
+	static const char *const good[] = {
+		"a", "ab", "abc", "-q\tabc", "abcd", "很满意",
+		"非常非常非常满意", "-safety\t很满意", "不了解",
+		"非常非常非常满意", "a"
+	};
+	static const char *const bad[] = {
+		"b", "ac", "abd", "aXc", "abce", "很满足", "非常非常不常满意",
+		"常常非常非常满意", "非常非常非常满足", "!overall_satisfactioN\ta",
+		"!overall_sXtisfaction\ta", "!r\ta", "!sefety\ta",
+		"@乙", "@甲丙", "@湘西土家苗族族自治州", "@湘西土家族苗族自治洲",
+		"#2O11"
+	};
+	char path[] = "/tmp/poll_test_XXXXXX";
+	struct poll *p;
+	struct poll_table tb;
+	unsigned long long rj, fl, n = 0;
+	size_t nerr, i, u, k, ngood = 0, nfilt = 0, nbad = 0;
+	FILE *f;
+	int fd;
+
+	p = poll_load_mem("words.yaml", def, sizeof def - 1, &nerr);
+	cr_assert_not_null(p, "%zu mistakes", nerr);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("year\tunit\tquestion\tanswer\n", f);
+	for (k = 0; k < 3; k++)
+		for (u = 0; u < 4; u++) {
+			for (i = 0; i < sizeof good / sizeof *good; i++) {
+				if (good[i][0] == '-') {
+					fprintf(f, "2011\t%s\t%s\n", units[u],
+						good[i] + 1);
+					nfilt++;
+				} else {
+					fprintf(f, "2011\t%s\toverall_"
+						"satisfaction\t%s\n", units[u],
+						good[i]);
+					ngood++;
+				}
+			}
+			/* each bad record after a good one (a warm run) */
+			for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+				const char *b = bad[i];
+
+				if (b[0] == '!')
+					fprintf(f, "2011\t%s\t%s\n", units[u],
+						b + 1);
+				else if (b[0] == '@')
+					fprintf(f, "2011\t%s\toverall_"
+						"satisfaction\ta\n", b + 1);
+				else if (b[0] == '#')
+					fprintf(f, "%s\t%s\toverall_"
+						"satisfaction\ta\n", b + 1,
+						units[u]);
+				else
+					fprintf(f, "2011\t%s\toverall_"
+						"satisfaction\t%s\n", units[u],
+						b);
+				fprintf(f, "2011\t%s\toverall_satisfaction\t"
+					"%s\n", units[u], good[i % 3]);
+				nbad++;
+				ngood++;
+			}
+		}
+	fclose(f);
+	same_tallies(p, path, NULL, 0);
+	same_tallies(p, path, "question", 0);
+	tally_file(p, path, NULL, 0, 0, &tb, &rj, &fl);
+	cr_assert_eq(rj, nbad);
+	cr_assert_eq(fl, nfilt);
+	cr_assert_eq(tb.n, 4);
+	for (i = 0; i < tb.n; i++)
+		n += tb.rows[i].st.n + tb.rows[i].st.excluded;
+	cr_assert_eq(n, ngood);
 	poll_table_release(&tb);
 	unlink(path);
 	poll_free(p);
