@@ -279,8 +279,12 @@ stat_rec(struct casestats *s, struct rec_reader *in, const struct rec *r)
 	int64_t n;
 	int hf, hs, ho, pf, ps;
 
-	for (i = 0; i < s->nk; i++)
-		s->k[i] = f[s->keys[i]];
+	/* most often one -b field, or none */
+	if (s->nk == 1)
+		s->k[0] = f[s->keys[0]];
+	else
+		for (i = 0; i < s->nk; i++)
+			s->k[i] = f[s->keys[i]];
 	if (s->cfg != NULL && !stat_serious(s, in, r))
 		return;
 	if ((hf = stat_time(s, f[s->ix[IX_FILED]], &wf)) < 0 ||
