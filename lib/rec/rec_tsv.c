@@ -16,15 +16,15 @@
 
 #define TABCAP (REC_MAX_FIELDS + 1)	/* fields split per line, less one */
 
-/* The taken line: how its tabs are found.  Exactly one of lbok, flat and
- * pre may be set; with none, the tab bitmap is searched. */
+/* The taken line: how its tabs are found.  At most one of lbok and flat
+ * is set; with neither, the tab bitmap is searched.  (A line of the fast
+ * lane has neither: it is split already, and only a reject splits it
+ * again, by the bitmap.) */
 struct tsv {
 	int avx2;			/* blk_simd() */
 	size_t ntabs;			/* the line's tab count */
 	struct blk_lb lb;		/* the line's tabs, when lbok */
 	int lbok;
-	const struct blk_line *pre;	/* its wanted fields, when found
-					 * in the block's table of lines */
 	size_t tab0;			/* its tabs at b->tabs.at[tab0..],
 					 * when flat */
 	int flat;
@@ -175,7 +175,6 @@ take_line(struct rec_reader *in, size_t s, size_t len, size_t e)
 	struct blk *b = in->b;
 
 	ts->lbok = 0;
-	ts->pre = NULL;
 	ts->flat = 0;
 	if (b->tabs_ok)
 		flat_tabs(in, s, e);
@@ -227,6 +226,7 @@ cols_lb(struct rec_reader *in, char *p, size_t len, size_t lo, size_t hi)
 		in->cols[k].len = (size_t)(p + len - in->cols[k].p);
 	}
 }
+#endif
 
 /* The wanted fields of a line of the block's table (l; more than one),
  * their ends the tabs the table points to in the block's list of every
@@ -262,7 +262,6 @@ cols_pre(struct rec_reader *in, const struct blk_line *l)
 	c[n].p = buf + q;
 	c[n].len = l->b - q;
 }
-#endif
 
 /* Every field of the taken line into in->cols; returns the count (only
  * TABCAP + 1 are stored, the last holding the rest of the line).  A
@@ -310,17 +309,6 @@ cols_want(struct rec_reader *in, char *p, size_t len)
 	struct tsv *ts = in->tsv;
 	size_t k, q = (size_t)(p - in->b->buf);
 
-#ifdef BLK_AVX2
-	if (ts->pre != NULL) {
-		if (in->wlo == in->whi) {	/* one field: the span */
-			in->cols[in->wlo].p = in->b->buf + ts->pre->a;
-			in->cols[in->wlo].len = ts->pre->b - ts->pre->a;
-		} else {
-			cols_pre(in, ts->pre);
-		}
-		return ts->ntabs + 1;
-	}
-#endif
 	if (ts->flat) {
 		const uint32_t *at = in->b->tabs.at + ts->tab0;
 
@@ -412,7 +400,6 @@ tsv_take_fast(struct rec_reader *in)
 	in->line++;
 	in->nread++;
 	ts->ntabs = l->ntabs;
-	ts->pre = l;
 	ts->lbok = 0;
 	ts->flat = 0;
 	in->lazy = 1;
