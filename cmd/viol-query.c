@@ -150,6 +150,20 @@ static const struct group_agg stats_aggs[] = {
 
 #define STATS_MONTH ((size_t)-2)	/* key: the month of time */
 
+/* The key values of r into kv: the fields keys[0..nk), STATS_MONTH the
+ * first 7 bytes of field itime (checked as a time).  Returns kv. */
+static const struct rec_str *
+stats_key(const struct rec *r, const size_t *keys, size_t nk, size_t itime,
+	  struct rec_str *kv)
+{
+	size_t i;
+
+	for (i = 0; i < nk; i++)
+		kv[i] = keys[i] == STATS_MONTH ?
+			(struct rec_str){ r->f[itime].p, 7 } : r->f[keys[i]];
+	return kv;
+}
+
 static int
 verb_stats(struct cli *cli, int argc, char *argv[])
 {
@@ -163,9 +177,10 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 	struct buf q = BUF_INIT;
 	struct viol_cols vc;
 	struct viol_rec vv;
+	const struct rec_str *k;
 	size_t nk, i, *keys, *want, nwant = 0, itime = REC_NONE, ifine, ipts;
 	int64_t v[3];
-	int c;
+	int c, inplace;
 
 	while ((c = cli_getopt(cli, stats_opts, argc, argv)) != -1)
 		group_opt(cli, &go, c);
@@ -211,6 +226,11 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 	vc.f[VF_POINTS] = ipts;
 	vc.f[VF_TIME] = itime;
 	kv = xcalloc(nk + 1, sizeof *kv);
+	/* Key fields side by side in the record (district,code) are the
+	 * key as they stand; a month, or fields apart, is gathered. */
+	inplace = itime == REC_NONE;
+	for (i = 1; i < nk; i++)
+		inplace &= keys[i] == keys[i - 1] + 1;
 	while ((r = rec_reader_next(in)) != NULL) {
 		if (go.merge) {
 			group_merge_rec(g, in, r);
@@ -224,14 +244,11 @@ verb_stats(struct cli *cli, int argc, char *argv[])
 			if (viol_rec_read(in, r, &vc, &vv, &q) < 0)
 				continue;
 		}
-		for (i = 0; i < nk; i++)
-			kv[i] = keys[i] == STATS_MONTH ?
-				(struct rec_str){ r->f[itime].p, 7 } :
-				r->f[keys[i]];
+		k = inplace ? &r->f[keys[0]] : stats_key(r, keys, nk, itime, kv);
 		v[0] = GROUP_NOVAL;
 		v[1] = vv.fine;
 		v[2] = vv.points;
-		if (group_add_vals(g, kv, v) < 0)
+		if (group_add_vals(g, k, v) < 0)
 			rec_reject(in, r, "field 'fine': the sum would "
 				   "overflow");
 	}

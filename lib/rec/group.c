@@ -156,6 +156,7 @@ group_new_aggs(size_t nkeys, const struct group_agg *a, size_t na)
 	}
 	g->room = INT64_MAX;
 	g->by_values = nkeys > 1 && g->nslots > 1;
+	g->lane_2_2 = g->sums_only && nkeys == 2 && g->nsums == 2;
 	memcpy(g->tot, g->init, g->nslots * sizeof *g->tot);
 	htab_init(&g->h, g->nslots * sizeof(int64_t));
 	for (i = 0; i < RING; i++)
@@ -399,8 +400,8 @@ values_make(struct group *g, const struct rec_str *k, uint64_t hash)
 static inline __attribute__((always_inline)) size_t
 values_group(struct group *g, const struct rec_str *k, size_t nk)
 {
-	struct values x = { k, nk, 0 };
-	uint64_t hash = values_hash(k, nk, &x.len);
+	struct values x;
+	uint64_t hash = values_hash(&x, k, nk);
 	size_t i = find_values(&g->h, hash, &x, nk);
 
 	return i != (size_t)-1 ? i : values_make(g, k, hash);
@@ -524,27 +525,18 @@ add_sums_checked(struct group *g, size_t gi, const int64_t *v)
 	return 0;
 }
 
-/*
- * group_add_vals() of a table of sums only.  A sum that cannot overflow
- * needs no check: while every add of the table's sums has come through
- * here, from slots at 0, no slot's magnitude is more than the magnitudes
- * of all addends so far (the count's 1 a record among them) added up, so
- * while that stays within INT64_MAX (g->room is what is left) no sum can
- * overflow or reach INT64_MIN.  Past it, and once anything else has
- * added to the slots (group_add(), a merge), every add is checked.
- */
-/* Value y of a sum as add_vals_sums() adds it: sure is cleared when it
- * does not fit in *room (which it is taken from). */
+/* Value y of a sum as add_vals_sums() adds it (none: 0), and its
+ * magnitude. */
 static inline int64_t
-sum_addend(int64_t y, int *sure, uint64_t *room)
+addend(int64_t y)
 {
-	uint64_t m;
+	return y == GROUP_NOVAL ? 0 : y;
+}
 
-	y = y == GROUP_NOVAL ? 0 : y;
-	m = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
-	*sure &= m <= *room;
-	*room -= m;
-	return y;
+static inline uint64_t
+magnitude(int64_t y)
+{
+	return y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
 }
 
 /* add_vals_sums() when the room is out: every value and sum checked. */
@@ -575,23 +567,25 @@ add_vals_sums(struct group *g, const struct rec_str *k, const int64_t *v,
 {
 	const size_t *restrict vi = g->sums, *restrict si = g->sumslot;
 	int64_t *restrict s, *restrict tot = g->tot, y, y0 = 0, y1 = 0;
-	uint64_t room = g->room;
+	uint64_t need = 1;	/* the count's */
 	size_t i;
-	int sure = room > 0;
+	int wrap = 0;
 
-	/* Two sums (the usual few) unrolled. */
-	room -= (uint64_t)sure;
+	/* What the record takes of the room; two sums (the usual few)
+	 * unrolled, whose magnitudes and 1 add up to less than 2^64. */
 	if (n == 2) {
-		y0 = sum_addend(v[vi[0]], &sure, &room);
-		y1 = sum_addend(v[vi[1]], &sure, &room);
+		y0 = addend(v[vi[0]]);
+		y1 = addend(v[vi[1]]);
+		need += magnitude(y0) + magnitude(y1);
 	} else {
 		for (i = 0; i < n; i++)
-			sum_addend(v[vi[i]], &sure, &room);
+			wrap |= __builtin_add_overflow(need,
+				magnitude(addend(v[vi[i]])), &need);
 	}
-	if (!sure)
+	if (wrap || need > g->room)
 		return add_vals_checked(g, k, v);
+	g->room -= need;
 	s = slots_at(g, group_of_key_n(g, k, nk));
-	g->room = room;
 	s[0]++;
 	tot[0]++;
 	if (n == 2) {
@@ -602,8 +596,7 @@ add_vals_sums(struct group *g, const struct rec_str *k, const int64_t *v,
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		y = v[vi[i]];
-		y = y == GROUP_NOVAL ? 0 : y;
+		y = addend(v[vi[i]]);
 		s[si[i]] += y;
 		tot[si[i]] += y;
 	}
@@ -637,7 +630,7 @@ add_vals_any(struct group *g, const struct rec_str *k, const int64_t *v)
 int
 group_add_vals(struct group *g, const struct rec_str *k, const int64_t *v)
 {
-	if (g->sums_only && v != NULL && g->nkeys == 2 && g->nsums == 2)
+	if (g->lane_2_2 && v != NULL)
 		return add_vals_2_2(g, k, v);
 	if (g->sums_only)
 		return add_vals_any(g, k, v);

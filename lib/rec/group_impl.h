@@ -77,6 +77,8 @@ struct group {
 	int by_values;		/* a key of several values is hashed value
 				 * by value (values_hash()): a table of more
 				 * than counts, whose adds are synchronous */
+	int lane_2_2;		/* sums only, two keys and two sums: the
+				 * lane of viol-query stats, compiled apart */
 	size_t last;		/* group index + 1 of the last synchronous
 				 * add (0: none) */
 	struct part *parts;

@@ -136,27 +136,6 @@ hash_value(uint64_t h, struct rec_str v)
 	return htab_rotl(h, 27) * HTAB_P1 + HTAB_P4;
 }
 
-/* The hash of a key of nk values k (two or more), value by value from
- * the record's bytes: no joined key is made to be hashed.  Every lookup
- * of a table hashed by values hashes its key so (htab_probe_hashed()).
- * *len is set to the length of the joined key. */
-static inline __attribute__((always_inline)) uint64_t
-values_hash(const struct rec_str *k, size_t nk, size_t *len)
-{
-	struct rec_str a = key_bytes(k[0]), b = key_bytes(k[1]), v;
-	uint64_t h = hash_value(hash_value(HTAB_P5, a), b);
-	size_t i, n = nk + a.len + b.len;
-
-	/* Two values at least: unrolled, with no loop left for two. */
-	for (i = 2; i < nk; i++) {
-		v = key_bytes(k[i]);
-		n += v.len;
-		h = hash_value(h, v);
-	}
-	*len = n;
-	return htab_avalanche(h);
-}
-
 /* Whether the n bytes at p and q are the same: overlapping loads when
  * there are at most 16. */
 static inline __attribute__((always_inline)) int
@@ -184,11 +163,45 @@ is_value_at(const char *s, struct rec_str v)
 	return s[v.len] == '\0' && same_bytes(s, v.p, v.len);
 }
 
-/* Key values for is_values_n(): k[0..nk), their joined key len bytes. */
+/* A key of several values, read once (values_hash()): the first two as
+ * a key holds them (key_bytes()), all of them k[0..nk), the length of
+ * their joined key. */
 struct values {
+	struct rec_str a, b;
 	const struct rec_str *k;
 	size_t nk, len;
 };
+
+/* The hash of a key of nk values k (two or more) into x, value by value
+ * from the record's bytes: no joined key is made to be hashed.  Every
+ * lookup of a table hashed by values hashes its key so
+ * (htab_probe_hashed()). */
+static inline __attribute__((always_inline)) uint64_t
+values_hash(struct values *x, const struct rec_str *k, size_t nk)
+{
+	struct rec_str v;
+	uint64_t h;
+	size_t i;
+
+	x->a = key_bytes(k[0]);
+	x->b = key_bytes(k[1]);
+	x->k = k;
+	x->nk = nk;
+	x->len = nk + x->a.len + x->b.len;
+	/* Two values at least: unrolled, with no loop left for two. */
+	h = hash_value(hash_value(HTAB_P5, x->a), x->b);
+	for (i = 2; i < nk; i++) {
+		v = key_bytes(k[i]);
+		x->len += v.len;
+		h = hash_value(h, v);
+	}
+	/* Each value's step ends in a multiply, whose high bits are well
+	 * mixed (the slot's tag) and whose low bits came from high ones
+	 * (the rotation): a fold is finish enough for the slot's index
+	 * (buckets as even as a random hash's, measured on 1 M keys of
+	 * district and code). */
+	return h ^ h >> 29;
+}
 
 /* Whether entry e's key is the joined key of values x (nk of them):
  * compared value by value with its bytes and each one's NUL, no joined
@@ -196,14 +209,15 @@ struct values {
 static inline __attribute__((always_inline)) int
 is_values_n(const struct htab_key *e, const struct values *x, size_t nk)
 {
-	struct rec_str a = key_bytes(x->k[0]), b = key_bytes(x->k[1]), v;
-	const char *s = e->p + a.len + 1;
+	const char *s = e->p + x->a.len + 1;
+	struct rec_str v;
 	size_t i;
 
 	/* Two values at least, unrolled as in values_hash(). */
-	if (e->len != x->len || !is_value_at(e->p, a) || !is_value_at(s, b))
+	if (e->len != x->len || !is_value_at(e->p, x->a) ||
+	    !is_value_at(s, x->b))
 		return 0;
-	s += b.len + 1;
+	s += x->b.len + 1;
 	for (i = 2; i < nk; i++) {
 		v = key_bytes(x->k[i]);
 		if (!is_value_at(s, v))
@@ -243,7 +257,7 @@ static inline __attribute__((always_inline)) const struct htab_probe *
 probe_key_n(const struct group *g, struct htab_probe *pr, struct buf *b,
 	    const struct rec_str *k, size_t nk)
 {
-	size_t n;
+	struct values x;
 
 	if (nk == 1 && k[0].len <= HTAB_SHORT_KEY) {
 		if (k[0].p == rec_null)
@@ -254,7 +268,7 @@ probe_key_n(const struct group *g, struct htab_probe *pr, struct buf *b,
 		join_key_n(b, k, nk);
 		if (g->by_values)
 			htab_probe_hashed(pr, b->p, b->len,
-					  values_hash(k, nk, &n));
+					  values_hash(&x, k, nk));
 		else
 			htab_probe_set(pr, b->p, b->len);
 	}
