@@ -116,23 +116,41 @@ find_group(const struct dirent_ *d, uint64_t nd, uint64_t h)
 	return (int64_t)lo - 1;
 }
 
+/* Block no - 1 of a segment's file (its n bytes at off), read into buf
+ * and checked against its hash (sx_fmt_hash() with seed) and its first
+ * word, unless it is the one read last (*last == no; 0: none).  A block
+ * that does not match refuses the index as corrupt (why).  The directory
+ * blocks and the table pages are read through it. */
+static const void *
+cached_block(struct sidx *x, struct seg *s, void *buf, uint64_t *last,
+	     uint64_t no, size_t n, uint64_t off, uint64_t seed,
+	     uint64_t hash, uint64_t first, const char *why)
+{
+	uint64_t w;
+
+	if (*last == no)
+		return buf;
+	*last = 0;
+	sx_seg_read(x, s, buf, n, off);
+	memcpy(&w, buf, sizeof w);
+	if (sx_fmt_hash(buf, n, seed) != hash || w != first)
+		corrupt(x, why);
+	*last = no;
+	return buf;
+}
+
 /* Directory block b of segment s (k entries), read and checked unless it
  * is the one read last. */
 static const struct dirent_ *
 dir_block(struct sidx *x, struct seg *s, uint64_t b, uint64_t k)
 {
-	if (s->blk_no == b + 1)
-		return s->blk;
-	s->blk_no = 0;
 	if (s->blk == NULL)
 		s->blk = xreallocarray(NULL, DBLK, sizeof *s->blk);
-	sx_seg_read(x, s, s->blk, k * sizeof *s->blk,
-		    s->h->dir_off + b * DBLK * sizeof *s->blk);
-	if (sx_fmt_hash(s->blk, k * sizeof *s->blk, 5) != s->top[b].hash ||
-	    s->blk[0].first != s->top[b].first)
-		corrupt(x, "a directory block's hash does not match");
-	s->blk_no = b + 1;
-	return s->blk;
+	return cached_block(x, s, s->blk, &s->blk_no, b + 1,
+			    k * sizeof *s->blk,
+			    s->h->dir_off + b * DBLK * sizeof *s->blk, 5,
+			    s->top[b].hash, s->top[b].first,
+			    "a directory block's hash does not match");
 }
 
 /* Table page pg of segment s (k entries; d its directory entry), read and
@@ -141,18 +159,13 @@ static const struct entry *
 table_page(struct sidx *x, struct seg *s, uint64_t pg, uint64_t k,
 	   const struct dirent_ *d)
 {
-	if (s->page_no == pg + 1)
-		return s->page;
-	s->page_no = 0;
 	if (s->page == NULL)
 		s->page = xreallocarray(NULL, PAGE, sizeof *s->page);
-	sx_seg_read(x, s, s->page, k * sizeof *s->page,
-		    s->h->table_off + pg * PAGE * sizeof *s->page);
-	if (sx_fmt_hash(s->page, k * sizeof *s->page, 4) != d->hash ||
-	    s->page[0].h != d->first)
-		corrupt(x, "a table page's hash does not match");
-	s->page_no = pg + 1;
-	return s->page;
+	return cached_block(x, s, s->page, &s->page_no, pg + 1,
+			    k * sizeof *s->page,
+			    s->h->table_off + pg * PAGE * sizeof *s->page, 4,
+			    d->hash, d->first,
+			    "a table page's hash does not match");
 }
 
 /* The table entry of m's key hash in segment s, its directory block and

@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "rec/sidx.h"
+#include "rec/sidx_in.h"
 #include "../sidx_parties.h"
 
 TESTUTIL_SUITE(sidx);
@@ -716,4 +717,62 @@ Test(sidx, try_open_never_exits)
 			 "not match) (rebuild it with 'viol-query index')");
 	sidx_close(x);
 	(void)n;
+}
+
+/* A byte of the directory block, then of the table page, changed in the
+ * file under an open index: the block and page read last are kept, so
+ * the next lookup still answers from them; a new open reads them again
+ * and refuses the index, saying which failed its hash. */
+static void
+corrupt_at(const char *d, const char *i, int dir)
+{
+	const char *bad = keep(tpath(dir ? "bad-dir" : "bad-page"));
+	const char *why = dir ? "corrupt (a directory block's hash does not "
+				"match) (rebuild it with 'viol-query index')" :
+				"corrupt (a table page's hash does not match) "
+				"(rebuild it with 'viol-query index')";
+	struct sidx *x;
+	struct hdr h;
+	char *err = NULL, *s, c;
+	uint64_t off;
+	size_t n;
+	int fd;
+
+	s = slurp(i, &n);
+	cr_assert_geq(n, sizeof h);
+	memcpy(&h, s, sizeof h);
+	put_file(dir ? "bad-dir" : "bad-page", s, n);
+	free(s);
+	/* the first entry's hash word */
+	off = dir ? h.dir_off + offsetof(struct dirent_, hash) :
+		    h.table_off + offsetof(struct entry, hash);
+	cr_assert_lt(off, n);
+	x = sidx_try_open(d, bad, &plate_opts, &err);
+	cr_assert_not_null(x);
+	assert_hits(x, "湘M12345", "2@17+90 4@153+14 ");
+	fd = open(bad, O_RDWR);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(pread(fd, &c, 1, (off_t)off), 1);
+	c ^= 0x10;
+	cr_assert_eq(pwrite(fd, &c, 1, (off_t)off), 1);
+	close(fd);
+	assert_hits(x, "湘M12345", "2@17+90 4@153+14 ");
+	assert_hits(x, "湘A00001", "3@108+44 ");
+	cr_assert_null(sidx_error(x));
+	sidx_close(x);
+	x = sidx_try_open(d, bad, &plate_opts, &err);
+	cr_assert_not_null(x);
+	assert_hits(x, "湘A00001", "");
+	cr_assert_not_null(sidx_error(x));
+	cr_assert_str_eq(sidx_error(x), why);
+	sidx_close(x);
+}
+
+Test(sidx, directory_block_and_table_page_kept_and_checked)
+{
+	const char *d = keep(PUT("d.tsv", DATA)), *i = keep(tpath("i"));
+
+	sidx_build(d, i, &plate_opts, 0);
+	corrupt_at(d, i, 1);
+	corrupt_at(d, i, 0);
 }
