@@ -55,37 +55,6 @@ int viol_rec_read(struct rec_reader *in, const struct rec *r,
 		  const struct viol_cols *c, struct viol_rec *v,
 		  struct buf *q);
 
-/* Whether the n bytes at p (1 to 4) are all digits, their number into *x
- * (set either way): the fine of most records (50, 200, 1500 yuan) without
- * a loop. */
-static inline int
-viol_whole4(const unsigned char *p, size_t n, unsigned long long *x)
-{
-	unsigned a = p[0] - (unsigned)'0', b, c, d;
-
-	switch (n) {
-	case 1:
-		*x = a;
-		return a <= 9;
-	case 2:
-		b = p[1] - (unsigned)'0';
-		*x = a * 10 + b;
-		return (a <= 9) & (b <= 9);
-	case 3:
-		b = p[1] - (unsigned)'0';
-		c = p[2] - (unsigned)'0';
-		*x = a * 100 + b * 10 + c;
-		return (a <= 9) & (b <= 9) & (c <= 9);
-	case 4:
-		b = p[1] - (unsigned)'0';
-		c = p[2] - (unsigned)'0';
-		d = p[3] - (unsigned)'0';
-		*x = a * 1000 + b * 100 + c * 10 + d;
-		return (a <= 9) & (b <= 9) & (c <= 9) & (d <= 9);
-	}
-	return 0;
-}
-
 /* The fine (in fen) and points of a record whose two fields are plain and
  * short: the fine up to 12 digits with at most 2 decimals ("200",
  * "12.5"), the points 0 to 12 without a sign or leading zero.  Returns 0
@@ -97,7 +66,7 @@ viol_plain_amounts(struct rec_str fine, struct rec_str pts, long long *fen,
 		   int *points)
 {
 	const unsigned char *p = (const unsigned char *)fine.p;
-	unsigned long long x = 0, w;
+	unsigned long long x = 0;
 	size_t i = 0, n = fine.len, nf;
 	unsigned d;
 
@@ -110,10 +79,6 @@ viol_plain_amounts(struct rec_str fine, struct rec_str pts, long long *fen,
 		return 0;
 	if (n == 0 || n > 12)
 		return 0;
-	if (n <= 4 && viol_whole4(p, n, &w)) {
-		*fen = (long long)(w * 100);
-		return 1;
-	}
 	while (i < n && (d = p[i] - '0') <= 9) {
 		x = x * 10 + d;
 		i++;
