@@ -145,8 +145,10 @@ void group_add(struct group *g, const struct rec_str *k, uint64_t n);
  * .scale; ignored for COUNT, RATIO and CHANGE; GROUP_NOVAL for none).  v
  * may be NULL when no aggregate takes a value.  Returns 0, or -1 when a
  * sum (or the total row's) would overflow 64 bits: nothing is added.
- * The group of the last call is kept: a run of records of one key finds
- * it without a lookup. */
+ * With one key value, the group of the last call is kept: a run of
+ * records of one key finds it without a hash or a lookup.  Several key
+ * values are hashed and compared as they stand in the record; they are
+ * copied only when they make a new group. */
 int group_add_vals(struct group *g, const struct rec_str *k,
 		   const int64_t *v);
 /* The group of key values k[0..nkeys) (rec_null for a NULL value), for a
