@@ -1,8 +1,9 @@
 /* rec_tsv: the TSV reader (PostgreSQL's COPY text format).  See rec_in.h.
  *
  * A TSV line is taken from its block's index (blk_ix.h) without another
- * look at its bytes: the next newline ends it, a count of the tab bitmap's
- * bits tells its fields, and only the fields a verb reads are located.
+ * look at its bytes: the next newline ends it, the list of every tab (or
+ * the tab bitmap) tells its fields, and only the fields a verb reads are
+ * located; a line of the block's table is split by copying offsets.
  * The bytes are looked at again only for a line the index marks as odd
  * (a backslash, CR or NUL) or not known to be valid UTF-8.
  */
@@ -47,16 +48,9 @@ tsv_free(struct rec_reader *in)
 
 /* ---- the tabs of a line ---- */
 
-/* ---- blocks and spans ---- */
-
-/*
- * A TSV line is taken from its block's index (see blk.h) with no further
- * look at its bytes: the next newline ends it, a count of bits tells its
- * fields, and only the fields a verb reads are located.
- */
-
-/* The tabs in buf[s, e) (e indexed).  With AVX2 only lines too long for
- * struct blk_lb come here (a call for the bit count is no matter). */
+/* The tabs in buf[s, e) (e indexed), from the bitmap: without AVX2, or in
+ * a block joined from a long tail (it has no list of every tab), for a
+ * line too long for struct blk_lb. */
 static inline size_t
 tabs_in(const uint64_t *w, size_t s, size_t e)
 {
